@@ -1,0 +1,55 @@
+"""Alliance Health Check: bilateral health checks for biopharma alliances."""
+
+from __future__ import annotations
+
+import os
+
+from flask import Flask, request
+
+from healthcheck.config import default_instance_path, load_config
+from healthcheck.database import configure_engine, reset_read_only, set_read_only
+from healthcheck.extensions import bootstrap, csrf, db, limiter, login_manager, migrate
+
+
+def create_app(config: dict | None = None) -> Flask:
+    """Build the application: config → extensions → blueprints → CLI. Starts nothing."""
+    instance_path = (config or {}).get("INSTANCE_PATH") or default_instance_path()
+    app = Flask(
+        __name__, instance_path=instance_path, instance_relative_config=True,
+        template_folder="web/templates", static_folder="web/static",
+    )
+    os.makedirs(app.instance_path, exist_ok=True)
+    load_config(app, config)
+
+    db.init_app(app)
+    with app.app_context():
+        configure_engine(db.engine, app.config["SQLITE_BUSY_TIMEOUT_MS"])
+    migrate.init_app(app, db)
+    csrf.init_app(app)
+    login_manager.init_app(app)
+    limiter.init_app(app)
+    bootstrap.init_app(app)
+    _read_only_for_safe_methods(app)
+
+    from healthcheck import web
+
+    web.register(app)
+
+    from healthcheck import cli
+
+    cli.register(app)
+    return app
+
+
+def _read_only_for_safe_methods(app: Flask) -> None:
+    """GET/HEAD requests open deferred SQLite transactions; others take the write lock."""
+
+    @app.before_request
+    def _mark():
+        request.environ["healthcheck.ro"] = set_read_only(request.method in ("GET", "HEAD"))
+
+    @app.teardown_request
+    def _unmark(_exc):
+        token = request.environ.pop("healthcheck.ro", None)
+        if token is not None:
+            reset_read_only(token)

@@ -1,0 +1,99 @@
+"""Configuration: defaults, then ``instance/config.py``, then ``HEALTHCHECK_*`` environment.
+
+Environment values are parsed as JSON when they look like JSON (numbers, booleans,
+lists), otherwise taken as strings: ``HEALTHCHECK_K_ANONYMITY_DEFAULT=4``.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import secrets
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+SECRET_KEY_FILE = "secret_key"
+WEAK_KEYS = {"dev", "secret", "changeme", "change-me", "development", "test", "key"}
+MIN_KEY_LENGTH = 32
+
+
+class Defaults:
+    SECRET_KEY: str | None = None
+    SQLALCHEMY_DATABASE_URI: str | None = None  # None: SQLite in the instance folder
+    SQLALCHEMY_ENGINE_OPTIONS: dict = {}
+    SURVEYS_DIR = str(PROJECT_ROOT / "surveys")
+    REPORTS_DIR = str(PROJECT_ROOT / "reports")
+    DEMO = False
+    K_ANONYMITY_DEFAULT = 3
+    ROUND_OPEN_DAYS = 21
+    SQLITE_BUSY_TIMEOUT_MS = 15000
+    WTF_CSRF_TIME_LIMIT = 8 * 3600
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    BOOTSTRAP_SERVE_LOCAL = True
+    RATELIMIT_STORAGE_URI = "memory://"
+    RATELIMIT_HEADERS_ENABLED = True
+    MAIL_BACKEND = "outbox"
+    PUBLIC_BASE_URL = "http://127.0.0.1:5000"
+    MAX_CONTENT_LENGTH = 2 * 1024 * 1024
+    SHARE_LINK_DAYS = 30
+
+
+def default_instance_path() -> str:
+    """``HEALTHCHECK_INSTANCE`` or ``instance/`` beside the package."""
+    return os.environ.get("HEALTHCHECK_INSTANCE") or str(PROJECT_ROOT / "instance")
+
+
+def load_config(app, overrides: dict | None = None) -> None:
+    """Apply defaults → instance/config.py → HEALTHCHECK_* env → explicit overrides."""
+    app.config.from_object(Defaults)
+    app.config.from_pyfile("config.py", silent=True)
+    app.config.from_prefixed_env("HEALTHCHECK", loads=_loads)
+    if overrides:
+        app.config.update(overrides)
+    if not app.config["SQLALCHEMY_DATABASE_URI"]:
+        db_path = Path(app.instance_path) / "healthcheck.sqlite"
+        app.config["SQLALCHEMY_DATABASE_URI"] = f"sqlite:///{db_path}"
+    _apply_secret_key(app)
+
+
+def _loads(value: str):
+    try:
+        return json.loads(value)
+    except ValueError:
+        return value
+
+
+def key_problem(key: str | None) -> str | None:
+    """Why a secret key is unusable, or None when it is fine."""
+    if not key:
+        return "no SECRET_KEY is configured"
+    if len(key) < MIN_KEY_LENGTH or key.lower() in WEAK_KEYS:
+        return f"SECRET_KEY is weak (use at least {MIN_KEY_LENGTH} random characters)"
+    return None
+
+
+def ensure_secret_key_file(instance_path: str) -> Path:
+    """Create ``instance/secret_key`` once (mode 0600) so every worker shares one key."""
+    path = Path(instance_path) / SECRET_KEY_FILE
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w") as fh:
+            fh.write(secrets.token_urlsafe(48))
+    return path
+
+
+def _apply_secret_key(app) -> None:
+    if not app.config.get("SECRET_KEY"):
+        path = Path(app.instance_path) / SECRET_KEY_FILE
+        if not path.exists() and (app.debug or app.config["DEMO"]):
+            ensure_secret_key_file(app.instance_path)
+        if path.exists():
+            app.config["SECRET_KEY"] = path.read_text().strip()
+    problem = key_problem(app.config.get("SECRET_KEY"))
+    if problem and not (app.debug or app.config["DEMO"] or app.testing):
+        raise RuntimeError(
+            f"Refusing to start: {problem}. Run `healthcheck init` to generate "
+            f"{Path(app.instance_path) / SECRET_KEY_FILE}, or set HEALTHCHECK_SECRET_KEY."
+        )

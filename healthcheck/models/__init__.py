@@ -1,0 +1,30 @@
+"""Typed SQLAlchemy 2 models, one module per aggregate."""
+
+from healthcheck.models.alliance import (
+    ALLIANCE_TYPES,
+    CADENCE_MONTHS,
+    MIN_K,
+    PHASES,
+    SEGMENTS,
+    Alliance,
+    Organisation,
+)
+from healthcheck.models.audit import AuditEvent
+from healthcheck.models.questionnaire import Dimension, Question, Questionnaire
+from healthcheck.models.response import (
+    SIDES,
+    Answer,
+    DimensionComment,
+    Invitation,
+    Response,
+    hash_token,
+)
+from healthcheck.models.round import IllegalTransition, Round, RoundSummary
+from healthcheck.models.user import ROLES, User
+
+__all__ = [
+    "ALLIANCE_TYPES", "CADENCE_MONTHS", "MIN_K", "PHASES", "ROLES", "SEGMENTS", "SIDES",
+    "Alliance", "Answer", "AuditEvent", "Dimension", "DimensionComment", "IllegalTransition",
+    "Invitation", "Organisation", "Question", "Questionnaire", "Response", "Round",
+    "RoundSummary", "User", "hash_token",
+]

@@ -1,0 +1,83 @@
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import JSON, CheckConstraint, ForeignKey, String, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from healthcheck.extensions import db
+from healthcheck.models.alliance import Alliance
+from healthcheck.models.base import utcnow
+from healthcheck.models.questionnaire import Questionnaire
+
+STATUSES = ("draft", "open", "closed")
+
+
+class IllegalTransition(Exception):
+    """A round was asked to move to a state it cannot reach from where it is."""
+
+
+class Round(db.Model):
+    """One health check of one alliance with one frozen questionnaire version."""
+
+    __tablename__ = "rounds"
+    __table_args__ = (
+        UniqueConstraint("alliance_id", "label", name="uq_round_label"),
+        CheckConstraint(f"status IN {STATUSES}", name="ck_rounds_status"),
+        CheckConstraint("closes_on >= opens_on", name="ck_rounds_dates"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    alliance_id: Mapped[int] = mapped_column(ForeignKey("alliances.id", ondelete="CASCADE"))
+    questionnaire_id: Mapped[int] = mapped_column(ForeignKey("questionnaires.id"))
+    label: Mapped[str] = mapped_column(String(100))
+    status: Mapped[str] = mapped_column(String(10), default="draft")
+    opens_on: Mapped[date]
+    closes_on: Mapped[date]
+    opened_at: Mapped[datetime | None]
+    closed_at: Mapped[datetime | None]
+    imported: Mapped[bool] = mapped_column(default=False)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    alliance: Mapped[Alliance] = relationship()
+    questionnaire: Mapped[Questionnaire] = relationship(lazy="joined")
+
+    def open(self, now: datetime | None = None) -> None:
+        if self.status != "draft":
+            raise IllegalTransition(f"round {self.label!r} is {self.status}; only a draft opens")
+        self.status = "open"
+        self.opened_at = now or utcnow()
+
+    def close(self, now: datetime | None = None) -> None:
+        if self.status != "open":
+            raise IllegalTransition(f"round {self.label!r} is {self.status}; only an open round closes")
+        self.status = "closed"
+        self.closed_at = now or utcnow()
+
+    @property
+    def is_open(self) -> bool:
+        return self.status == "open"
+
+
+class RoundSummary(db.Model):
+    """Stored report of a round (DESIGN §4 JSON) and its headline figures.
+
+    Refreshed when a response is submitted, a round closes or history is imported, so
+    report and portfolio pages never scan raw answers.
+    """
+
+    __tablename__ = "round_summaries"
+
+    round_id: Mapped[int] = mapped_column(
+        ForeignKey("rounds.id", ondelete="CASCADE"), primary_key=True
+    )
+    version: Mapped[int] = mapped_column(default=1)
+    health_index: Mapped[float | None]
+    alignment_index: Mapped[float | None]
+    rag: Mapped[str | None] = mapped_column(String(10))
+    invited_a: Mapped[int] = mapped_column(default=0)
+    submitted_a: Mapped[int] = mapped_column(default=0)
+    invited_b: Mapped[int] = mapped_column(default=0)
+    submitted_b: Mapped[int] = mapped_column(default=0)
+    report: Mapped[dict] = mapped_column(JSON)
+    refreshed_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -1,0 +1,1 @@
+"""Use cases. Services flush; the caller (request, CLI command, job) commits once."""

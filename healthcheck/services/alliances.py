@@ -1,0 +1,122 @@
+"""Create, change and list alliances and their organisations."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from sqlalchemy import func, select
+
+from healthcheck.extensions import db
+from healthcheck.models import MIN_K, PHASES, SEGMENTS, Alliance, Organisation, User
+from healthcheck.services import audit
+from healthcheck.services.errors import InvalidInput
+
+
+@dataclass
+class AllianceData:
+    name: str
+    side_a: str
+    side_b: str
+    segment: str
+    phase: str = "development"
+    alliance_type: str = "R&D"
+    north_star: str = ""
+    k_anonymity: int = MIN_K
+    cadence_months: int | None = None
+    owner_emails: list[str] = field(default_factory=list)
+    member_emails: list[str] = field(default_factory=list)
+
+
+def organisation(name: str) -> Organisation:
+    """The organisation called ``name`` (case-insensitive), created when new."""
+    name = name.strip()
+    org = db.session.scalar(select(Organisation).where(func.lower(Organisation.name) == name.lower()))
+    if org is None:
+        org = Organisation(name=name)
+        db.session.add(org)
+        db.session.flush()
+    return org
+
+
+def by_name(name: str) -> Alliance | None:
+    return db.session.scalar(select(Alliance).where(func.lower(Alliance.name) == name.strip().lower()))
+
+
+def _check(data: AllianceData, existing: Alliance | None) -> list[str]:
+    problems = []
+    if not data.name.strip():
+        problems.append("name: required")
+    elif len(data.name) > 200:
+        problems.append("name: at most 200 characters")
+    else:
+        clash = by_name(data.name)
+        if clash is not None and clash is not existing:
+            problems.append(f"name: an alliance called {data.name!r} already exists")
+    for label, value in (("side A", data.side_a), ("side B", data.side_b)):
+        if not value.strip():
+            problems.append(f"{label}: organisation name required")
+        elif len(value) > 200:
+            problems.append(f"{label}: at most 200 characters")
+    if data.side_a.strip() and data.side_a.strip().lower() == data.side_b.strip().lower():
+        problems.append("side B: must be a different organisation from side A")
+    if data.segment not in SEGMENTS:
+        problems.append(f"segment: one of {', '.join(SEGMENTS)} (got {data.segment!r})")
+    if data.phase not in PHASES:
+        problems.append(f"phase: one of {', '.join(PHASES)} (got {data.phase!r})")
+    if not isinstance(data.k_anonymity, int) or data.k_anonymity < MIN_K:
+        problems.append(f"anonymity threshold: a whole number of at least {MIN_K}")
+    if data.cadence_months is not None and not 1 <= data.cadence_months <= 36:
+        problems.append("cadence: between 1 and 36 months, or empty for the segment default")
+    if len(data.north_star) > 1000:
+        problems.append("North Star: at most 1000 characters")
+    return problems
+
+
+def _users(emails: list[str], roles: tuple[str, ...], label: str, problems: list[str]) -> list[User]:
+    found = []
+    for email in emails:
+        user = db.session.scalar(select(User).where(func.lower(User.email) == email.strip().lower()))
+        if user is None:
+            problems.append(f"{label}: no user with email {email!r}")
+        elif user.role not in roles:
+            problems.append(f"{label}: {email} is a {user.role}; needs role {' or '.join(roles)}")
+        else:
+            found.append(user)
+    return found
+
+
+def save(data: AllianceData, actor: User | None, alliance: Alliance | None = None) -> Alliance:
+    """Create (``alliance`` None) or update an alliance; all-or-nothing validation."""
+    problems = _check(data, alliance)
+    owners = _users(data.owner_emails, ("manager", "admin"), "owners", problems)
+    members = _users(data.member_emails, ("viewer", "manager", "admin"), "members", problems)
+    if problems:
+        raise InvalidInput(problems)
+    side_a, side_b = organisation(data.side_a), organisation(data.side_b)
+    creating = alliance is None
+    if creating:
+        alliance = Alliance(side_a=side_a, side_b=side_b)
+        db.session.add(alliance)
+    old_k = alliance.k_anonymity
+    alliance.name = data.name.strip()
+    alliance.side_a, alliance.side_b = side_a, side_b
+    alliance.segment = data.segment
+    alliance.phase = data.phase
+    alliance.alliance_type = data.alliance_type
+    alliance.north_star = data.north_star.strip()
+    alliance.k_anonymity = data.k_anonymity
+    alliance.cadence_months = data.cadence_months
+    if creating and actor is not None and actor.role == "manager" and actor not in owners:
+        owners.append(actor)
+    if data.owner_emails or creating:
+        if set(owners) != set(alliance.owners or []):
+            audit.record("alliance.owners", actor, alliance, owners=[u.email for u in owners])
+        alliance.owners = owners
+    alliance.members = members
+    db.session.flush()
+    audit.record("alliance.create" if creating else "alliance.update", actor, alliance)
+    if not creating and old_k != alliance.k_anonymity:
+        from healthcheck.services import summaries
+
+        summaries.refresh_alliance(alliance)
+    return alliance

@@ -1,0 +1,198 @@
+"""A believable demo portfolio: seven alliances, each telling its own story."""
+
+from __future__ import annotations
+
+import math
+import random
+import secrets
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+
+from sqlalchemy import insert
+
+from healthcheck.analysis.warnings import add_months
+from healthcheck.extensions import db
+from healthcheck.models import Answer, DimensionComment, Invitation, Response, Round
+from healthcheck.services import alliances, questionnaires, summaries, users
+
+SIDE_A = "Aurora Pharma"
+DEMO_USERS = [
+    ("admin@example.com", "admin", "Ada Admin", "demo-admin-2026"),
+    ("manager@example.com", "manager", "Maria Manager", "demo-manager-2026"),
+    ("manager2@example.com", "manager", "Tom Successor", "demo-manager2-2026"),
+    ("viewer@example.com", "viewer", "Victor Steering", "demo-viewer-2026"),
+]
+FIRST = ["Anna", "Ben", "Chloe", "David", "Elena", "Farid", "Grace", "Hiro", "Ines", "Jonas",
+         "Kira", "Liam", "Mona", "Nils", "Olga", "Pablo", "Rita", "Sven", "Tara", "Umar"]
+LAST = ["Berg", "Costa", "Dubois", "Evans", "Fischer", "Garcia", "Hansen", "Ito", "Jensen",
+        "Kowalski", "Larsen", "Moreau", "Novak", "Olsen", "Peters", "Rossi", "Schmidt"]
+FUNCTIONS = ["R&D", "Clinical", "Regulatory", "Finance", "Alliance management", "Quality",
+             "Commercial", "Legal", "Supply chain", "Data science"]
+PRAISE = ["Works well and keeps improving.", "Clear, reliable and pragmatic.",
+          "One of the strongest parts of this alliance."]
+CONCERN = ["This needs attention at the next steering committee.",
+           "We raise this repeatedly and nothing changes.",
+           "Expectations here are not aligned between the two companies."]
+
+
+@dataclass
+class Story:
+    name: str
+    partner: str
+    segment: str
+    phase: str
+    kind: str
+    survey: str
+    north_star: str
+    owner: str
+    rounds: int
+    base: dict[str, float]
+    invited: dict[str, int]
+    submitted: dict[str, int]
+    trend: dict[tuple[str, str], list[float]] = field(default_factory=dict)
+    drift: dict[str, float] = field(default_factory=dict)  # per-round change of every level
+    divergent: set[tuple[str, str]] = field(default_factory=set)
+    last_closed_days_ago: int = 20
+    open_round: bool = False
+    members: list[str] = field(default_factory=list)
+
+
+STORIES = [
+    Story("Helix Oncology R&D", "Helix Biotherapeutics", "complex", "development", "R&D",
+          "alliance-health-check", "Bring HLX-201 to a first-in-human trial by 2027.",
+          "manager@example.com", 4, {"A": 4.2, "B": 4.1}, {"A": 7, "B": 7}, {"A": 6, "B": 6},
+          members=["viewer@example.com"]),
+    Story("Nordvik Immunology Co-commercial", "Nordvik Pharma", "typical", "commercial",
+          "co-commercial", "alliance-health-check",
+          "Make NV-12 the first-choice biologic for moderate psoriasis in the Nordics.",
+          "manager@example.com", 4, {"A": 3.9, "B": 3.8}, {"A": 8, "B": 8}, {"A": 6, "B": 6},
+          trend={("B", "finance"): [3.9, 3.1, 2.3, 1.5], ("A", "finance"): [4.0, 4.1, 4.1, 4.2]},
+          members=["viewer@example.com"]),
+    Story("Meridian Rare Disease Co-development", "Meridian Genomics", "complex", "development",
+          "R&D", "alliance-health-check",
+          "Co-develop a gene therapy for MRD-3 deficiency to registration.",
+          "manager@example.com", 3, {"A": 3.8, "B": 3.6}, {"A": 6, "B": 7}, {"A": 5, "B": 6},
+          trend={("B", "compliance"): [2.6, 2.4, 2.2], ("A", "compliance"): [3.7, 3.8, 3.7]}),
+    Story("Kestrel CMC Supply", "Kestrel Manufacturing", "simple", "commercial", "supplier",
+          "supplier-performance", "Reliable, compliant drug-substance supply at agreed cost.",
+          "manager2@example.com", 3, {"A": 3.6, "B": 3.9}, {"A": 6, "B": 12}, {"A": 5, "B": 4},
+          last_closed_days_ago=70),
+    Story("DataWell Digital Trials", "DataWell Analytics", "typical", "development", "digital",
+          "digital-partnership", "Run decentralised trials with remote monitoring at scale.",
+          "manager2@example.com", 3, {"A": 3.7, "B": 3.9}, {"A": 6, "B": 6}, {"A": 6, "B": 5},
+          trend={("A", "speed"): [3.0, 2.8, 2.7], ("B", "speed"): [3.9, 4.0, 4.1]},
+          divergent={("A", "speed")}),
+    Story("Lumen Dermatology Co-promotion", "Lumen Skin Sciences", "typical", "sunset",
+          "co-commercial", "alliance-health-check",
+          "Co-promote LUM-8 in the EU until loss of exclusivity, then hand over smoothly.",
+          "manager@example.com", 5, {"A": 3.9, "B": 3.8}, {"A": 6, "B": 6}, {"A": 5, "B": 5},
+          drift={"A": -0.2, "B": -0.25}, last_closed_days_ago=245),
+    Story("Synapse Neuro Discovery", "Synapse Therapeutics", "complex", "discovery", "R&D",
+          "alliance-health-check", "Find two clinical candidates for ALS by 2028.",
+          "manager@example.com", 3, {"A": 3.5, "B": 3.7}, {"A": 6, "B": 6}, {"A": 5, "B": 5},
+          drift={"A": 0.15, "B": 0.1}, last_closed_days_ago=75, open_round=True),
+]
+
+
+def run(today: date | None = None) -> dict:
+    """Seed the demo portfolio once; running it again changes nothing."""
+    today = today or date.today()
+    created_users = _users()
+    created = []
+    for i, story in enumerate(STORIES):
+        if alliances.by_name(story.name) is None:
+            _seed(story, random.Random(1000 + i), today)
+            created.append(story.name)
+    return {"users": created_users, "alliances": created}
+
+
+def _users() -> list[str]:
+    made = []
+    for email, role, name, password in DEMO_USERS:
+        if users.by_email(email) is None:
+            users.create(email, role, password, name=name)
+            made.append(email)
+    return made
+
+
+def _level(story: Story, side: str, dim: str, index: int) -> float:
+    values = story.trend.get((side, dim))
+    if values:
+        return values[min(index, len(values) - 1)]
+    return story.base[side] + story.drift.get(side, 0.0) * index
+
+
+def _round_dates(story: Story, today: date) -> list[tuple[date, date]]:
+    cadence = {"complex": 3, "typical": 6, "simple": 12}[story.segment]
+    last_close = today - timedelta(days=story.last_closed_days_ago)
+    closes = [add_months(last_close, -cadence * (story.rounds - 1 - i)) for i in range(story.rounds)]
+    return [(c - timedelta(days=21), c) for c in closes]
+
+
+def _label(closes_on: date) -> str:
+    return f"{closes_on.year}-Q{(closes_on.month - 1) // 3 + 1}"
+
+
+def _seed(story: Story, rng: random.Random, today: date) -> None:
+    questionnaire = questionnaires.latest(story.survey)
+    alliance = alliances.save(
+        alliances.AllianceData(
+            story.name, SIDE_A, story.partner, story.segment, story.phase, story.kind,
+            story.north_star, owner_emails=[story.owner], member_emails=story.members,
+        ),
+        actor=None,
+    )
+    plan = [(opens, closes, "closed") for opens, closes in _round_dates(story, today)]
+    if story.open_round:
+        plan.append((today - timedelta(days=5), today + timedelta(days=16), "open"))
+    for index, (opens_on, closes_on, status) in enumerate(plan):
+        rnd = Round(alliance=alliance, questionnaire=questionnaire, label=_label(closes_on),
+                    status=status, opens_on=opens_on, closes_on=closes_on,
+                    opened_at=datetime.combine(opens_on, datetime.min.time()) + timedelta(hours=9))
+        if status == "closed":
+            rnd.closed_at = datetime.combine(closes_on, datetime.min.time()) + timedelta(hours=18)
+        db.session.add(rnd)
+        db.session.flush()
+        partial = status == "open"
+        for side in ("A", "B"):
+            submitted = story.submitted[side] - (2 if partial else 0)
+            _respondents(story, rnd, questionnaire, side, index, max(submitted, 1), rng)
+        summaries.refresh_round(rnd)
+
+
+def _respondents(story, rnd, questionnaire, side, index, submitted, rng) -> None:
+    org = SIDE_A if side == "A" else story.partner
+    domain = org.lower().split()[0] + ".example"
+    lo, hi = questionnaire.scale_min, questionnaire.scale_max
+    people = rng.sample([(f, la) for f in FIRST for la in LAST], story.invited[side])
+    for n, (first, last) in enumerate(people):
+        done = n < submitted
+        stamp = datetime.combine(rnd.opens_on, datetime.min.time()) + timedelta(days=rng.randint(0, 15))
+        inv = Invitation(round_id=rnd.id, side=side, name=f"{first} {last}",
+                         email=f"{first}.{last}@{domain}".lower(), function=rng.choice(FUNCTIONS),
+                         status="submitted" if done else "pending",
+                         submitted_at=stamp if done else None)
+        inv.issue_token()
+        db.session.add(inv)
+        if not done:
+            continue
+        db.session.flush()
+        response = Response(invitation_id=inv.id, round_id=rnd.id, side=side,
+                            respondent_code=secrets.token_hex(6), submitted_at=stamp)
+        db.session.add(response)
+        db.session.flush()
+        rows, comments = [], []
+        bias = rng.gauss(0, 0.2)
+        for dim in questionnaire.dimensions:
+            spread = 1.7 if (side, dim.key) in story.divergent else 0.0
+            level = _level(story, side, dim.key, index) + bias + rng.gauss(0, spread)
+            for q in dim.questions:
+                score = None if rng.random() < 0.03 else math.floor(level + rng.gauss(0, 0.45) + 0.5)
+                rows.append({"response_id": response.id, "question_id": q.id,
+                             "score": None if score is None else min(hi, max(lo, score))})
+            if rng.random() < 0.12 or (level < 2.8 and rng.random() < 0.5):
+                text = rng.choice(CONCERN if level < 3.2 else PRAISE)
+                comments.append({"response_id": response.id, "dimension_id": dim.id, "text": text})
+        db.session.execute(insert(Answer), rows)
+        if comments:
+            db.session.execute(insert(DimensionComment), comments)

@@ -1,0 +1,149 @@
+"""Import a health check run elsewhere (CSV of DESIGN.md §4) as a closed round."""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+from healthcheck.extensions import db
+from healthcheck.models import Answer, DimensionComment, Invitation, Response, Round
+from healthcheck.models.base import utcnow
+from healthcheck.services import alliances, audit, csvtools, questionnaires, summaries
+from healthcheck.services.errors import InvalidInput
+from healthcheck.services.rounds import rounds_of
+
+HEADER = ["side", "respondent", "question", "score", "comment"]
+
+
+@dataclass
+class ImportSpec:
+    alliance: str
+    side_a: str
+    side_b: str
+    questionnaire: str
+    round_label: str
+    closes_on: date | None = None
+    segment: str = "typical"
+
+
+@dataclass
+class ImportResult:
+    round: Round
+    respondents: dict[str, int]
+    answers: int
+
+
+def _parse_rows(raw, questionnaire) -> tuple[dict, list[str]]:
+    """{(side, respondent): {"scores": {q: score}, "comments": {dim: [text]}}}, problems."""
+    try:
+        records = csvtools.rows(csvtools.decode(raw, "CSV"), HEADER, "CSV")
+    except ValueError as exc:
+        return {}, [str(exc)]
+    if not records:
+        return {}, ["CSV: no answers below the header"]
+    questions = {q.key: q for q in questionnaire.questions}
+    lo, hi = questionnaire.scale_min, questionnaire.scale_max
+    people: dict[tuple[str, str], dict] = {}
+    problems = []
+    for line, rec in records:
+        if "__error__" in rec:
+            problems.append(f"line {line}: {rec['__error__']}")
+            continue
+        found = []
+        side = rec["side"].upper()
+        if side not in ("A", "B"):
+            found.append(f"side must be A or B (got {rec['side']!r})")
+        if not rec["respondent"]:
+            found.append("respondent: required (any id)")
+        q = questions.get(rec["question"])
+        if q is None:
+            found.append(f"question {rec['question']!r} is not in {questionnaire.ref}")
+        score_text = rec["score"]
+        score = None
+        if score_text and score_text.upper() not in ("NA", "N/A"):
+            if score_text.lstrip("-").isdigit() and lo <= int(score_text) <= hi:
+                score = int(score_text)
+            else:
+                found.append(f"score must be an integer from {lo} to {hi}, empty or NA "
+                             f"(got {score_text!r})")
+        if len(rec["comment"]) > 5000:
+            found.append("comment: at most 5000 characters")
+        if found:
+            problems += [f"line {line}: {p}" for p in found]
+            continue
+        person = people.setdefault((side, rec["respondent"]), {"scores": {}, "comments": {}})
+        if q.key in person["scores"]:
+            problems.append(f"line {line}: respondent {rec['respondent']!r} of side {side} "
+                            f"already answered {q.key}")
+            continue
+        person["scores"][q.key] = score
+        if rec["comment"]:
+            person["comments"].setdefault(q.dimension.key, []).append(rec["comment"])
+    return people, problems
+
+
+def run(spec: ImportSpec, raw: bytes | str, actor=None) -> ImportResult:
+    """All-or-nothing import; InvalidInput lists every bad line with its number."""
+    questionnaire = questionnaires.latest(spec.questionnaire)
+    if questionnaire is None:
+        raise InvalidInput(f"--questionnaire: no questionnaire with key {spec.questionnaire!r}; "
+                           "import it first (healthcheck questionnaire import)")
+    people, problems = _parse_rows(raw, questionnaire)
+    alliance = alliances.by_name(spec.alliance)
+    if alliance is not None:
+        given = (spec.side_a.strip().lower(), spec.side_b.strip().lower())
+        if given != (alliance.side_a.name.lower(), alliance.side_b.name.lower()):
+            problems.append(f"--side-a/--side-b: alliance {alliance.name!r} is between "
+                            f"{alliance.side_a.name} (A) and {alliance.side_b.name} (B)")
+        elif any(r.label == spec.round_label for r in rounds_of(alliance)):
+            problems.append(f"--round: alliance {alliance.name!r} already has a round "
+                            f"{spec.round_label!r}")
+    if problems:
+        raise InvalidInput(problems)
+    if alliance is None:
+        alliance = alliances.save(
+            alliances.AllianceData(spec.alliance, spec.side_a, spec.side_b, spec.segment), actor
+        )
+    closes_on = spec.closes_on or date.today()
+    rnd = Round(
+        alliance=alliance, questionnaire=questionnaire, label=spec.round_label.strip(),
+        status="closed", opens_on=closes_on - timedelta(days=21), closes_on=closes_on,
+        imported=True,
+    )
+    stamp = datetime.combine(closes_on, datetime.min.time())
+    rnd.opened_at, rnd.closed_at = stamp - timedelta(days=21), stamp
+    db.session.add(rnd)
+    db.session.flush()
+    count = _write(rnd, questionnaire, people, stamp)
+    summaries.refresh_round(rnd)
+    audit.record("round.import", actor, rnd, answers=count)
+    sides = {s: sum(1 for side, _ in people if side == s) for s in ("A", "B")}
+    return ImportResult(rnd, sides, count)
+
+
+def _write(rnd: Round, questionnaire, people: dict, stamp: datetime) -> int:
+    questions = {q.key: q for q in questionnaire.questions}
+    dims = {d.key: d.id for d in questionnaire.dimensions}
+    count = 0
+    for (side, _given_id), person in people.items():
+        # the respondent id as given is never stored: each gets a fresh random code
+        inv = Invitation(round_id=rnd.id, side=side, status="submitted", submitted_at=stamp,
+                         created_at=utcnow())
+        db.session.add(inv)
+        db.session.flush()
+        response = Response(invitation_id=inv.id, round_id=rnd.id, side=side,
+                            respondent_code=secrets.token_hex(6), submitted_at=stamp)
+        db.session.add(response)
+        db.session.flush()
+        db.session.add_all(
+            Answer(response_id=response.id, question_id=questions[k].id, score=v)
+            for k, v in person["scores"].items()
+        )
+        db.session.add_all(
+            DimensionComment(response_id=response.id, dimension_id=dims[d], text="\n".join(texts))
+            for d, texts in person["comments"].items()
+        )
+        count += len(person["scores"])
+    db.session.flush()
+    return count

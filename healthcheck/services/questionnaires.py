@@ -1,0 +1,234 @@
+"""Questionnaire library: validate YAML files and import them as frozen versions."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+from sqlalchemy import func, select
+
+from healthcheck.extensions import db
+from healthcheck.models import Dimension, Question, Questionnaire
+
+KEY_RE = re.compile(r"^[a-z0-9][a-z0-9_-]{0,99}$")
+MAX_FILE_BYTES = 512 * 1024
+
+
+class QuestionnaireError(Exception):
+    """A questionnaire file is invalid; ``problems`` lists every finding."""
+
+    def __init__(self, problems: list[str]):
+        super().__init__("\n".join(problems))
+        self.problems = problems
+
+
+@dataclass
+class ImportResult:
+    questionnaire: Questionnaire
+    created: bool
+
+
+def load_file(path: str | Path) -> dict:
+    """Read and validate one questionnaire file; raise QuestionnaireError naming the file."""
+    path = Path(path)
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise QuestionnaireError([f"{path}: cannot read file ({exc.strerror})"]) from exc
+    return parse(raw, str(path))
+
+
+def parse(raw: bytes, source: str) -> dict:
+    if len(raw) > MAX_FILE_BYTES:
+        raise QuestionnaireError([f"{source}: file is larger than {MAX_FILE_BYTES} bytes"])
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise QuestionnaireError([f"{source}: not valid UTF-8 (byte {exc.start})"]) from exc
+    try:
+        doc = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f"line {mark.line + 1}, column {mark.column + 1}" if mark else "somewhere"
+        problem = getattr(exc, "problem", None) or str(exc)
+        raise QuestionnaireError([f"{source}: YAML syntax error at {where}: {problem}"]) from exc
+    problems = validate(doc)
+    if problems:
+        raise QuestionnaireError([f"{source}: {p}" for p in problems])
+    return normalise(doc)
+
+
+def validate(doc) -> list[str]:
+    """Every problem in a parsed document, each naming its place in the document."""
+    if not isinstance(doc, dict):
+        return ["the document must be a mapping with key, title, scale and dimensions"]
+    problems: list[str] = []
+    _check_key(doc.get("key"), "key", problems)
+    if not isinstance(doc.get("title"), str) or not doc["title"].strip():
+        problems.append("title: required text")
+    problems += _validate_scale(doc.get("scale", {"min": 1, "max": 5}))
+    dims = doc.get("dimensions")
+    if not isinstance(dims, list) or not dims:
+        problems.append("dimensions: required, a non-empty list")
+        return problems
+    dim_keys: set[str] = set()
+    question_keys: set[str] = set()
+    for i, dim in enumerate(dims):
+        place = f"dimensions[{i}]"
+        if not isinstance(dim, dict):
+            problems.append(f"{place}: must be a mapping with key, title, questions")
+            continue
+        _check_unique_key(dim.get("key"), f"{place}.key", dim_keys, problems)
+        if not isinstance(dim.get("title"), str) or not dim["title"].strip():
+            problems.append(f"{place}.title: required text")
+        weight = dim.get("weight", 1)
+        if isinstance(weight, bool) or not isinstance(weight, int | float) or weight <= 0:
+            problems.append(f"{place}.weight: must be a number > 0, got {weight!r}")
+        questions = dim.get("questions")
+        if not isinstance(questions, list) or not questions:
+            problems.append(f"{place}.questions: required, a non-empty list")
+            continue
+        for j, q in enumerate(questions):
+            qplace = f"{place}.questions[{j}]"
+            if not isinstance(q, dict):
+                problems.append(f"{qplace}: must be a mapping with key and text")
+                continue
+            _check_unique_key(q.get("key"), f"{qplace}.key", question_keys, problems)
+            if not isinstance(q.get("text"), str) or not q["text"].strip():
+                problems.append(f"{qplace}.text: required text")
+    return problems
+
+
+def _validate_scale(scale) -> list[str]:
+    if not isinstance(scale, dict):
+        return ["scale: must be a mapping with min, max and labels"]
+    lo, hi = scale.get("min", 1), scale.get("max", 5)
+    if not all(isinstance(v, int) and not isinstance(v, bool) for v in (lo, hi)):
+        return [f"scale: min and max must be integers, got {lo!r} and {hi!r}"]
+    if not 0 <= lo < hi <= 10:
+        return [f"scale: need 0 <= min < max <= 10, got min={lo}, max={hi}"]
+    labels = scale.get("labels", [])
+    if labels and (
+        not isinstance(labels, list)
+        or len(labels) != hi - lo + 1
+        or not all(isinstance(x, str) for x in labels)
+    ):
+        return [f"scale.labels: must be a list of {hi - lo + 1} texts, one per point"]
+    return []
+
+
+def _check_key(value, place: str, problems: list[str]) -> None:
+    if not isinstance(value, str) or not KEY_RE.match(value):
+        problems.append(
+            f"{place}: must be lower-case letters, digits, '-' or '_' (got {value!r})"
+        )
+
+
+def _check_unique_key(value, place: str, seen: set[str], problems: list[str]) -> None:
+    _check_key(value, place, problems)
+    if isinstance(value, str):
+        if value in seen:
+            problems.append(f"{place}: duplicate key {value!r}")
+        seen.add(value)
+
+
+def normalise(doc: dict) -> dict:
+    scale = doc.get("scale") or {}
+    lo, hi = scale.get("min", 1), scale.get("max", 5)
+    return {
+        "key": doc["key"],
+        "title": doc["title"].strip(),
+        "description": (doc.get("description") or "").strip(),
+        "scale": {"min": lo, "max": hi, "labels": list(scale.get("labels") or [])},
+        "dimensions": [
+            {
+                "key": d["key"],
+                "title": d["title"].strip(),
+                "description": (d.get("description") or "").strip(),
+                "weight": float(d.get("weight", 1)),
+                "questions": [{"key": q["key"], "text": q["text"].strip()} for q in d["questions"]],
+            }
+            for d in doc["dimensions"]
+        ],
+    }
+
+
+def content_hash(doc: dict) -> str:
+    return hashlib.sha256(json.dumps(doc, sort_keys=True).encode()).hexdigest()
+
+
+def latest(key: str) -> Questionnaire | None:
+    return db.session.scalars(
+        select(Questionnaire).where(Questionnaire.key == key).order_by(Questionnaire.version.desc())
+    ).first()
+
+
+def import_document(doc: dict) -> ImportResult:
+    """Store ``doc`` as a new version unless the latest version has the same content."""
+    digest = content_hash(doc)
+    current = latest(doc["key"])
+    if current is not None and current.content_hash == digest:
+        return ImportResult(current, created=False)
+    version = (
+        db.session.scalar(
+            select(func.max(Questionnaire.version)).where(Questionnaire.key == doc["key"])
+        )
+        or 0
+    ) + 1
+    q = Questionnaire(
+        key=doc["key"],
+        version=version,
+        title=doc["title"],
+        description=doc["description"],
+        scale_min=doc["scale"]["min"],
+        scale_max=doc["scale"]["max"],
+        scale_labels=doc["scale"]["labels"],
+        content_hash=digest,
+    )
+    dims = []
+    for i, d in enumerate(doc["dimensions"]):
+        dim = Dimension(
+            key=d["key"], title=d["title"], description=d["description"], weight=d["weight"],
+            position=i,
+        )
+        q.dimensions.append(dim)
+        dims.append((dim, d["questions"]))
+    db.session.add(q)
+    db.session.flush()
+    for dim, items in dims:
+        for j, item in enumerate(items):
+            dim.questions.append(
+                Question(questionnaire_id=q.id, key=item["key"], text=item["text"], position=j)
+            )
+    db.session.flush()
+    return ImportResult(q, created=True)
+
+
+def import_path(path: str | Path) -> list[ImportResult]:
+    """Import a file or every ``*.yaml``/``*.yml`` in a folder; all files validated first."""
+    path = Path(path)
+    files = sorted([*path.glob("*.yaml"), *path.glob("*.yml")]) if path.is_dir() else [path]
+    if not files:
+        raise QuestionnaireError([f"{path}: no .yaml files found"])
+    docs, problems = [], []
+    for f in files:
+        try:
+            docs.append(load_file(f))
+        except QuestionnaireError as exc:
+            problems += exc.problems
+    if problems:
+        raise QuestionnaireError(problems)
+    return [import_document(doc) for doc in docs]
+
+
+def available() -> list[Questionnaire]:
+    """The latest version of every questionnaire key."""
+    rows = db.session.scalars(select(Questionnaire).order_by(Questionnaire.key, Questionnaire.version))
+    by_key: dict[str, Questionnaire] = {}
+    for q in rows:
+        by_key[q.key] = q
+    return list(by_key.values())

@@ -1,0 +1,162 @@
+"""The respondent's side: find an invitation by its link, keep drafts, submit once."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from sqlalchemy import delete, select, update
+
+from healthcheck.extensions import db
+from healthcheck.models import (
+    Answer,
+    DimensionComment,
+    Invitation,
+    Questionnaire,
+    Response,
+    Round,
+    hash_token,
+)
+from healthcheck.models.base import utcnow
+
+MAX_COMMENT_CHARS = 5000
+NA = "na"
+
+
+class LinkProblem(Exception):
+    """The link cannot be used; ``status`` is the HTTP status, ``reason`` a short code."""
+
+    def __init__(self, status: int, reason: str, invitation: Invitation | None = None):
+        super().__init__(reason)
+        self.status, self.reason, self.invitation = status, reason, invitation
+
+
+@dataclass
+class Answers:
+    """What a respondent gave: scores (None = N/A) by question key, comments by dimension key."""
+
+    scores: dict[str, int | None] = field(default_factory=dict)
+    comments: dict[str, str] = field(default_factory=dict)
+    raw: dict[str, str] = field(default_factory=dict)  # what was sent, to re-render the form
+    errors: dict[str, str] = field(default_factory=dict)
+
+
+def invitation_by_token(token: str, for_update: bool = False) -> Invitation:
+    """The usable invitation behind a link, or LinkProblem. Never writes anything."""
+    if not token or len(token) > 200:
+        raise LinkProblem(404, "unknown")
+    stmt = select(Invitation).where(Invitation.token_hash == hash_token(token))
+    if for_update:
+        stmt = stmt.with_for_update()
+    inv = db.session.scalar(stmt)
+    if inv is None:
+        raise LinkProblem(404, "unknown")
+    if inv.status == "revoked":
+        raise LinkProblem(410, "revoked", inv)
+    if inv.status == "submitted":
+        raise LinkProblem(410, "submitted", inv)
+    if inv.round.status == "closed":
+        raise LinkProblem(410, "closed", inv)
+    if inv.round.status == "draft":
+        raise LinkProblem(404, "not_open", inv)
+    return inv
+
+
+def draft_of(inv: Invitation) -> Answers:
+    """The answers saved so far for this invitation (empty when none)."""
+    response = db.session.scalar(select(Response).where(Response.invitation_id == inv.id))
+    result = Answers()
+    if response is None:
+        return result
+    q = inv.round.questionnaire
+    keys = {question.id: question.key for question in q.questions}
+    dim_keys = {d.id: d.key for d in q.dimensions}
+    for a in response.answers:
+        result.scores[keys[a.question_id]] = a.score
+        result.raw[keys[a.question_id]] = NA if a.score is None else str(a.score)
+    for c in response.comments:
+        result.comments[dim_keys[c.dimension_id]] = c.text
+    return result
+
+
+def parse(questionnaire: Questionnaire, form, require_all: bool) -> Answers:
+    """Read ``q-<question>`` and ``c-<dimension>`` fields; mark every bad field."""
+    result = Answers()
+    allowed = range(questionnaire.scale_min, questionnaire.scale_max + 1)
+    for question in questionnaire.questions:
+        value = (form.get(f"q-{question.key}") or "").strip()
+        if not value:
+            if require_all:
+                result.errors[question.key] = "Please choose an answer (or N/A)."
+            continue
+        if value.lower() == NA:
+            result.scores[question.key] = None
+            result.raw[question.key] = NA
+        elif value.isdigit() and int(value) in allowed:
+            result.scores[question.key] = int(value)
+            result.raw[question.key] = value
+        else:
+            result.errors[question.key] = (
+                f"Choose a value from {allowed.start} to {allowed.stop - 1}, or N/A."
+            )
+    for dim in questionnaire.dimensions:
+        text = (form.get(f"c-{dim.key}") or "").replace("\x00", "").strip()
+        if len(text) > MAX_COMMENT_CHARS:
+            result.errors[f"c-{dim.key}"] = f"Comments are limited to {MAX_COMMENT_CHARS} characters."
+            text = text[:MAX_COMMENT_CHARS]
+        if text:
+            result.comments[dim.key] = text
+    return result
+
+
+def _store(inv: Invitation, answers: Answers) -> Response:
+    response = db.session.scalar(select(Response).where(Response.invitation_id == inv.id))
+    if response is None:
+        response = Response(invitation_id=inv.id, round_id=inv.round_id, side=inv.side)
+        db.session.add(response)
+        db.session.flush()
+    q = inv.round.questionnaire
+    db.session.execute(delete(Answer).where(Answer.response_id == response.id))
+    db.session.execute(delete(DimensionComment).where(DimensionComment.response_id == response.id))
+    by_key = {question.key: question.id for question in q.questions}
+    dims = {d.key: d.id for d in q.dimensions}
+    db.session.add_all(
+        Answer(response_id=response.id, question_id=by_key[k], score=v)
+        for k, v in answers.scores.items()
+    )
+    db.session.add_all(
+        DimensionComment(response_id=response.id, dimension_id=dims[k], text=t)
+        for k, t in answers.comments.items()
+    )
+    response.updated_at = utcnow()
+    return response
+
+
+def save_draft(token: str, answers: Answers) -> Invitation:
+    inv = invitation_by_token(token, for_update=True)
+    _store(inv, answers)
+    if inv.status == "pending":
+        inv.status = "started"
+    db.session.flush()
+    return inv
+
+
+def submit(token: str, answers: Answers) -> Invitation:
+    """Store and submit in one transaction; a second submission gets LinkProblem(410)."""
+    inv = invitation_by_token(token, for_update=True)
+    now = utcnow()
+    claimed = db.session.execute(
+        update(Invitation)
+        .where(Invitation.id == inv.id, Invitation.status.in_(("pending", "started")))
+        .values(status="submitted", submitted_at=now)
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    if claimed != 1:
+        raise LinkProblem(410, "submitted", inv)
+    response = _store(inv, answers)
+    response.submitted_at = now
+    inv.status, inv.submitted_at = "submitted", now
+    db.session.flush()
+    from healthcheck.services import summaries
+
+    summaries.refresh_round(db.session.get(Round, inv.round_id))
+    return inv

@@ -1,0 +1,119 @@
+"""Rounds: create, open, close, and the response rate per side."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from sqlalchemy import func, select, update
+
+from healthcheck.extensions import db
+from healthcheck.models import Alliance, IllegalTransition, Invitation, Questionnaire, Round
+from healthcheck.models.base import utcnow
+from healthcheck.services import audit
+from healthcheck.services.errors import InvalidInput
+
+
+def create(
+    alliance: Alliance,
+    questionnaire: Questionnaire | None,
+    label: str,
+    opens_on: date | None,
+    closes_on: date | None,
+    actor=None,
+    open_days: int = 21,
+) -> Round:
+    label = (label or "").strip()
+    problems = []
+    if not label:
+        problems.append("label: required, e.g. 2026-Q4")
+    elif len(label) > 100:
+        problems.append("label: at most 100 characters")
+    elif db.session.scalar(
+        select(Round.id).where(Round.alliance_id == alliance.id, Round.label == label)
+    ):
+        problems.append(f"label: this alliance already has a round {label!r}")
+    if questionnaire is None:
+        problems.append("questionnaire: choose one from the library")
+    opens_on = opens_on or date.today()
+    closes_on = closes_on or opens_on + timedelta(days=open_days)
+    if closes_on < opens_on:
+        problems.append(f"closes on: {closes_on} is before the opening date {opens_on}")
+    if problems:
+        raise InvalidInput(problems)
+    rnd = Round(
+        alliance=alliance, questionnaire=questionnaire, label=label, opens_on=opens_on,
+        closes_on=closes_on,
+    )
+    db.session.add(rnd)
+    db.session.flush()
+    audit.record("round.create", actor, rnd, label=label)
+    return rnd
+
+
+def _transition(rnd: Round, target: str, actor) -> bool:
+    """Move ``rnd`` to ``target`` with a guarded UPDATE so that two concurrent callers
+    cannot both do it. Returns False when another caller got there first."""
+    source = {"open": "draft", "closed": "open"}[target]
+    if rnd.status != source:
+        verb = "opened" if target == "open" else "closed"
+        raise IllegalTransition(f"round {rnd.label!r} is {rnd.status}; it cannot be {verb}")
+    now = utcnow()
+    stamp = {"opened_at": now} if target == "open" else {"closed_at": now}
+    result = db.session.execute(
+        update(Round)
+        .where(Round.id == rnd.id, Round.status == source)
+        .values(status=target, **stamp)
+        .execution_options(synchronize_session=False)
+    )
+    if result.rowcount != 1:
+        db.session.refresh(rnd)
+        return False
+    (rnd.open if target == "open" else rnd.close)(now)
+    audit.record(f"round.{target}", actor, rnd)
+    return True
+
+
+def open_round(rnd: Round, actor=None) -> bool:
+    return _transition(rnd, "open", actor)
+
+
+def close_round(rnd: Round, actor=None) -> bool:
+    """Close an open round and refresh its stored summary."""
+    done = _transition(rnd, "closed", actor)
+    if done:
+        from healthcheck.services import summaries
+
+        summaries.refresh_round(rnd)
+    return done
+
+
+def response_counts(round_ids: list[int]) -> dict[int, dict[str, dict[str, int]]]:
+    """{round_id: {side: {"invited", "submitted"}}}; revoked invitations do not count."""
+    out = {rid: {s: {"invited": 0, "submitted": 0} for s in ("A", "B")} for rid in round_ids}
+    if not round_ids:
+        return out
+    rows = db.session.execute(
+        select(
+            Invitation.round_id,
+            Invitation.side,
+            func.count(),
+            func.count(Invitation.submitted_at),
+        )
+        .where(Invitation.round_id.in_(round_ids), Invitation.status != "revoked")
+        .group_by(Invitation.round_id, Invitation.side)
+    )
+    for rid, side, invited, submitted in rows:
+        out[rid][side] = {"invited": invited, "submitted": submitted}
+    return out
+
+
+def response_rate(counts: dict[str, int]) -> float | None:
+    return counts["submitted"] / counts["invited"] if counts["invited"] else None
+
+
+def rounds_of(alliance: Alliance) -> list[Round]:
+    return list(
+        db.session.scalars(
+            select(Round).where(Round.alliance_id == alliance.id).order_by(Round.opens_on, Round.id)
+        )
+    )

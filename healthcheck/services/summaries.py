@@ -1,0 +1,71 @@
+"""Stored per-round summaries: recomputed on submission, close and import only."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from healthcheck.analysis import report as report_analysis
+from healthcheck.extensions import db
+from healthcheck.models import Alliance, Round, RoundSummary
+from healthcheck.models.base import utcnow
+from healthcheck.services import dataset
+
+
+def earlier_closed_reports(rnd: Round) -> list[dict]:
+    """Stored reports of the alliance's closed rounds before ``rnd``, oldest first."""
+    rows = db.session.execute(
+        select(Round, RoundSummary)
+        .join(RoundSummary, RoundSummary.round_id == Round.id)
+        .where(Round.alliance_id == rnd.alliance_id, Round.status == "closed", Round.id != rnd.id)
+        .order_by(Round.closes_on, Round.id)
+    ).all()
+    return [s.report for r, s in rows if (r.closes_on, r.id) < (rnd.closes_on, rnd.id)]
+
+
+def compute(rnd: Round) -> dict:
+    dims, questions = dataset.structure(rnd)
+    return report_analysis.build(
+        dataset.meta(rnd),
+        dataset.answers(rnd),
+        dims,
+        questions,
+        dataset.counts(rnd),
+        rnd.alliance.k_anonymity,
+        history=earlier_closed_reports(rnd),
+    )
+
+
+def refresh_round(rnd: Round) -> RoundSummary:
+    """Recompute and store the round's report and headline figures."""
+    report = compute(rnd)
+    summary = db.session.get(RoundSummary, rnd.id)
+    if summary is None:
+        summary = RoundSummary(round_id=rnd.id, version=0)
+        db.session.add(summary)
+    summary.version = (summary.version or 0) + 1
+    summary.report = report
+    summary.health_index = report["health_index"]
+    summary.alignment_index = report["alignment_index"]
+    summary.rag = report["rag"]
+    summary.invited_a = report["sides"]["A"]["invited"] or 0
+    summary.invited_b = report["sides"]["B"]["invited"] or 0
+    summary.submitted_a = report["sides"]["A"]["submitted"]
+    summary.submitted_b = report["sides"]["B"]["submitted"]
+    summary.refreshed_at = utcnow()
+    db.session.flush()
+    return summary
+
+
+def refresh_alliance(alliance: Alliance) -> None:
+    """Recompute every round of an alliance in order (after k or history changes)."""
+    rounds = db.session.scalars(
+        select(Round).where(Round.alliance_id == alliance.id).order_by(Round.closes_on, Round.id)
+    )
+    for rnd in rounds:
+        refresh_round(rnd)
+
+
+def stored(rnd: Round) -> dict:
+    """The stored report of a round, computing it once if it was never stored."""
+    summary = db.session.get(RoundSummary, rnd.id)
+    return summary.report if summary is not None else compute(rnd)

@@ -1,0 +1,84 @@
+"""Web layer: blueprints per area, shared templates, error pages, security headers."""
+
+from __future__ import annotations
+
+from flask import Flask, render_template, request
+from flask_wtf.csrf import CSRFError
+
+from healthcheck.extensions import db, login_manager
+from healthcheck.models import User
+from healthcheck.services.errors import Forbidden, InvalidInput, NotFound
+
+
+def register(app: Flask) -> None:
+    from healthcheck.web.alliances.routes import bp as alliances_bp
+    from healthcheck.web.auth.routes import bp as auth_bp
+    from healthcheck.web.portfolio.routes import bp as portfolio_bp
+    from healthcheck.web.respond.routes import bp as respond_bp
+    from healthcheck.web.rounds.routes import bp as rounds_bp
+
+    for bp in (auth_bp, portfolio_bp, alliances_bp, rounds_bp, respond_bp):
+        app.register_blueprint(bp)
+    login_manager.login_view = "auth.login"
+    login_manager.login_message_category = "info"
+    login_manager.user_loader(_load_user)
+    _error_pages(app)
+    _headers(app)
+    from healthcheck.web import filters
+
+    filters.register(app)
+
+
+def _load_user(user_id: str) -> User | None:
+    user = db.session.get(User, int(user_id)) if user_id.isdigit() else None
+    return user if user is not None and user.active else None
+
+
+def _error_page(status: int, title: str, message: str):
+    return render_template("error.html", status=status, title=title, message=message), status
+
+
+def _error_pages(app: Flask) -> None:
+    @app.errorhandler(NotFound)
+    @app.errorhandler(404)
+    def not_found(_exc):
+        return _error_page(404, "Not found", "There is nothing here, or you may not see it.")
+
+    @app.errorhandler(Forbidden)
+    @app.errorhandler(403)
+    def forbidden(_exc):
+        return _error_page(403, "Not allowed", "You may see this alliance but not change it.")
+
+    @app.errorhandler(CSRFError)
+    def csrf_error(exc):
+        return _error_page(400, "Form expired",
+                           "The form was open too long or came from elsewhere. "
+                           "Go back, reload the page and send it again.")
+
+    @app.errorhandler(413)
+    def too_large(_exc):
+        return _error_page(413, "Too large", "The upload is larger than the 2 MB allowed.")
+
+    @app.errorhandler(429)
+    def too_many(_exc):
+        return _error_page(429, "Too many requests",
+                           "Too many attempts in a short time. Wait a minute and try again.")
+
+    @app.errorhandler(InvalidInput)
+    def invalid(exc):
+        return _error_page(400, "Invalid input", "; ".join(exc.problems))
+
+
+def _headers(app: Flask) -> None:
+    @app.after_request
+    def security_headers(response):
+        response.headers.setdefault(
+            "Content-Security-Policy",
+            "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; "
+            "object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'",
+        )
+        response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        response.headers.setdefault("Referrer-Policy", "same-origin")
+        if request.endpoint and request.endpoint.startswith("respond."):
+            response.headers["Cache-Control"] = "no-store"
+        return response

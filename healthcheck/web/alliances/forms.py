@@ -1,0 +1,44 @@
+from flask_wtf import FlaskForm
+from wtforms import IntegerField, SelectField, StringField, TextAreaField
+from wtforms.validators import DataRequired, Length, NumberRange, Optional
+
+from healthcheck.models import ALLIANCE_TYPES, MIN_K, PHASES, SEGMENTS
+from healthcheck.services.alliances import AllianceData
+
+
+def _emails(text: str | None) -> list[str]:
+    return [e.strip() for e in (text or "").replace(";", ",").split(",") if e.strip()]
+
+
+class AllianceForm(FlaskForm):
+    name = StringField("Alliance name", validators=[DataRequired(), Length(max=200)])
+    side_a = StringField("Side A (your organisation)", validators=[DataRequired(), Length(max=200)])
+    side_b = StringField("Side B (the partner)", validators=[DataRequired(), Length(max=200)])
+    segment = SelectField("Segment", choices=[(s, s) for s in SEGMENTS])
+    phase = SelectField("Phase", choices=[(p, p) for p in PHASES])
+    alliance_type = SelectField("Type", choices=[(t, t) for t in ALLIANCE_TYPES])
+    north_star = TextAreaField("North Star", validators=[Length(max=1000)])
+    k_anonymity = IntegerField("Anonymity threshold k", default=MIN_K,
+                               validators=[DataRequired(), NumberRange(min=MIN_K, max=50)])
+    cadence_months = IntegerField("Cadence (months)", validators=[Optional(), NumberRange(1, 36)])
+    owners = StringField("Owners (emails, comma-separated)", validators=[Length(max=2000)])
+    members = StringField("Members who may read (emails, comma-separated)",
+                          validators=[Length(max=4000)])
+
+    def to_data(self) -> AllianceData:
+        return AllianceData(
+            name=self.name.data or "", side_a=self.side_a.data or "", side_b=self.side_b.data or "",
+            segment=self.segment.data, phase=self.phase.data,
+            alliance_type=self.alliance_type.data, north_star=self.north_star.data or "",
+            k_anonymity=self.k_anonymity.data, cadence_months=self.cadence_months.data,
+            owner_emails=_emails(self.owners.data), member_emails=_emails(self.members.data),
+        )
+
+    def fill(self, alliance) -> None:
+        self.name.data, self.north_star.data = alliance.name, alliance.north_star
+        self.side_a.data, self.side_b.data = alliance.side_a.name, alliance.side_b.name
+        self.segment.data, self.phase.data = alliance.segment, alliance.phase
+        self.alliance_type.data, self.k_anonymity.data = alliance.alliance_type, alliance.k_anonymity
+        self.cadence_months.data = alliance.cadence_months
+        self.owners.data = ", ".join(u.email for u in alliance.owners)
+        self.members.data = ", ".join(u.email for u in alliance.members)

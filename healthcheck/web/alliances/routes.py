@@ -1,0 +1,61 @@
+from flask import Blueprint, abort, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+
+from healthcheck.extensions import db
+from healthcheck.services import access, alliances, rounds
+from healthcheck.services.errors import InvalidInput
+from healthcheck.web.alliances.forms import AllianceForm
+
+bp = Blueprint("alliances", __name__, url_prefix="/alliances", template_folder="templates")
+
+
+@bp.before_request
+@login_required
+def _require_login():
+    return None
+
+
+@bp.route("/new", methods=["GET", "POST"])
+def new():
+    if not access.can_create(current_user):
+        abort(403)
+    form = AllianceForm()
+    if request.method == "GET" and current_user.role == "manager":
+        form.owners.data = current_user.email
+    return _save(form, None)
+
+
+@bp.route("/<int:alliance_id>/edit", methods=["GET", "POST"])
+def edit(alliance_id: int):
+    alliance = access.alliance_for(current_user, alliance_id, edit=True)
+    form = AllianceForm()
+    if request.method == "GET":
+        form.fill(alliance)
+    return _save(form, alliance)
+
+
+def _save(form: AllianceForm, alliance):
+    problems = []
+    if form.validate_on_submit():
+        try:
+            saved = alliances.save(form.to_data(), current_user, alliance)
+        except InvalidInput as exc:
+            db.session.rollback()
+            problems = exc.problems
+        else:
+            db.session.commit()
+            return redirect(url_for("alliances.detail", alliance_id=saved.id))
+    status = 400 if request.method == "POST" else 200
+    return render_template("alliances/form.html", form=form, alliance=alliance,
+                           problems=problems), status
+
+
+@bp.route("/<int:alliance_id>")
+def detail(alliance_id: int):
+    alliance = access.alliance_for(current_user, alliance_id)
+    all_rounds = rounds.rounds_of(alliance)
+    counts = rounds.response_counts([r.id for r in all_rounds])
+    return render_template(
+        "alliances/detail.html", alliance=alliance, rounds=all_rounds, counts=counts,
+        can_edit=access.can_edit(current_user, alliance),
+    )

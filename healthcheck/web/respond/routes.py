@@ -1,0 +1,63 @@
+"""Respondents: no account, an emailed link. GET/HEAD never consume or change anything."""
+
+from flask import Blueprint, redirect, render_template, request, url_for
+from flask_wtf import FlaskForm
+from sqlalchemy import select
+
+from healthcheck.extensions import csrf, db, limiter
+from healthcheck.models import Invitation, hash_token
+from healthcheck.services import responses
+from healthcheck.services.responses import LinkProblem
+
+bp = Blueprint("respond", __name__, url_prefix="/r", template_folder="templates")
+csrf.exempt(bp)  # checked in the view so an expired form comes back with its answers
+limiter.limit("120 per minute")(bp)
+
+
+@bp.errorhandler(LinkProblem)
+def link_problem(exc: LinkProblem):
+    return render_template("respond/problem.html", problem=exc), exc.status
+
+
+@bp.route("/<token>")
+def welcome(token: str):
+    inv = responses.invitation_by_token(token)
+    return render_template("respond/welcome.html", inv=inv, rnd=inv.round,
+                           alliance=inv.round.alliance, token=token)
+
+
+@bp.route("/<token>/answer", methods=["GET", "POST"])
+def answer(token: str):
+    inv = responses.invitation_by_token(token)
+    questionnaire = inv.round.questionnaire
+    if request.method == "GET":
+        return _form(inv, token, responses.draft_of(inv))
+    submitting = request.form.get("action") == "submit"
+    given = responses.parse(questionnaire, request.form, require_all=submitting)
+    if not FlaskForm().validate():
+        return _form(inv, token, given, notice="expired", status=400)
+    if given.errors:
+        return _form(inv, token, given, status=400)
+    if submitting:
+        responses.submit(token, given)
+        db.session.commit()
+        return redirect(url_for("respond.thanks", token=token), code=303)
+    responses.save_draft(token, given)
+    db.session.commit()
+    return _form(inv, token, given, notice="saved")
+
+
+def _form(inv, token, given, notice=None, status=200):
+    return render_template(
+        "respond/questionnaire.html", inv=inv, rnd=inv.round, alliance=inv.round.alliance,
+        questionnaire=inv.round.questionnaire, token=token, given=given, notice=notice,
+        form=FlaskForm(),
+    ), status
+
+
+@bp.route("/<token>/thanks")
+def thanks(token: str):
+    inv = db.session.scalar(select(Invitation).where(Invitation.token_hash == hash_token(token)))
+    if inv is None or inv.status != "submitted":
+        return redirect(url_for("respond.welcome", token=token))
+    return render_template("respond/thanks.html", inv=inv, alliance=inv.round.alliance)

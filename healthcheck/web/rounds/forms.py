@@ -1,0 +1,39 @@
+from datetime import date, timedelta
+
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileField
+from wtforms import DateField, EmailField, SelectField, StringField, TextAreaField
+from wtforms.validators import DataRequired, Length, ValidationError
+
+
+def _default_label() -> str:
+    today = date.today()
+    return f"{today.year}-Q{(today.month - 1) // 3 + 1}"
+
+
+class RoundForm(FlaskForm):
+    label = StringField("Label", default=_default_label, validators=[DataRequired(), Length(max=100)])
+    questionnaire = SelectField("Questionnaire", coerce=int)
+    opens_on = DateField("Opens on", default=date.today, validators=[DataRequired()])
+    closes_on = DateField("Closes on", default=lambda: date.today() + timedelta(days=21),
+                          validators=[DataRequired()])
+
+    def validate_closes_on(self, field):
+        if self.opens_on.data and field.data and field.data < self.opens_on.data:
+            raise ValidationError(f"Must be on or after the opening date ({self.opens_on.data}).")
+
+
+class InviteForm(FlaskForm):
+    name = StringField("Name", validators=[DataRequired(), Length(max=200)])
+    email = EmailField("Email", validators=[DataRequired(), Length(max=254)])
+    side = SelectField("Side", choices=[("A", "A"), ("B", "B")])
+    function = StringField("Function", validators=[Length(max=200)])
+
+
+class BulkInviteForm(FlaskForm):
+    csv_text = TextAreaField("Paste CSV (name,email,side,function)", validators=[Length(max=500_000)])
+    csv_file = FileField("…or upload a CSV file")
+
+
+class ConfirmForm(FlaskForm):
+    """CSRF-only form behind action buttons (open, close, revoke, reissue)."""

@@ -1,0 +1,155 @@
+from flask import Blueprint, flash, redirect, render_template, request, session, url_for
+from flask_login import current_user, login_required
+
+from healthcheck.extensions import db
+from healthcheck.models import IllegalTransition
+from healthcheck.services import access, invitations, questionnaires, rounds
+from healthcheck.services.errors import InvalidInput
+from healthcheck.web.rounds.forms import BulkInviteForm, ConfirmForm, InviteForm, RoundForm
+
+bp = Blueprint("rounds", __name__, url_prefix="/alliances/<int:alliance_id>/rounds",
+               template_folder="templates")
+NEW_LINKS = "new_links"
+
+
+@bp.before_request
+@login_required
+def _require_login():
+    return None
+
+
+@bp.route("/new", methods=["GET", "POST"])
+def new(alliance_id: int):
+    alliance = access.alliance_for(current_user, alliance_id, edit=True)
+    form = RoundForm()
+    library = questionnaires.available()
+    form.questionnaire.choices = [(q.id, f"{q.title} ({q.ref})") for q in library]
+    problems = []
+    if form.validate_on_submit():
+        chosen = next((q for q in library if q.id == form.questionnaire.data), None)
+        try:
+            rnd = rounds.create(alliance, chosen, form.label.data, form.opens_on.data,
+                                form.closes_on.data, actor=current_user)
+        except InvalidInput as exc:
+            db.session.rollback()
+            problems = exc.problems
+        else:
+            db.session.commit()
+            return redirect(url_for("rounds.detail", alliance_id=alliance.id, round_id=rnd.id))
+    status = 400 if request.method == "POST" else 200
+    return render_template("rounds/new.html", alliance=alliance, form=form,
+                           problems=problems), status
+
+
+@bp.route("/<int:round_id>")
+def detail(alliance_id: int, round_id: int):
+    rnd = access.round_for(current_user, alliance_id, round_id)
+    return _render_detail(rnd)
+
+
+def _render_detail(rnd, invite_form=None, bulk_form=None, problems=None, status=200):
+    can_edit = access.can_edit(current_user, rnd.alliance)
+    links = session.pop(NEW_LINKS, {}) if can_edit else {}
+    return render_template(
+        "rounds/detail.html", rnd=rnd, alliance=rnd.alliance, can_edit=can_edit,
+        invitations=invitations.of_round(rnd) if can_edit else [],
+        counts=rounds.response_counts([rnd.id])[rnd.id],
+        links={int(k): v for k, v in links.items()},
+        invite_form=invite_form or InviteForm(), bulk_form=bulk_form or BulkInviteForm(),
+        confirm=ConfirmForm(), problems=problems or [],
+    ), status
+
+
+def _remember_links(issued) -> None:
+    base = request.host_url.rstrip("/")
+    links = dict(session.get(NEW_LINKS, {}))
+    for item in issued:
+        links[str(item.invitation.id)] = f"{base}{url_for('respond.welcome', token=item.token)}"
+    session[NEW_LINKS] = links
+
+
+def _back(rnd):
+    return redirect(url_for("rounds.detail", alliance_id=rnd.alliance_id, round_id=rnd.id))
+
+
+@bp.route("/<int:round_id>/invite", methods=["POST"])
+def invite(alliance_id: int, round_id: int):
+    rnd = access.round_for(current_user, alliance_id, round_id, edit=True)
+    form = InviteForm()
+    if not form.validate_on_submit():
+        return _render_detail(rnd, invite_form=form, status=400)
+    invitee = invitations.Invitee(form.name.data, form.email.data, form.side.data,
+                                  form.function.data or "")
+    try:
+        issued = invitations.invite(rnd, [invitee], actor=current_user)
+    except InvalidInput as exc:
+        db.session.rollback()
+        return _render_detail(rnd, invite_form=form, problems=exc.problems, status=400)
+    db.session.commit()
+    _remember_links(issued)
+    flash(f"Invited {invitee.name}. Copy the link below now: it is shown only once.", "success")
+    return _back(rnd)
+
+
+@bp.route("/<int:round_id>/invite-bulk", methods=["POST"])
+def invite_bulk(alliance_id: int, round_id: int):
+    rnd = access.round_for(current_user, alliance_id, round_id, edit=True)
+    form = BulkInviteForm()
+    if not form.validate_on_submit():
+        return _render_detail(rnd, bulk_form=form, status=400)
+    upload = form.csv_file.data
+    raw = upload.read() if upload else (form.csv_text.data or "")
+    try:
+        issued = invitations.invite_csv(rnd, raw, actor=current_user)
+    except InvalidInput as exc:
+        db.session.rollback()
+        return _render_detail(rnd, bulk_form=form, problems=exc.problems, status=400)
+    db.session.commit()
+    _remember_links(issued)
+    flash(f"Invited {len(issued)} people. Copy their links below now: they are shown only once.",
+          "success")
+    return _back(rnd)
+
+
+@bp.route("/<int:round_id>/<any(open, close):transition>", methods=["POST"])
+def transition(alliance_id: int, round_id: int, transition: str):
+    rnd = access.round_for(current_user, alliance_id, round_id, edit=True)
+    if not ConfirmForm().validate_on_submit():
+        flash("The form expired; please try again.", "error")
+        return _back(rnd)
+    action = rounds.open_round if transition == "open" else rounds.close_round
+    try:
+        done = action(rnd, actor=current_user)
+    except IllegalTransition as exc:
+        db.session.rollback()
+        flash(str(exc).capitalize() + ".", "error")
+        return _back(rnd)
+    db.session.commit()
+    flash(f"Round {rnd.label} is now {rnd.status}." if done else
+          f"Round {rnd.label} was already {rnd.status}.", "success" if done else "info")
+    return _back(rnd)
+
+
+@bp.route("/<int:round_id>/invitations/<int:invitation_id>/<any(revoke, reissue):op>",
+          methods=["POST"])
+def invitation_op(alliance_id: int, round_id: int, invitation_id: int, op: str):
+    inv = access.invitation_for(current_user, alliance_id, round_id, invitation_id)
+    if not ConfirmForm().validate_on_submit():
+        flash("The form expired; please try again.", "error")
+        return _back(inv.round)
+    try:
+        if op == "revoke":
+            invitations.revoke(inv, actor=current_user)
+            message = f"The link of {inv.name} no longer works."
+        else:
+            token = invitations.reissue(inv, actor=current_user)
+            message = f"New link for {inv.name}; the old one no longer works."
+    except InvalidInput as exc:
+        db.session.rollback()
+        flash("; ".join(exc.problems), "error")
+        return _back(inv.round)
+    db.session.commit()
+    if op == "reissue":
+        _remember_links([invitations.Issued(inv, token)])
+    flash(message, "success")
+    return _back(inv.round)

@@ -1,0 +1,13 @@
+// Adds a "Copy" button after every input marked data-copy.
+document.querySelectorAll("input[data-copy]").forEach(function (input) {
+  var button = document.createElement("button");
+  button.type = "button";
+  button.className = "btn btn-sm btn-outline-secondary mt-1";
+  button.textContent = "Copy link";
+  button.addEventListener("click", function () {
+    input.select();
+    if (navigator.clipboard) { navigator.clipboard.writeText(input.value); }
+    button.textContent = "Copied";
+  });
+  input.insertAdjacentElement("afterend", button);
+});
