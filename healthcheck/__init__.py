@@ -15,8 +15,11 @@ def create_app(config: dict | None = None) -> Flask:
     """Build the application: config → extensions → blueprints → CLI. Starts nothing."""
     instance_path = (config or {}).get("INSTANCE_PATH") or default_instance_path()
     app = Flask(
-        __name__, instance_path=instance_path, instance_relative_config=True,
-        template_folder="web/templates", static_folder="web/static",
+        __name__,
+        instance_path=instance_path,
+        instance_relative_config=True,
+        template_folder="web/templates",
+        static_folder="web/static",
     )
     os.makedirs(app.instance_path, exist_ok=True)
     load_config(app, config)

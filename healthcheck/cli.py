@@ -47,8 +47,10 @@ def seed_demo() -> None:
     setup_database()
     result = demo_service.run()
     db.session.commit()
-    click.echo(f"demo: {len(result['alliances'])} alliances created "
-               f"({len(demo_service.STORIES)} in the demo portfolio)")
+    click.echo(
+        f"demo: {len(result['alliances'])} alliances created "
+        f"({len(demo_service.STORIES)} in the demo portfolio)"
+    )
     for email, role, _name, password in demo_service.DEMO_USERS:
         click.echo(f"  {role:8} {email:24} password: {password}")
 
@@ -146,12 +148,16 @@ def questionnaire_import(path):
 @click.option("--closes-on", type=click.DateTime(formats=["%Y-%m-%d"]), default=None)
 @click.option("--segment", type=click.Choice(SEGMENTS), default="typical", show_default=True)
 @with_appcontext
-def import_responses(csv_file, alliance, side_a, side_b, questionnaire, round_label, closes_on,
-                     segment):
+def import_responses(csv_file, alliance, side_a, side_b, questionnaire, round_label, closes_on, segment):
     """Import a health check run elsewhere as a closed round (all or nothing)."""
     spec = history_import.ImportSpec(
-        alliance, side_a, side_b, questionnaire, round_label,
-        closes_on.date() if closes_on else None, segment,
+        alliance,
+        side_a,
+        side_b,
+        questionnaire,
+        round_label,
+        closes_on.date() if closes_on else None,
+        segment,
     )
     with open(csv_file, "rb") as fh:
         raw = fh.read()
@@ -160,13 +166,14 @@ def import_responses(csv_file, alliance, side_a, side_b, questionnaire, round_la
     except InvalidInput as exc:
         fail(exc.problems)
     db.session.commit()
-    click.echo(f"imported round {result.round.label} of {alliance}: "
-               f"{result.respondents['A']} respondents on side A, "
-               f"{result.respondents['B']} on side B, {result.answers} answers")
+    click.echo(
+        f"imported round {result.round.label} of {alliance}: "
+        f"{result.respondents['A']} respondents on side A, "
+        f"{result.respondents['B']} on side B, {result.answers} answers"
+    )
 
 
-COMMANDS = [init_command, demo_command, serve_command, user_group, questionnaire_group,
-            import_responses]
+COMMANDS = [init_command, demo_command, serve_command, user_group, questionnaire_group, import_responses]
 
 
 def register(app) -> None:
@@ -180,8 +187,9 @@ def _create_app():
     return create_app()
 
 
-@click.group(cls=FlaskGroup, create_app=_create_app, add_version_option=False,
-             load_dotenv=False, set_debug_flag=False)
+@click.group(
+    cls=FlaskGroup, create_app=_create_app, add_version_option=False, load_dotenv=False, set_debug_flag=False
+)
 def main_group():
     """Alliance Health Check."""
 
@@ -189,4 +197,3 @@ def main_group():
 def main() -> None:
     ensure_secret_key_file(default_instance_path())
     main_group(prog_name="healthcheck")
-

@@ -19,9 +19,7 @@ from healthcheck import create_app
 from healthcheck.extensions import db
 
 BACKEND = os.environ.get("HEALTHCHECK_TEST_DB", "sqlite")
-PG_URL = os.environ.get(
-    "HEALTHCHECK_TEST_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
-)
+PG_URL = os.environ.get("HEALTHCHECK_TEST_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
 SECRET = "test-secret-key-that-is-long-enough-0123456789"
 
@@ -86,8 +84,10 @@ def database_uri(database_template, tmp_path):
             tables = [
                 r[0]
                 for r in conn.execute(
-                    text("SELECT tablename FROM pg_tables WHERE schemaname='public' "
-                         "AND tablename <> 'alembic_version'")
+                    text(
+                        "SELECT tablename FROM pg_tables WHERE schemaname='public' "
+                        "AND tablename <> 'alembic_version'"
+                    )
                 )
             ]
             conn.execute(text(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE"))
@@ -178,8 +178,7 @@ def login(client, make_user):
     def do(email="manager@example.com", role="manager", password="correct-horse-battery"):
         make_user(email, role, password)
         token = csrf_token(client)
-        response = client.post("/login", data={"email": email, "password": password,
-                                               "csrf_token": token})
+        response = client.post("/login", data={"email": email, "password": password, "csrf_token": token})
         assert response.status_code == 302, response.get_data(as_text=True)
         return email
 
@@ -197,9 +196,13 @@ def make_alliance(app):
         with app.app_context():
             alliance = alliances.save(
                 alliances.AllianceData(
-                    name=name or f"Alliance {counter['n']}", side_a="Aurora Pharma",
-                    side_b=f"Partner {counter['n']}", segment=segment, k_anonymity=k,
-                    owner_emails=[owner] if owner else [], member_emails=list(members),
+                    name=name or f"Alliance {counter['n']}",
+                    side_a="Aurora Pharma",
+                    side_b=f"Partner {counter['n']}",
+                    segment=segment,
+                    k_anonymity=k,
+                    owner_emails=[owner] if owner else [],
+                    member_emails=list(members),
                 ),
                 actor=None,
             )

@@ -22,17 +22,12 @@ def respondent_scores(answers: pd.DataFrame) -> pd.DataFrame:
     valid = answers.dropna(subset=["score"])
     if valid.empty:
         return pd.DataFrame({"side": [], "respondent": [], "dimension": [], "score": []})
-    return (
-        valid.groupby(["side", "respondent", "dimension"], observed=True)["score"]
-        .mean()
-        .reset_index()
-    )
+    return valid.groupby(["side", "respondent", "dimension"], observed=True)["score"].mean().reset_index()
 
 
 def _values(frame: pd.DataFrame, key_col: str) -> dict[tuple[str, str], pd.Series]:
     return {
-        (key, side): group["score"]
-        for (key, side), group in frame.groupby([key_col, "side"], observed=True)
+        (key, side): group["score"] for (key, side), group in frame.groupby([key_col, "side"], observed=True)
     }
 
 
@@ -50,17 +45,19 @@ def dimension_rows(scores: pd.DataFrame, dimensions: pd.DataFrame, scale: Scale,
         mean_a, mean_b = anonymity.published_mean(pub["A"]), anonymity.published_mean(pub["B"])
         both = mean_a is not None and mean_b is not None
         g = gaps.gap(mean_a, mean_b)
-        rows.append({
-            "key": dim.key,
-            "title": dim.title,
-            "weight": float(dim.weight),
-            "A": pub["A"],
-            "B": pub["B"],
-            "gap": g,
-            "gap_level": gaps.gap_level(g, scale),
-            "p_value": stats.mann_whitney_p(a, b) if both else None,
-            "classification": gaps.classify(mean_a, mean_b, scale),
-        })
+        rows.append(
+            {
+                "key": dim.key,
+                "title": dim.title,
+                "weight": float(dim.weight),
+                "A": pub["A"],
+                "B": pub["B"],
+                "gap": g,
+                "gap_level": gaps.gap_level(g, scale),
+                "p_value": stats.mann_whitney_p(a, b) if both else None,
+                "classification": gaps.classify(mean_a, mean_b, scale),
+            }
+        )
     return rows
 
 
@@ -68,15 +65,19 @@ def question_rows(answers: pd.DataFrame, questions: pd.DataFrame, scale: Scale, 
     values = _values(answers, "question")
     rows = []
     for q in questions.itertuples(index=False):
-        pub = {
-            s: anonymity.block(stats.describe(values.get((q.key, s), _empty_series())), k)
-            for s in SIDES
-        }
+        pub = {s: anonymity.block(stats.describe(values.get((q.key, s), _empty_series())), k) for s in SIDES}
         g = gaps.gap(anonymity.published_mean(pub["A"]), anonymity.published_mean(pub["B"]))
-        rows.append({
-            "key": q.key, "dimension": q.dimension, "text": q.text, "A": pub["A"], "B": pub["B"],
-            "gap": g, "gap_level": gaps.gap_level(g, scale),
-        })
+        rows.append(
+            {
+                "key": q.key,
+                "dimension": q.dimension,
+                "text": q.text,
+                "A": pub["A"],
+                "B": pub["B"],
+                "gap": g,
+                "gap_level": gaps.gap_level(g, scale),
+            }
+        )
     return rows
 
 
@@ -99,8 +100,7 @@ def build(
     dims = dimension_rows(respondent_scores(answers), dimensions, scale, k)
     weights = [d["weight"] for d in dims]
     side_index = {
-        s: indices.health_index([anonymity.published_mean(d[s]) for d in dims], weights, scale)
-        for s in SIDES
+        s: indices.health_index([anonymity.published_mean(d[s]) for d in dims], weights, scale) for s in SIDES
     }
     health = indices.alliance_index(side_index["A"], side_index["B"])
     report = {

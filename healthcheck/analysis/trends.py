@@ -21,20 +21,25 @@ def deltas(previous: dict, current: dict) -> dict:
     dims = []
     for d in current["dimensions"]:
         old = old_dims.get(d["key"])
-        dims.append({
-            "key": d["key"],
-            "A": _diff(_mean(d["A"]), _mean(old["A"])) if old else None,
-            "B": _diff(_mean(d["B"]), _mean(old["B"])) if old else None,
-            "gap": _diff(d["gap"], old["gap"]) if old else None,
-        })
+        dims.append(
+            {
+                "key": d["key"],
+                "A": _diff(_mean(d["A"]), _mean(old["A"])) if old else None,
+                "B": _diff(_mean(d["B"]), _mean(old["B"])) if old else None,
+                "gap": _diff(d["gap"], old["gap"]) if old else None,
+            }
+        )
     return {
         "round": current["round"]["label"],
         "previous": previous["round"]["label"],
         "health_index": _diff(current["health_index"], previous["health_index"]),
         "alignment_index": _diff(current["alignment_index"], previous["alignment_index"]),
         "sides": {
-            s: {"health_index": _diff(current["sides"][s]["health_index"],
-                                      previous["sides"][s]["health_index"])}
+            s: {
+                "health_index": _diff(
+                    current["sides"][s]["health_index"], previous["sides"][s]["health_index"]
+                )
+            }
             for s in SIDES
         },
         "dimensions": dims,

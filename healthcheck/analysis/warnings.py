@@ -22,22 +22,27 @@ def round_warnings(report: dict, names: dict[str, str]) -> list[dict]:
     for side in ("A", "B"):
         rate = report["sides"][side]["response_rate"]
         if closed and rate is not None and rate < LOW_RESPONSE_RATE:
-            out.append(warning(
-                "low_response_rate",
-                f"Only {rate:.0%} of invited {names[side]} respondents answered "
-                f"(below {LOW_RESPONSE_RATE:.0%}).",
-                side=side,
-            ))
+            out.append(
+                warning(
+                    "low_response_rate",
+                    f"Only {rate:.0%} of invited {names[side]} respondents answered "
+                    f"(below {LOW_RESPONSE_RATE:.0%}).",
+                    side=side,
+                )
+            )
     for dim in report["dimensions"]:
         for side in ("A", "B"):
             std = dim[side].get("std")
             if std is not None and std >= 0.25 * scale.range:
-                out.append(warning(
-                    "internal_divergence",
-                    f"{names[side]} respondents disagree among themselves on {dim['title']} "
-                    f"(std {std:.2f}).",
-                    side=side, dimension=dim["key"],
-                ))
+                out.append(
+                    warning(
+                        "internal_divergence",
+                        f"{names[side]} respondents disagree among themselves on {dim['title']} "
+                        f"(std {std:.2f}).",
+                        side=side,
+                        dimension=dim["key"],
+                    )
+                )
     return out
 
 
@@ -63,21 +68,26 @@ def change_warnings(
     for (dim, side), mean in now.items():
         old = before.get((dim, side))
         if old is not None and old - mean >= threshold:
-            out.append(warning(
-                "dimension_drop",
-                f"{names[side]}'s view of {titles[dim]} fell from {old:.2f} to {mean:.2f}.",
-                side=side, dimension=dim,
-            ))
+            out.append(
+                warning(
+                    "dimension_drop",
+                    f"{names[side]}'s view of {titles[dim]} fell from {old:.2f} to {mean:.2f}.",
+                    side=side,
+                    dimension=dim,
+                )
+            )
     old_gaps = {d["key"]: d["gap"] for d in previous["dimensions"]}
     for dim in current["dimensions"]:
         old, new = old_gaps.get(dim["key"]), dim["gap"]
         if old is not None and new is not None and abs(new) - abs(old) >= threshold:
-            out.append(warning(
-                "gap_widening",
-                f"The perception gap on {dim['title']} widened from {abs(old):.2f} to "
-                f"{abs(new):.2f} points.",
-                dimension=dim["key"],
-            ))
+            out.append(
+                warning(
+                    "gap_widening",
+                    f"The perception gap on {dim['title']} widened from {abs(old):.2f} to "
+                    f"{abs(new):.2f} points.",
+                    dimension=dim["key"],
+                )
+            )
     out += _index_drop(previous, current, earlier)
     return out
 
@@ -87,12 +97,18 @@ def _index_drop(previous: dict, current: dict, earlier: dict | None) -> list[dic
     if prev is None or cur is None:
         return []
     if prev - cur >= 10:
-        return [warning("index_drop", f"The alliance health index fell {prev - cur:.1f} points "
-                        f"to {cur:.1f}.")]
+        return [
+            warning("index_drop", f"The alliance health index fell {prev - cur:.1f} points to {cur:.1f}.")
+        ]
     first = earlier.get("health_index") if earlier else None
     if first is not None and first > prev > cur:
-        return [warning("index_drop", f"The alliance health index fell in two consecutive rounds "
-                        f"({first:.1f} → {prev:.1f} → {cur:.1f}).")]
+        return [
+            warning(
+                "index_drop",
+                f"The alliance health index fell in two consecutive rounds "
+                f"({first:.1f} → {prev:.1f} → {cur:.1f}).",
+            )
+        ]
     return []
 
 
@@ -106,8 +122,11 @@ def overdue_warning(
     due = add_months(reference, cadence_months)
     days_late = (today - due).days
     if days_late > 30:
-        return warning("overdue", f"No health check closed since {reference.isoformat()}; "
-                       f"the next was due {due.isoformat()} ({days_late} days ago).")
+        return warning(
+            "overdue",
+            f"No health check closed since {reference.isoformat()}; "
+            f"the next was due {due.isoformat()} ({days_late} days ago).",
+        )
     return None
 
 

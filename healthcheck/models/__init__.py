@@ -19,12 +19,31 @@ from healthcheck.models.response import (
     Response,
     hash_token,
 )
-from healthcheck.models.round import IllegalTransition, Round, RoundSummary
+from healthcheck.models.round import IllegalTransition, Round, RoundSummary, ShareLink
 from healthcheck.models.user import ROLES, User
 
 __all__ = [
-    "ALLIANCE_TYPES", "CADENCE_MONTHS", "MIN_K", "PHASES", "ROLES", "SEGMENTS", "SIDES",
-    "Alliance", "Answer", "AuditEvent", "Dimension", "DimensionComment", "IllegalTransition",
-    "Invitation", "Organisation", "Question", "Questionnaire", "Response", "Round",
-    "RoundSummary", "User", "hash_token",
+    "ALLIANCE_TYPES",
+    "CADENCE_MONTHS",
+    "MIN_K",
+    "PHASES",
+    "ROLES",
+    "SEGMENTS",
+    "SIDES",
+    "Alliance",
+    "Answer",
+    "AuditEvent",
+    "Dimension",
+    "DimensionComment",
+    "IllegalTransition",
+    "Invitation",
+    "Organisation",
+    "Question",
+    "Questionnaire",
+    "Response",
+    "Round",
+    "RoundSummary",
+    "ShareLink",
+    "User",
+    "hash_token",
 ]

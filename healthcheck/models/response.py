@@ -60,9 +60,7 @@ class Response(db.Model):
     __tablename__ = "responses"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    invitation_id: Mapped[int] = mapped_column(
-        ForeignKey("invitations.id", ondelete="CASCADE"), unique=True
-    )
+    invitation_id: Mapped[int] = mapped_column(ForeignKey("invitations.id", ondelete="CASCADE"), unique=True)
     round_id: Mapped[int] = mapped_column(ForeignKey("rounds.id", ondelete="CASCADE"), index=True)
     side: Mapped[str] = mapped_column(String(1))
     respondent_code: Mapped[str] = mapped_column(String(16), default=lambda: secrets.token_hex(6))

@@ -68,9 +68,7 @@ class RoundSummary(db.Model):
 
     __tablename__ = "round_summaries"
 
-    round_id: Mapped[int] = mapped_column(
-        ForeignKey("rounds.id", ondelete="CASCADE"), primary_key=True
-    )
+    round_id: Mapped[int] = mapped_column(ForeignKey("rounds.id", ondelete="CASCADE"), primary_key=True)
     version: Mapped[int] = mapped_column(default=1)
     health_index: Mapped[float | None]
     alignment_index: Mapped[float | None]
@@ -79,5 +77,25 @@ class RoundSummary(db.Model):
     submitted_a: Mapped[int] = mapped_column(default=0)
     invited_b: Mapped[int] = mapped_column(default=0)
     submitted_b: Mapped[int] = mapped_column(default=0)
+    warnings: Mapped[list] = mapped_column(JSON, default=list)
     report: Mapped[dict] = mapped_column(JSON)
     refreshed_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class ShareLink(db.Model):
+    """A read-only, expiring, revocable link to a round's joint report for side B."""
+
+    __tablename__ = "share_links"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    round_id: Mapped[int] = mapped_column(ForeignKey("rounds.id", ondelete="CASCADE"), index=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    expires_at: Mapped[datetime]
+    revoked_at: Mapped[datetime | None]
+
+    round: Mapped[Round] = relationship()
+
+    def usable(self, now: datetime) -> bool:
+        return self.revoked_at is None and now < self.expires_at

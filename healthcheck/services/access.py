@@ -19,9 +19,7 @@ def visible_alliances(user) -> Select:
     if user.role == "admin":
         return stmt
     table = alliance_owners if user.role == "manager" else alliance_members
-    return stmt.where(
-        exists().where(table.c.alliance_id == Alliance.id, table.c.user_id == user.id)
-    )
+    return stmt.where(exists().where(table.c.alliance_id == Alliance.id, table.c.user_id == user.id))
 
 
 def can_view(user, alliance: Alliance) -> bool:
@@ -32,9 +30,7 @@ def can_view(user, alliance: Alliance) -> bool:
 
 
 def can_edit(user, alliance: Alliance) -> bool:
-    return user.role == "admin" or (
-        user.role == "manager" and any(p.id == user.id for p in alliance.owners)
-    )
+    return user.role == "admin" or (user.role == "manager" and any(p.id == user.id for p in alliance.owners))
 
 
 def can_create(user) -> bool:

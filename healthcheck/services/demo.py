@@ -22,17 +22,69 @@ DEMO_USERS = [
     ("manager2@example.com", "manager", "Tom Successor", "demo-manager2-2026"),
     ("viewer@example.com", "viewer", "Victor Steering", "demo-viewer-2026"),
 ]
-FIRST = ["Anna", "Ben", "Chloe", "David", "Elena", "Farid", "Grace", "Hiro", "Ines", "Jonas",
-         "Kira", "Liam", "Mona", "Nils", "Olga", "Pablo", "Rita", "Sven", "Tara", "Umar"]
-LAST = ["Berg", "Costa", "Dubois", "Evans", "Fischer", "Garcia", "Hansen", "Ito", "Jensen",
-        "Kowalski", "Larsen", "Moreau", "Novak", "Olsen", "Peters", "Rossi", "Schmidt"]
-FUNCTIONS = ["R&D", "Clinical", "Regulatory", "Finance", "Alliance management", "Quality",
-             "Commercial", "Legal", "Supply chain", "Data science"]
-PRAISE = ["Works well and keeps improving.", "Clear, reliable and pragmatic.",
-          "One of the strongest parts of this alliance."]
-CONCERN = ["This needs attention at the next steering committee.",
-           "We raise this repeatedly and nothing changes.",
-           "Expectations here are not aligned between the two companies."]
+FIRST = [
+    "Anna",
+    "Ben",
+    "Chloe",
+    "David",
+    "Elena",
+    "Farid",
+    "Grace",
+    "Hiro",
+    "Ines",
+    "Jonas",
+    "Kira",
+    "Liam",
+    "Mona",
+    "Nils",
+    "Olga",
+    "Pablo",
+    "Rita",
+    "Sven",
+    "Tara",
+    "Umar",
+]
+LAST = [
+    "Berg",
+    "Costa",
+    "Dubois",
+    "Evans",
+    "Fischer",
+    "Garcia",
+    "Hansen",
+    "Ito",
+    "Jensen",
+    "Kowalski",
+    "Larsen",
+    "Moreau",
+    "Novak",
+    "Olsen",
+    "Peters",
+    "Rossi",
+    "Schmidt",
+]
+FUNCTIONS = [
+    "R&D",
+    "Clinical",
+    "Regulatory",
+    "Finance",
+    "Alliance management",
+    "Quality",
+    "Commercial",
+    "Legal",
+    "Supply chain",
+    "Data science",
+]
+PRAISE = [
+    "Works well and keeps improving.",
+    "Clear, reliable and pragmatic.",
+    "One of the strongest parts of this alliance.",
+]
+CONCERN = [
+    "This needs attention at the next steering committee.",
+    "We raise this repeatedly and nothing changes.",
+    "Expectations here are not aligned between the two companies.",
+]
 
 
 @dataclass
@@ -58,39 +110,116 @@ class Story:
 
 
 STORIES = [
-    Story("Helix Oncology R&D", "Helix Biotherapeutics", "complex", "development", "R&D",
-          "alliance-health-check", "Bring HLX-201 to a first-in-human trial by 2027.",
-          "manager@example.com", 4, {"A": 4.2, "B": 4.1}, {"A": 7, "B": 7}, {"A": 6, "B": 6},
-          members=["viewer@example.com"]),
-    Story("Nordvik Immunology Co-commercial", "Nordvik Pharma", "typical", "commercial",
-          "co-commercial", "alliance-health-check",
-          "Make NV-12 the first-choice biologic for moderate psoriasis in the Nordics.",
-          "manager@example.com", 4, {"A": 3.9, "B": 3.8}, {"A": 8, "B": 8}, {"A": 6, "B": 6},
-          trend={("B", "finance"): [3.9, 3.1, 2.3, 1.5], ("A", "finance"): [4.0, 4.1, 4.1, 4.2]},
-          members=["viewer@example.com"]),
-    Story("Meridian Rare Disease Co-development", "Meridian Genomics", "complex", "development",
-          "R&D", "alliance-health-check",
-          "Co-develop a gene therapy for MRD-3 deficiency to registration.",
-          "manager@example.com", 3, {"A": 3.8, "B": 3.6}, {"A": 6, "B": 7}, {"A": 5, "B": 6},
-          trend={("B", "compliance"): [2.6, 2.4, 2.2], ("A", "compliance"): [3.7, 3.8, 3.7]}),
-    Story("Kestrel CMC Supply", "Kestrel Manufacturing", "simple", "commercial", "supplier",
-          "supplier-performance", "Reliable, compliant drug-substance supply at agreed cost.",
-          "manager2@example.com", 3, {"A": 3.6, "B": 3.9}, {"A": 6, "B": 12}, {"A": 5, "B": 4},
-          last_closed_days_ago=70),
-    Story("DataWell Digital Trials", "DataWell Analytics", "typical", "development", "digital",
-          "digital-partnership", "Run decentralised trials with remote monitoring at scale.",
-          "manager2@example.com", 3, {"A": 3.7, "B": 3.9}, {"A": 6, "B": 6}, {"A": 6, "B": 5},
-          trend={("A", "speed"): [3.0, 2.8, 2.7], ("B", "speed"): [3.9, 4.0, 4.1]},
-          divergent={("A", "speed")}),
-    Story("Lumen Dermatology Co-promotion", "Lumen Skin Sciences", "typical", "sunset",
-          "co-commercial", "alliance-health-check",
-          "Co-promote LUM-8 in the EU until loss of exclusivity, then hand over smoothly.",
-          "manager@example.com", 5, {"A": 3.9, "B": 3.8}, {"A": 6, "B": 6}, {"A": 5, "B": 5},
-          drift={"A": -0.2, "B": -0.25}, last_closed_days_ago=245),
-    Story("Synapse Neuro Discovery", "Synapse Therapeutics", "complex", "discovery", "R&D",
-          "alliance-health-check", "Find two clinical candidates for ALS by 2028.",
-          "manager@example.com", 3, {"A": 3.5, "B": 3.7}, {"A": 6, "B": 6}, {"A": 5, "B": 5},
-          drift={"A": 0.15, "B": 0.1}, last_closed_days_ago=75, open_round=True),
+    Story(
+        "Helix Oncology R&D",
+        "Helix Biotherapeutics",
+        "complex",
+        "development",
+        "R&D",
+        "alliance-health-check",
+        "Bring HLX-201 to a first-in-human trial by 2027.",
+        "manager@example.com",
+        4,
+        {"A": 4.2, "B": 4.1},
+        {"A": 7, "B": 7},
+        {"A": 6, "B": 6},
+        members=["viewer@example.com"],
+    ),
+    Story(
+        "Nordvik Immunology Co-commercial",
+        "Nordvik Pharma",
+        "typical",
+        "commercial",
+        "co-commercial",
+        "alliance-health-check",
+        "Make NV-12 the first-choice biologic for moderate psoriasis in the Nordics.",
+        "manager@example.com",
+        4,
+        {"A": 3.9, "B": 3.8},
+        {"A": 8, "B": 8},
+        {"A": 6, "B": 6},
+        trend={("B", "finance"): [3.9, 3.1, 2.3, 1.5], ("A", "finance"): [4.0, 4.1, 4.1, 4.2]},
+        members=["viewer@example.com"],
+    ),
+    Story(
+        "Meridian Rare Disease Co-development",
+        "Meridian Genomics",
+        "complex",
+        "development",
+        "R&D",
+        "alliance-health-check",
+        "Co-develop a gene therapy for MRD-3 deficiency to registration.",
+        "manager@example.com",
+        3,
+        {"A": 3.8, "B": 3.6},
+        {"A": 6, "B": 7},
+        {"A": 5, "B": 6},
+        trend={("B", "compliance"): [2.6, 2.4, 2.2], ("A", "compliance"): [3.7, 3.8, 3.7]},
+    ),
+    Story(
+        "Kestrel CMC Supply",
+        "Kestrel Manufacturing",
+        "simple",
+        "commercial",
+        "supplier",
+        "supplier-performance",
+        "Reliable, compliant drug-substance supply at agreed cost.",
+        "manager2@example.com",
+        3,
+        {"A": 3.6, "B": 3.9},
+        {"A": 6, "B": 12},
+        {"A": 5, "B": 4},
+        last_closed_days_ago=70,
+    ),
+    Story(
+        "DataWell Digital Trials",
+        "DataWell Analytics",
+        "typical",
+        "development",
+        "digital",
+        "digital-partnership",
+        "Run decentralised trials with remote monitoring at scale.",
+        "manager2@example.com",
+        3,
+        {"A": 3.7, "B": 3.9},
+        {"A": 6, "B": 6},
+        {"A": 6, "B": 5},
+        trend={("A", "speed"): [3.0, 2.8, 2.7], ("B", "speed"): [3.9, 4.0, 4.1]},
+        divergent={("A", "speed")},
+    ),
+    Story(
+        "Lumen Dermatology Co-promotion",
+        "Lumen Skin Sciences",
+        "typical",
+        "sunset",
+        "co-commercial",
+        "alliance-health-check",
+        "Co-promote LUM-8 in the EU until loss of exclusivity, then hand over smoothly.",
+        "manager@example.com",
+        5,
+        {"A": 3.9, "B": 3.8},
+        {"A": 6, "B": 6},
+        {"A": 5, "B": 5},
+        drift={"A": -0.2, "B": -0.25},
+        last_closed_days_ago=245,
+    ),
+    Story(
+        "Synapse Neuro Discovery",
+        "Synapse Therapeutics",
+        "complex",
+        "discovery",
+        "R&D",
+        "alliance-health-check",
+        "Find two clinical candidates for ALS by 2028.",
+        "manager@example.com",
+        3,
+        {"A": 3.5, "B": 3.7},
+        {"A": 6, "B": 6},
+        {"A": 5, "B": 5},
+        drift={"A": 0.15, "B": 0.1},
+        last_closed_days_ago=75,
+        open_round=True,
+    ),
 ]
 
 
@@ -137,8 +266,15 @@ def _seed(story: Story, rng: random.Random, today: date) -> None:
     questionnaire = questionnaires.latest(story.survey)
     alliance = alliances.save(
         alliances.AllianceData(
-            story.name, SIDE_A, story.partner, story.segment, story.phase, story.kind,
-            story.north_star, owner_emails=[story.owner], member_emails=story.members,
+            story.name,
+            SIDE_A,
+            story.partner,
+            story.segment,
+            story.phase,
+            story.kind,
+            story.north_star,
+            owner_emails=[story.owner],
+            member_emails=story.members,
         ),
         actor=None,
     )
@@ -146,9 +282,15 @@ def _seed(story: Story, rng: random.Random, today: date) -> None:
     if story.open_round:
         plan.append((today - timedelta(days=5), today + timedelta(days=16), "open"))
     for index, (opens_on, closes_on, status) in enumerate(plan):
-        rnd = Round(alliance=alliance, questionnaire=questionnaire, label=_label(closes_on),
-                    status=status, opens_on=opens_on, closes_on=closes_on,
-                    opened_at=datetime.combine(opens_on, datetime.min.time()) + timedelta(hours=9))
+        rnd = Round(
+            alliance=alliance,
+            questionnaire=questionnaire,
+            label=_label(closes_on),
+            status=status,
+            opens_on=opens_on,
+            closes_on=closes_on,
+            opened_at=datetime.combine(opens_on, datetime.min.time()) + timedelta(hours=9),
+        )
         if status == "closed":
             rnd.closed_at = datetime.combine(closes_on, datetime.min.time()) + timedelta(hours=18)
         db.session.add(rnd)
@@ -168,17 +310,27 @@ def _respondents(story, rnd, questionnaire, side, index, submitted, rng) -> None
     for n, (first, last) in enumerate(people):
         done = n < submitted
         stamp = datetime.combine(rnd.opens_on, datetime.min.time()) + timedelta(days=rng.randint(0, 15))
-        inv = Invitation(round_id=rnd.id, side=side, name=f"{first} {last}",
-                         email=f"{first}.{last}@{domain}".lower(), function=rng.choice(FUNCTIONS),
-                         status="submitted" if done else "pending",
-                         submitted_at=stamp if done else None)
+        inv = Invitation(
+            round_id=rnd.id,
+            side=side,
+            name=f"{first} {last}",
+            email=f"{first}.{last}@{domain}".lower(),
+            function=rng.choice(FUNCTIONS),
+            status="submitted" if done else "pending",
+            submitted_at=stamp if done else None,
+        )
         inv.issue_token()
         db.session.add(inv)
         if not done:
             continue
         db.session.flush()
-        response = Response(invitation_id=inv.id, round_id=rnd.id, side=side,
-                            respondent_code=secrets.token_hex(6), submitted_at=stamp)
+        response = Response(
+            invitation_id=inv.id,
+            round_id=rnd.id,
+            side=side,
+            respondent_code=secrets.token_hex(6),
+            submitted_at=stamp,
+        )
         db.session.add(response)
         db.session.flush()
         rows, comments = [], []
@@ -188,8 +340,13 @@ def _respondents(story, rnd, questionnaire, side, index, submitted, rng) -> None
             level = _level(story, side, dim.key, index) + bias + rng.gauss(0, spread)
             for q in dim.questions:
                 score = None if rng.random() < 0.03 else math.floor(level + rng.gauss(0, 0.45) + 0.5)
-                rows.append({"response_id": response.id, "question_id": q.id,
-                             "score": None if score is None else min(hi, max(lo, score))})
+                rows.append(
+                    {
+                        "response_id": response.id,
+                        "question_id": q.id,
+                        "score": None if score is None else min(hi, max(lo, score)),
+                    }
+                )
             if rng.random() < 0.12 or (level < 2.8 and rng.random() < 0.5):
                 text = rng.choice(CONCERN if level < 3.2 else PRAISE)
                 comments.append({"response_id": response.id, "dimension_id": dim.id, "text": text})

@@ -65,8 +65,7 @@ def _parse_rows(raw, questionnaire) -> tuple[dict, list[str]]:
             if score_text.lstrip("-").isdigit() and lo <= int(score_text) <= hi:
                 score = int(score_text)
             else:
-                found.append(f"score must be an integer from {lo} to {hi}, empty or NA "
-                             f"(got {score_text!r})")
+                found.append(f"score must be an integer from {lo} to {hi}, empty or NA (got {score_text!r})")
         if len(rec["comment"]) > 5000:
             found.append("comment: at most 5000 characters")
         if found:
@@ -74,8 +73,9 @@ def _parse_rows(raw, questionnaire) -> tuple[dict, list[str]]:
             continue
         person = people.setdefault((side, rec["respondent"]), {"scores": {}, "comments": {}})
         if q.key in person["scores"]:
-            problems.append(f"line {line}: respondent {rec['respondent']!r} of side {side} "
-                            f"already answered {q.key}")
+            problems.append(
+                f"line {line}: respondent {rec['respondent']!r} of side {side} already answered {q.key}"
+            )
             continue
         person["scores"][q.key] = score
         if rec["comment"]:
@@ -87,18 +87,21 @@ def run(spec: ImportSpec, raw: bytes | str, actor=None) -> ImportResult:
     """All-or-nothing import; InvalidInput lists every bad line with its number."""
     questionnaire = questionnaires.latest(spec.questionnaire)
     if questionnaire is None:
-        raise InvalidInput(f"--questionnaire: no questionnaire with key {spec.questionnaire!r}; "
-                           "import it first (healthcheck questionnaire import)")
+        raise InvalidInput(
+            f"--questionnaire: no questionnaire with key {spec.questionnaire!r}; "
+            "import it first (healthcheck questionnaire import)"
+        )
     people, problems = _parse_rows(raw, questionnaire)
     alliance = alliances.by_name(spec.alliance)
     if alliance is not None:
         given = (spec.side_a.strip().lower(), spec.side_b.strip().lower())
         if given != (alliance.side_a.name.lower(), alliance.side_b.name.lower()):
-            problems.append(f"--side-a/--side-b: alliance {alliance.name!r} is between "
-                            f"{alliance.side_a.name} (A) and {alliance.side_b.name} (B)")
+            problems.append(
+                f"--side-a/--side-b: alliance {alliance.name!r} is between "
+                f"{alliance.side_a.name} (A) and {alliance.side_b.name} (B)"
+            )
         elif any(r.label == spec.round_label for r in rounds_of(alliance)):
-            problems.append(f"--round: alliance {alliance.name!r} already has a round "
-                            f"{spec.round_label!r}")
+            problems.append(f"--round: alliance {alliance.name!r} already has a round {spec.round_label!r}")
     if problems:
         raise InvalidInput(problems)
     if alliance is None:
@@ -107,8 +110,12 @@ def run(spec: ImportSpec, raw: bytes | str, actor=None) -> ImportResult:
         )
     closes_on = spec.closes_on or date.today()
     rnd = Round(
-        alliance=alliance, questionnaire=questionnaire, label=spec.round_label.strip(),
-        status="closed", opens_on=closes_on - timedelta(days=21), closes_on=closes_on,
+        alliance=alliance,
+        questionnaire=questionnaire,
+        label=spec.round_label.strip(),
+        status="closed",
+        opens_on=closes_on - timedelta(days=21),
+        closes_on=closes_on,
         imported=True,
     )
     stamp = datetime.combine(closes_on, datetime.min.time())
@@ -128,12 +135,18 @@ def _write(rnd: Round, questionnaire, people: dict, stamp: datetime) -> int:
     count = 0
     for (side, _given_id), person in people.items():
         # the respondent id as given is never stored: each gets a fresh random code
-        inv = Invitation(round_id=rnd.id, side=side, status="submitted", submitted_at=stamp,
-                         created_at=utcnow())
+        inv = Invitation(
+            round_id=rnd.id, side=side, status="submitted", submitted_at=stamp, created_at=utcnow()
+        )
         db.session.add(inv)
         db.session.flush()
-        response = Response(invitation_id=inv.id, round_id=rnd.id, side=side,
-                            respondent_code=secrets.token_hex(6), submitted_at=stamp)
+        response = Response(
+            invitation_id=inv.id,
+            round_id=rnd.id,
+            side=side,
+            respondent_code=secrets.token_hex(6),
+            submitted_at=stamp,
+        )
         db.session.add(response)
         db.session.flush()
         db.session.add_all(

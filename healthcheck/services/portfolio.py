@@ -1,59 +1,114 @@
-"""The portfolio: every alliance a user may see with its latest round and figures.
+"""The portfolio dashboard: every alliance a user may see, sorted by risk.
 
-Reads stored round summaries only; never raw answers.
+Reads the stored round summaries' headline columns only; never raw answers or full reports.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from datetime import date
 
 from sqlalchemy import select
 
+from healthcheck.analysis import portfolio as analysis
 from healthcheck.extensions import db
-from healthcheck.models import Alliance, Round, RoundSummary
+from healthcheck.models import Alliance, Round, RoundSummary, User
+from healthcheck.models.alliance import alliance_owners
 from healthcheck.services import access
 from healthcheck.services.rounds import response_counts
 
 
 @dataclass
-class PortfolioRow:
-    alliance: Alliance
-    rounds: list[Round] = field(default_factory=list)
-    summaries: dict[int, RoundSummary] = field(default_factory=dict)
-    counts: dict[str, dict] | None = None
-
-    @property
-    def latest(self) -> Round | None:
-        return self.rounds[-1] if self.rounds else None
-
-    @property
-    def closed(self) -> list[Round]:
-        return [r for r in self.rounds if r.status == "closed"]
-
-    @property
-    def latest_closed_summary(self) -> RoundSummary | None:
-        closed = self.closed
-        return self.summaries.get(closed[-1].id) if closed else None
+class Filters:
+    segment: str | None = None
+    phase: str | None = None
+    owner: int | None = None
 
 
-def rows_for(user) -> list[PortfolioRow]:
-    alliances = list(db.session.scalars(access.visible_alliances(user).order_by(Alliance.name)))
-    rows = {a.id: PortfolioRow(a) for a in alliances}
-    if not rows:
-        return []
-    owner_of: dict[int, int] = {}
-    rounds = db.session.scalars(
-        select(Round).where(Round.alliance_id.in_(rows)).order_by(Round.closes_on, Round.id)
+@dataclass
+class Dashboard:
+    lines: list[analysis.PortfolioLine]
+    alliances: dict[int, Alliance]
+    counts: dict[int, dict]  # alliance id → response counts of its latest round
+    latest_round: dict[int, Round]
+    segments: dict[str, dict]
+    owners: list[User]
+
+
+def dashboard(user, today: date | None = None, filters: Filters | None = None) -> Dashboard:
+    today = today or date.today()
+    filters = filters or Filters()
+    stmt = access.visible_alliances(user).order_by(Alliance.name)
+    if filters.segment:
+        stmt = stmt.where(Alliance.segment == filters.segment)
+    if filters.phase:
+        stmt = stmt.where(Alliance.phase == filters.phase)
+    if filters.owner:
+        stmt = stmt.where(
+            Alliance.id.in_(
+                select(alliance_owners.c.alliance_id).where(alliance_owners.c.user_id == filters.owner)
+            )
+        )
+    alliances = {a.id: a for a in db.session.scalars(stmt)}
+    states = {
+        a.id: analysis.AllianceState(
+            a.id, a.name, a.segment, a.phase, a.effective_cadence_months, a.created_at.date()
+        )
+        for a in alliances.values()
+    }
+    latest: dict[int, Round] = {}
+    if alliances:
+        rows = db.session.execute(
+            select(
+                Round,
+                RoundSummary.health_index,
+                RoundSummary.alignment_index,
+                RoundSummary.rag,
+                RoundSummary.warnings,
+            )
+            .outerjoin(RoundSummary, RoundSummary.round_id == Round.id)
+            .where(Round.alliance_id.in_(alliances))
+            .order_by(Round.closes_on, Round.id)
+        )
+        for rnd, health, alignment, rag, warnings in rows:
+            latest[rnd.alliance_id] = rnd
+            state = states[rnd.alliance_id]
+            if rnd.status == "closed":
+                state.closed.append(
+                    {
+                        "label": rnd.label,
+                        "closes_on": rnd.closes_on,
+                        "health_index": health,
+                        "alignment_index": alignment,
+                        "rag": rag,
+                        "warnings": warnings or [],
+                    }
+                )
+            elif rnd.status == "open":
+                state.open_round = {"label": rnd.label, "closes_on": rnd.closes_on}
+    counts = response_counts([r.id for r in latest.values()])
+    lines = analysis.summarise(list(states.values()), today)
+    owners = list(
+        db.session.scalars(select(User).where(User.role.in_(("manager", "admin"))).order_by(User.email))
     )
-    for rnd in rounds:
-        rows[rnd.alliance_id].rounds.append(rnd)
-        owner_of[rnd.id] = rnd.alliance_id
-    if owner_of:
-        for s in db.session.scalars(select(RoundSummary).where(RoundSummary.round_id.in_(owner_of))):
-            rows[owner_of[s.round_id]].summaries[s.round_id] = s
-    latest_ids = [r.latest.id for r in rows.values() if r.latest]
-    counts = response_counts(latest_ids)
-    for row in rows.values():
-        if row.latest:
-            row.counts = counts[row.latest.id]
-    return list(rows.values())
+    return Dashboard(
+        lines,
+        alliances,
+        {aid: counts[r.id] for aid, r in latest.items()},
+        latest,
+        analysis.by_segment(lines),
+        owners,
+    )
+
+
+def chart_rows(board: Dashboard) -> list[dict]:
+    return [
+        {
+            "alliance": item.name,
+            "segment": item.segment,
+            "health_index": item.health_index,
+            "alignment_index": item.alignment_index,
+            "rag": item.rag,
+        }
+        for item in board.lines
+    ]

@@ -123,9 +123,7 @@ def _validate_scale(scale) -> list[str]:
 
 def _check_key(value, place: str, problems: list[str]) -> None:
     if not isinstance(value, str) or not KEY_RE.match(value):
-        problems.append(
-            f"{place}: must be lower-case letters, digits, '-' or '_' (got {value!r})"
-        )
+        problems.append(f"{place}: must be lower-case letters, digits, '-' or '_' (got {value!r})")
 
 
 def _check_unique_key(value, place: str, seen: set[str], problems: list[str]) -> None:
@@ -174,10 +172,7 @@ def import_document(doc: dict) -> ImportResult:
     if current is not None and current.content_hash == digest:
         return ImportResult(current, created=False)
     version = (
-        db.session.scalar(
-            select(func.max(Questionnaire.version)).where(Questionnaire.key == doc["key"])
-        )
-        or 0
+        db.session.scalar(select(func.max(Questionnaire.version)).where(Questionnaire.key == doc["key"])) or 0
     ) + 1
     q = Questionnaire(
         key=doc["key"],
@@ -192,7 +187,10 @@ def import_document(doc: dict) -> ImportResult:
     dims = []
     for i, d in enumerate(doc["dimensions"]):
         dim = Dimension(
-            key=d["key"], title=d["title"], description=d["description"], weight=d["weight"],
+            key=d["key"],
+            title=d["title"],
+            description=d["description"],
+            weight=d["weight"],
             position=i,
         )
         q.dimensions.append(dim)

@@ -120,8 +120,7 @@ def _store(inv: Invitation, answers: Answers) -> Response:
     by_key = {question.key: question.id for question in q.questions}
     dims = {d.key: d.id for d in q.dimensions}
     db.session.add_all(
-        Answer(response_id=response.id, question_id=by_key[k], score=v)
-        for k, v in answers.scores.items()
+        Answer(response_id=response.id, question_id=by_key[k], score=v) for k, v in answers.scores.items()
     )
     db.session.add_all(
         DimensionComment(response_id=response.id, dimension_id=dims[k], text=t)

@@ -28,9 +28,7 @@ def create(
         problems.append("label: required, e.g. 2026-Q4")
     elif len(label) > 100:
         problems.append("label: at most 100 characters")
-    elif db.session.scalar(
-        select(Round.id).where(Round.alliance_id == alliance.id, Round.label == label)
-    ):
+    elif db.session.scalar(select(Round.id).where(Round.alliance_id == alliance.id, Round.label == label)):
         problems.append(f"label: this alliance already has a round {label!r}")
     if questionnaire is None:
         problems.append("questionnaire: choose one from the library")
@@ -41,7 +39,10 @@ def create(
     if problems:
         raise InvalidInput(problems)
     rnd = Round(
-        alliance=alliance, questionnaire=questionnaire, label=label, opens_on=opens_on,
+        alliance=alliance,
+        questionnaire=questionnaire,
+        label=label,
+        opens_on=opens_on,
         closes_on=closes_on,
     )
     db.session.add(rnd)

@@ -47,6 +47,7 @@ def refresh_round(rnd: Round) -> RoundSummary:
     summary.health_index = report["health_index"]
     summary.alignment_index = report["alignment_index"]
     summary.rag = report["rag"]
+    summary.warnings = report["warnings"]
     summary.invited_a = report["sides"]["A"]["invited"] or 0
     summary.invited_b = report["sides"]["B"]["invited"] or 0
     summary.submitted_a = report["sides"]["A"]["submitted"]

@@ -14,10 +14,11 @@ def register(app: Flask) -> None:
     from healthcheck.web.alliances.routes import bp as alliances_bp
     from healthcheck.web.auth.routes import bp as auth_bp
     from healthcheck.web.portfolio.routes import bp as portfolio_bp
+    from healthcheck.web.reports.routes import bp as reports_bp
     from healthcheck.web.respond.routes import bp as respond_bp
     from healthcheck.web.rounds.routes import bp as rounds_bp
 
-    for bp in (auth_bp, portfolio_bp, alliances_bp, rounds_bp, respond_bp):
+    for bp in (auth_bp, portfolio_bp, alliances_bp, rounds_bp, respond_bp, reports_bp):
         app.register_blueprint(bp)
     login_manager.login_view = "auth.login"
     login_manager.login_message_category = "info"
@@ -51,9 +52,11 @@ def _error_pages(app: Flask) -> None:
 
     @app.errorhandler(CSRFError)
     def csrf_error(exc):
-        return _error_page(400, "Form expired",
-                           "The form was open too long or came from elsewhere. "
-                           "Go back, reload the page and send it again.")
+        return _error_page(
+            400,
+            "Form expired",
+            "The form was open too long or came from elsewhere. Go back, reload the page and send it again.",
+        )
 
     @app.errorhandler(413)
     def too_large(_exc):
@@ -61,8 +64,9 @@ def _error_pages(app: Flask) -> None:
 
     @app.errorhandler(429)
     def too_many(_exc):
-        return _error_page(429, "Too many requests",
-                           "Too many attempts in a short time. Wait a minute and try again.")
+        return _error_page(
+            429, "Too many requests", "Too many attempts in a short time. Wait a minute and try again."
+        )
 
     @app.errorhandler(InvalidInput)
     def invalid(exc):

@@ -8,8 +8,9 @@ def test_login_logout_and_wrong_password(client, make_user):
     token = csrf_token(client)
     bad = client.post("/login", data={"email": "m@example.com", "password": "nope", "csrf_token": token})
     assert bad.status_code == 200 and "Email or password is wrong" in bad.get_data(as_text=True)
-    good = client.post("/login", data={"email": "m@example.com", "password": "right-password-123",
-                                       "csrf_token": token})
+    good = client.post(
+        "/login", data={"email": "m@example.com", "password": "right-password-123", "csrf_token": token}
+    )
     assert good.status_code == 302
     assert client.get("/portfolio").status_code == 200
     out = client.post("/logout", data={"csrf_token": csrf_token(client, "/portfolio")})
@@ -26,8 +27,10 @@ def test_login_without_csrf_is_refused(client, make_user):
 
 def test_open_redirect_is_refused(client, make_user):
     make_user("m@example.com", "manager", "right-password-123")
-    response = client.post("/login?next=//evil.example/x", data={
-        "email": "m@example.com", "password": "right-password-123", "csrf_token": csrf_token(client)})
+    response = client.post(
+        "/login?next=//evil.example/x",
+        data={"email": "m@example.com", "password": "right-password-123", "csrf_token": csrf_token(client)},
+    )
     assert response.headers["Location"] == "/portfolio"
 
 
@@ -41,8 +44,9 @@ def test_passwords_are_hashed(app, make_user):
 
 
 def test_cli_user_create_reads_password_from_stdin(runner, app):
-    result = runner.invoke(args=["user", "create", "new@example.com", "--role", "viewer"],
-                           input="a-long-password-1\n")
+    result = runner.invoke(
+        args=["user", "create", "new@example.com", "--role", "viewer"], input="a-long-password-1\n"
+    )
     assert result.exit_code == 0, result.output
     short = runner.invoke(args=["user", "create", "x@example.com", "--role", "viewer"], input="short\n")
     assert short.exit_code == 2 and "at least 10 characters" in short.output
@@ -61,17 +65,21 @@ def world(make_user, make_alliance, make_round):
 
 
 def _login(client, email):
-    client.post("/login", data={"email": email, "password": "correct-horse-battery",
-                                "csrf_token": csrf_token(client)})
+    client.post(
+        "/login", data={"email": email, "password": "correct-horse-battery", "csrf_token": csrf_token(client)}
+    )
 
 
-@pytest.mark.parametrize(("email", "view", "edit"), [
-    ("owner@example.com", 200, 200),
-    ("admin@example.com", 200, 200),
-    ("member@example.com", 200, 403),
-    ("other@example.com", 404, 404),
-    ("stranger@example.com", 404, 404),
-])
+@pytest.mark.parametrize(
+    ("email", "view", "edit"),
+    [
+        ("owner@example.com", 200, 200),
+        ("admin@example.com", 200, 200),
+        ("member@example.com", 200, 403),
+        ("other@example.com", 404, 404),
+        ("stranger@example.com", 404, 404),
+    ],
+)
 def test_every_alliance_lookup_checks_access(client, world, email, view, edit):
     alliance, rnd = world
     _login(client, email)

@@ -7,9 +7,23 @@ from sqlalchemy import func, select
 from healthcheck.extensions import db
 from healthcheck.models import Alliance, Answer, Response, Round
 
-ARGS = ["import-responses", "--alliance", "Legacy Alliance", "--side-a", "Aurora Pharma",
-        "--side-b", "Oldco", "--questionnaire", "alliance-health-check", "--round", "2024-Q2",
-        "--closes-on", "2024-06-30", "--segment", "simple"]
+ARGS = [
+    "import-responses",
+    "--alliance",
+    "Legacy Alliance",
+    "--side-a",
+    "Aurora Pharma",
+    "--side-b",
+    "Oldco",
+    "--questionnaire",
+    "alliance-health-check",
+    "--round",
+    "2024-Q2",
+    "--closes-on",
+    "2024-06-30",
+    "--segment",
+    "simple",
+]
 
 
 def _csv(tmp_path, rows, name="h.csv"):
@@ -20,21 +34,26 @@ def _csv(tmp_path, rows, name="h.csv"):
 
 def _counts(app):
     with app.app_context():
-        return tuple(db.session.scalar(select(func.count()).select_from(m))
-                     for m in (Alliance, Round, Response, Answer))
+        return tuple(
+            db.session.scalar(select(func.count()).select_from(m))
+            for m in (Alliance, Round, Response, Answer)
+        )
 
 
 def test_bad_rows_are_all_listed_and_nothing_is_written(app, runner, tmp_path):
-    path = _csv(tmp_path, [
-        "A,r1,trust_commitments,4,",
-        "C,r1,trust_commitments,4,",
-        "A,r2,no_such_question,4,",
-        "B,r3,trust_commitments,7,",
-        "B,r3,trust_interests,x,",
-        "A,r1,trust_commitments,5,",
-        "A,,trust_interests,3,",
-        "A,r9,trust_interests,3",
-    ])
+    path = _csv(
+        tmp_path,
+        [
+            "A,r1,trust_commitments,4,",
+            "C,r1,trust_commitments,4,",
+            "A,r2,no_such_question,4,",
+            "B,r3,trust_commitments,7,",
+            "B,r3,trust_interests,x,",
+            "A,r1,trust_commitments,5,",
+            "A,,trust_interests,3,",
+            "A,r9,trust_interests,3",
+        ],
+    )
     result = runner.invoke(args=[*ARGS, path])
     assert result.exit_code == 2
     out = result.output

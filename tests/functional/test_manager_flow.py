@@ -12,9 +12,18 @@ LINK_RE = re.compile(r'value="(http://localhost/r/[^"]+)"')
 
 
 def _create_alliance(client, **overrides):
-    data = {"name": "Helix R&D", "side_a": "Aurora Pharma", "side_b": "Helix Bio", "segment": "complex",
-            "phase": "development", "alliance_type": "R&D", "north_star": "First-in-human by 2027.",
-            "k_anonymity": "3", "owners": "manager@example.com", "members": ""}
+    data = {
+        "name": "Helix R&D",
+        "side_a": "Aurora Pharma",
+        "side_b": "Helix Bio",
+        "segment": "complex",
+        "phase": "development",
+        "alliance_type": "R&D",
+        "north_star": "First-in-human by 2027.",
+        "k_anonymity": "3",
+        "owners": "manager@example.com",
+        "members": "",
+    }
     data.update(overrides)
     data["csrf_token"] = csrf_token(client, "/alliances/new")
     return client.post("/alliances/new", data=data)
@@ -33,17 +42,27 @@ def test_create_alliance_round_invite_and_watch_rates(app, client, login):
         from healthcheck.services import questionnaires
 
         qid = questionnaires.latest("alliance-health-check").id
-    made = client.post(alliance_url + "/rounds/new", data={
-        "label": "2026-Q4", "questionnaire": qid, "opens_on": "2026-11-01", "closes_on": "2026-11-22",
-        "csrf_token": token})
+    made = client.post(
+        alliance_url + "/rounds/new",
+        data={
+            "label": "2026-Q4",
+            "questionnaire": qid,
+            "opens_on": "2026-11-01",
+            "closes_on": "2026-11-22",
+            "csrf_token": token,
+        },
+    )
     assert made.status_code == 302
     round_url = made.headers["Location"]
     assert "draft" in client.get(round_url).get_data(as_text=True)
 
-    bulk = "name,email,side,function\nAnn A,ann@aurora.example,A,R&D\nBob A,bob@aurora.example,A,\n" \
-           "Cem B,cem@helix.example,B,Clinical\nDee B,dee@helix.example,b,Finance\n"
-    posted = client.post(round_url + "/invite-bulk", data={"csv_text": bulk,
-                                                            "csrf_token": csrf_token(client, round_url)})
+    bulk = (
+        "name,email,side,function\nAnn A,ann@aurora.example,A,R&D\nBob A,bob@aurora.example,A,\n"
+        "Cem B,cem@helix.example,B,Clinical\nDee B,dee@helix.example,b,Finance\n"
+    )
+    posted = client.post(
+        round_url + "/invite-bulk", data={"csv_text": bulk, "csrf_token": csrf_token(client, round_url)}
+    )
     assert posted.status_code == 302
     page = client.get(round_url).get_data(as_text=True)
     links = LINK_RE.findall(page)
@@ -58,16 +77,21 @@ def test_create_alliance_round_invite_and_watch_rates(app, client, login):
     assert respondent.get(path).status_code == 200
     form_page = respondent.get(path + "/answer").get_data(as_text=True)
     answers = {m: "4" for m in set(re.findall(r'name="(q-[a-z_]+)"', form_page))}
-    answers.update(action="submit", csrf_token=re.search(r'name="csrf_token"[^>]*value="([^"]+)"',
-                                                          form_page).group(1))
+    answers.update(
+        action="submit", csrf_token=re.search(r'name="csrf_token"[^>]*value="([^"]+)"', form_page).group(1)
+    )
     done = respondent.post(path + "/answer", data=answers)
     assert done.status_code == 303
     page = client.get(round_url).get_data(as_text=True)
     assert re.search(r'data-testid="rate-A">\s*1/2 \(50%\)', page)
     assert re.search(r'data-testid="rate-B">\s*0/2 \(0%\)', page)
     with app.app_context():
-        assert db.session.scalar(select(func.count()).select_from(AuditEvent)
-                                 .where(AuditEvent.action == "round.open")) == 1
+        assert (
+            db.session.scalar(
+                select(func.count()).select_from(AuditEvent).where(AuditEvent.action == "round.open")
+            )
+            == 1
+        )
 
 
 def test_bad_bulk_csv_lists_lines_and_adds_nobody(app, client, login, make_alliance, make_round):
@@ -76,7 +100,9 @@ def test_bad_bulk_csv_lists_lines_and_adds_nobody(app, client, login, make_allia
     rnd = make_round(alliance, status="draft")
     url = f"/alliances/{alliance}/rounds/{rnd}"
     bulk = "name,email,side,function\nAnn,ann@x.example,A,\n,bad-email,C,\nAnn2,ann@x.example,B,\n"
-    response = client.post(url + "/invite-bulk", data={"csv_text": bulk, "csrf_token": csrf_token(client, url)})
+    response = client.post(
+        url + "/invite-bulk", data={"csv_text": bulk, "csrf_token": csrf_token(client, url)}
+    )
     assert response.status_code == 400
     text = response.get_data(as_text=True)
     assert "line 3: name: required" in text
@@ -94,14 +120,25 @@ def test_bad_csv_header_and_upload(client, login, make_alliance, make_round):
     url = f"/alliances/{alliance}/rounds/{rnd}"
     import io
 
-    response = client.post(url + "/invite-bulk", data={
-        "csv_file": (io.BytesIO(b"email,name\nx@y.z,X\n"), "people.csv"), "csv_text": "",
-        "csrf_token": csrf_token(client, url)}, content_type="multipart/form-data")
+    response = client.post(
+        url + "/invite-bulk",
+        data={
+            "csv_file": (io.BytesIO(b"email,name\nx@y.z,X\n"), "people.csv"),
+            "csv_text": "",
+            "csrf_token": csrf_token(client, url),
+        },
+        content_type="multipart/form-data",
+    )
     assert response.status_code == 400
     assert "header must be name,email,side,function" in response.get_data(as_text=True)
-    binary = client.post(url + "/invite-bulk", data={
-        "csv_file": (io.BytesIO(b"\xff\xfe\x00bad"), "people.csv"), "csrf_token": csrf_token(client, url)},
-        content_type="multipart/form-data")
+    binary = client.post(
+        url + "/invite-bulk",
+        data={
+            "csv_file": (io.BytesIO(b"\xff\xfe\x00bad"), "people.csv"),
+            "csrf_token": csrf_token(client, url),
+        },
+        content_type="multipart/form-data",
+    )
     assert binary.status_code == 400 and "not UTF-8" in binary.get_data(as_text=True)
 
 
@@ -129,8 +166,16 @@ def test_round_dates_in_wrong_order_are_refused(app, client, login, make_allianc
         from healthcheck.services import questionnaires
 
         qid = questionnaires.latest("alliance-health-check").id
-    response = client.post(url, data={"label": "R", "questionnaire": qid, "opens_on": "2026-12-01",
-                                      "closes_on": "2026-11-01", "csrf_token": csrf_token(client, url)})
+    response = client.post(
+        url,
+        data={
+            "label": "R",
+            "questionnaire": qid,
+            "opens_on": "2026-12-01",
+            "closes_on": "2026-11-01",
+            "csrf_token": csrf_token(client, url),
+        },
+    )
     assert response.status_code == 400
     assert "Must be on or after the opening date" in response.get_data(as_text=True)
     with app.app_context():

@@ -15,7 +15,13 @@ def test_shipped_library_is_valid_with_expected_shape():
     assert set(docs) == {"alliance-health-check", "digital-partnership", "supplier-performance"}
     ahc = docs["alliance-health-check"]
     assert [d["key"] for d in ahc["dimensions"]] == [
-        "milestones", "finance", "governance", "communication", "trust", "culture", "compliance",
+        "milestones",
+        "finance",
+        "governance",
+        "communication",
+        "trust",
+        "culture",
+        "compliance",
         "strategy",
     ]
     assert all(4 <= len(d["questions"]) <= 5 for d in ahc["dimensions"])
@@ -30,11 +36,22 @@ def _write(tmp_path, doc, name="q.yaml"):
 
 
 def test_errors_name_file_place_and_problem(tmp_path):
-    path = _write(tmp_path, {
-        "key": "Bad Key", "title": "T", "scale": {"min": 5, "max": 1},
-        "dimensions": [{"key": "d", "title": "D", "weight": -1,
-                        "questions": [{"key": "q1", "text": "x"}, {"key": "q1", "text": ""}]}],
-    })
+    path = _write(
+        tmp_path,
+        {
+            "key": "Bad Key",
+            "title": "T",
+            "scale": {"min": 5, "max": 1},
+            "dimensions": [
+                {
+                    "key": "d",
+                    "title": "D",
+                    "weight": -1,
+                    "questions": [{"key": "q1", "text": "x"}, {"key": "q1", "text": ""}],
+                }
+            ],
+        },
+    )
     with pytest.raises(QuestionnaireError) as exc:
         questionnaires.load_file(path)
     text = "\n".join(exc.value.problems)
@@ -61,8 +78,9 @@ def test_cli_validate_exit_codes(runner, tmp_path):
     assert "must be a mapping" in bad.output
 
 
-def test_changed_file_makes_new_version_and_rounds_keep_theirs(app, runner, tmp_path, make_alliance,
-                                                               make_round):
+def test_changed_file_makes_new_version_and_rounds_keep_theirs(
+    app, runner, tmp_path, make_alliance, make_round
+):
     doc = questionnaires.load_file(SURVEYS / "supplier-performance.yaml")
     alliance_id = make_alliance()
     round_id = make_round(alliance_id, survey="supplier-performance")

@@ -26,8 +26,10 @@ def _form(client, token):
 
 def _counts(app):
     with app.app_context():
-        return (db.session.scalar(select(func.count()).select_from(Response)),
-                db.session.scalar(select(func.count()).select_from(Answer)))
+        return (
+            db.session.scalar(select(func.count()).select_from(Response)),
+            db.session.scalar(select(func.count()).select_from(Answer)),
+        )
 
 
 def test_token_is_long_random_and_only_its_hash_is_stored(app, token):
@@ -53,8 +55,13 @@ def test_save_resume_then_submit_once(app, client, token):
     keys, csrf, page = _form(client, token)
     assert len(keys) == 33
     assert "Strongly agree" in page
-    data = {f"q-{keys[0]}": "5", f"q-{keys[1]}": "na", "c-trust": "Candid & <b>open</b>",
-            "action": "save", "csrf_token": csrf}
+    data = {
+        f"q-{keys[0]}": "5",
+        f"q-{keys[1]}": "na",
+        "c-trust": "Candid & <b>open</b>",
+        "action": "save",
+        "csrf_token": csrf,
+    }
     saved = client.post(f"/r/{token}/answer", data=data)
     assert saved.status_code == 200 and "Your answers are saved" in saved.get_data(as_text=True)
     resumed = app.test_client().get(f"/r/{token}/answer").get_data(as_text=True)
@@ -90,8 +97,10 @@ def test_missing_and_tampered_answers_come_back_marked_with_others_kept(app, cli
 
 def test_non_integer_and_huge_comment(app, client, token):
     keys, csrf, _ = _form(client, token)
-    response = client.post(f"/r/{token}/answer", data={
-        f"q-{keys[0]}": "4.5", "c-trust": "x" * 6000, "action": "save", "csrf_token": csrf})
+    response = client.post(
+        f"/r/{token}/answer",
+        data={f"q-{keys[0]}": "4.5", "c-trust": "x" * 6000, "action": "save", "csrf_token": csrf},
+    )
     assert response.status_code == 400
     text = response.get_data(as_text=True)
     assert "Choose a value from 1 to 5" in text and "limited to 5000 characters" in text
@@ -100,8 +109,9 @@ def test_non_integer_and_huge_comment(app, client, token):
 
 def test_expired_csrf_keeps_answers(app, client, token):
     keys, _csrf, _ = _form(client, token)
-    response = client.post(f"/r/{token}/answer", data={f"q-{keys[0]}": "2", "action": "save",
-                                                       "csrf_token": "stale"})
+    response = client.post(
+        f"/r/{token}/answer", data={f"q-{keys[0]}": "2", "action": "save", "csrf_token": "stale"}
+    )
     assert response.status_code == 400
     text = response.get_data(as_text=True)
     assert "Your answers are still below" in text

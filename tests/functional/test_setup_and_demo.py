@@ -21,8 +21,11 @@ def test_demo_is_believable_and_idempotent(app, runner):
         assert {a.alliance_type for a in alliances} >= {"R&D", "co-commercial", "digital", "supplier"}
         assert len({a.phase for a in alliances}) >= 3
         for a in alliances:
-            closed = db.session.scalar(select(func.count()).select_from(Round)
-                                       .where(Round.alliance_id == a.id, Round.status == "closed"))
+            closed = db.session.scalar(
+                select(func.count())
+                .select_from(Round)
+                .where(Round.alliance_id == a.id, Round.status == "closed")
+            )
             assert 3 <= closed <= 5, a.name
         assert db.session.scalar(select(func.count()).select_from(Round).where(Round.status == "open")) == 1
         assert {u.role for u in db.session.scalars(select(User))} == {"admin", "manager", "viewer"}

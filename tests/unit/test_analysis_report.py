@@ -9,14 +9,22 @@ from healthcheck.analysis import report, stats
 
 NA = float("nan")
 DIMS = pd.DataFrame({"key": ["trust", "finance"], "title": ["Trust", "Finance"], "weight": [2.0, 1.0]})
-QUESTIONS = pd.DataFrame({
-    "key": ["t1", "t2", "f1"], "dimension": ["trust", "trust", "finance"],
-    "text": ["T one", "T two", "F one"],
-})
+QUESTIONS = pd.DataFrame(
+    {
+        "key": ["t1", "t2", "f1"],
+        "dimension": ["trust", "trust", "finance"],
+        "text": ["T one", "T two", "F one"],
+    }
+)
 META = {
     "alliance": {"name": "X", "segment": "typical", "sides": {"A": "Pharma", "B": "Bio"}},
-    "round": {"label": "R1", "status": "closed", "opens_on": "2026-01-01",
-              "closes_on": "2026-01-22", "questionnaire": "q@1"},
+    "round": {
+        "label": "R1",
+        "status": "closed",
+        "opens_on": "2026-01-01",
+        "closes_on": "2026-01-22",
+        "questionnaire": "q@1",
+    },
     "scale": {"min": 1, "max": 5},
 }
 COUNTS = {"A": {"invited": 4, "submitted": 3}, "B": {"invited": 6, "submitted": 3}}
@@ -29,15 +37,28 @@ def answers(rows):
 def full_frame(finance_a3=4.0):
     # side A trust: a1 (4,5)->4.5, a2 (4,NA)->4.0, a3 (3,3)->3.0 ; finance 4,4,finance_a3
     # side B trust: b1 (2,2)->2.0, b2 (3,2)->2.5, b3 (1,1)->1.0 ; finance 3,3,4
-    return answers([
-        ("A", "a1", "trust", "t1", 4), ("A", "a1", "trust", "t2", 5), ("A", "a1", "finance", "f1", 4),
-        ("A", "a2", "trust", "t1", 4), ("A", "a2", "trust", "t2", NA), ("A", "a2", "finance", "f1", 4),
-        ("A", "a3", "trust", "t1", 3), ("A", "a3", "trust", "t2", 3),
-        ("A", "a3", "finance", "f1", finance_a3),
-        ("B", "b1", "trust", "t1", 2), ("B", "b1", "trust", "t2", 2), ("B", "b1", "finance", "f1", 3),
-        ("B", "b2", "trust", "t1", 3), ("B", "b2", "trust", "t2", 2), ("B", "b2", "finance", "f1", 3),
-        ("B", "b3", "trust", "t1", 1), ("B", "b3", "trust", "t2", 1), ("B", "b3", "finance", "f1", 4),
-    ])
+    return answers(
+        [
+            ("A", "a1", "trust", "t1", 4),
+            ("A", "a1", "trust", "t2", 5),
+            ("A", "a1", "finance", "f1", 4),
+            ("A", "a2", "trust", "t1", 4),
+            ("A", "a2", "trust", "t2", NA),
+            ("A", "a2", "finance", "f1", 4),
+            ("A", "a3", "trust", "t1", 3),
+            ("A", "a3", "trust", "t2", 3),
+            ("A", "a3", "finance", "f1", finance_a3),
+            ("B", "b1", "trust", "t1", 2),
+            ("B", "b1", "trust", "t2", 2),
+            ("B", "b1", "finance", "f1", 3),
+            ("B", "b2", "trust", "t1", 3),
+            ("B", "b2", "trust", "t2", 2),
+            ("B", "b2", "finance", "f1", 3),
+            ("B", "b3", "trust", "t1", 1),
+            ("B", "b3", "trust", "t2", 1),
+            ("B", "b3", "finance", "f1", 4),
+        ]
+    )
 
 
 def build(frame, k=3, counts=COUNTS):
@@ -141,11 +162,13 @@ def test_question_statistics_are_over_that_questions_answers():
 
 
 def test_internal_divergence_flag():
-    frame = answers([
-        (s, f"{s}{i}", "trust", "t1", v)
-        for s, values in (("A", [1, 5, 3]), ("B", [3, 3, 4]))
-        for i, v in enumerate(values)
-    ])
+    frame = answers(
+        [
+            (s, f"{s}{i}", "trust", "t1", v)
+            for s, values in (("A", [1, 5, 3]), ("B", [3, 3, 4]))
+            for i, v in enumerate(values)
+        ]
+    )
     rep = build(frame)
     codes = [(w["code"], w["side"], w["dimension"]) for w in rep["warnings"]]
     assert ("internal_divergence", "A", "trust") in codes  # std 2.0 >= 1.0

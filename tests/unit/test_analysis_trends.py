@@ -11,9 +11,17 @@ S5 = Scale(1, 5)
 NAMES = {"A": "Pharma", "B": "Bio"}
 
 
-@pytest.mark.parametrize(("gap", "level"), [
-    (0.0, "aligned"), (0.49, "aligned"), (-0.5, "watch"), (0.99, "watch"), (1.0, "gap"), (-2.5, "gap"),
-])
+@pytest.mark.parametrize(
+    ("gap", "level"),
+    [
+        (0.0, "aligned"),
+        (0.49, "aligned"),
+        (-0.5, "watch"),
+        (0.99, "watch"),
+        (1.0, "gap"),
+        (-2.5, "gap"),
+    ],
+)
 def test_gap_level_thresholds_on_1_to_5(gap, level):
     assert gaps.gap_level(gap, S5) == level
 
@@ -23,16 +31,19 @@ def test_gap_level_scales_with_range():
     assert gaps.gap_level(2.5, Scale(0, 10)) == "gap"
 
 
-@pytest.mark.parametrize(("a", "b", "expected"), [
-    (4.0, 3.6, "shared_strength"),
-    (3.5, 3.5, "shared_strength"),
-    (2.9, 2.5, "shared_concern"),
-    (4.5, 3.4, "gap_a_higher"),
-    (2.0, 3.2, "gap_b_higher"),
-    (3.0, 3.2, "neutral"),
-    (3.6, 3.2, "neutral"),
-    (None, 3.0, None),
-])
+@pytest.mark.parametrize(
+    ("a", "b", "expected"),
+    [
+        (4.0, 3.6, "shared_strength"),
+        (3.5, 3.5, "shared_strength"),
+        (2.9, 2.5, "shared_concern"),
+        (4.5, 3.4, "gap_a_higher"),
+        (2.0, 3.2, "gap_b_higher"),
+        (3.0, 3.2, "neutral"),
+        (3.6, 3.2, "neutral"),
+        (None, 3.0, None),
+    ],
+)
 def test_classification(a, b, expected):
     assert gaps.classify(a, b, S5) == expected
 
@@ -45,12 +56,20 @@ def _report(label, means_a, means_b, health):
     dims = []
     for key in means_a:
         a, b = means_a[key], means_b[key]
-        dims.append({"key": key, "title": key.title(),
-                     "A": {"n": 5, "mean": a, "std": 0.3}, "B": {"n": 5, "mean": b, "std": 0.3},
-                     "gap": a - b})
+        dims.append(
+            {
+                "key": key,
+                "title": key.title(),
+                "A": {"n": 5, "mean": a, "std": 0.3},
+                "B": {"n": 5, "mean": b, "std": 0.3},
+                "gap": a - b,
+            }
+        )
     return {
-        "round": {"label": label, "status": "closed"}, "scale": {"min": 1, "max": 5},
-        "health_index": health, "alignment_index": 90.0,
+        "round": {"label": label, "status": "closed"},
+        "scale": {"min": 1, "max": 5},
+        "health_index": health,
+        "alignment_index": 90.0,
         "sides": {s: {"response_rate": 0.8, "health_index": health} for s in "AB"},
         "dimensions": dims,
     }

@@ -18,20 +18,26 @@ class AllianceForm(FlaskForm):
     phase = SelectField("Phase", choices=[(p, p) for p in PHASES])
     alliance_type = SelectField("Type", choices=[(t, t) for t in ALLIANCE_TYPES])
     north_star = TextAreaField("North Star", validators=[Length(max=1000)])
-    k_anonymity = IntegerField("Anonymity threshold k", default=MIN_K,
-                               validators=[DataRequired(), NumberRange(min=MIN_K, max=50)])
+    k_anonymity = IntegerField(
+        "Anonymity threshold k", default=MIN_K, validators=[DataRequired(), NumberRange(min=MIN_K, max=50)]
+    )
     cadence_months = IntegerField("Cadence (months)", validators=[Optional(), NumberRange(1, 36)])
     owners = StringField("Owners (emails, comma-separated)", validators=[Length(max=2000)])
-    members = StringField("Members who may read (emails, comma-separated)",
-                          validators=[Length(max=4000)])
+    members = StringField("Members who may read (emails, comma-separated)", validators=[Length(max=4000)])
 
     def to_data(self) -> AllianceData:
         return AllianceData(
-            name=self.name.data or "", side_a=self.side_a.data or "", side_b=self.side_b.data or "",
-            segment=self.segment.data, phase=self.phase.data,
-            alliance_type=self.alliance_type.data, north_star=self.north_star.data or "",
-            k_anonymity=self.k_anonymity.data, cadence_months=self.cadence_months.data,
-            owner_emails=_emails(self.owners.data), member_emails=_emails(self.members.data),
+            name=self.name.data or "",
+            side_a=self.side_a.data or "",
+            side_b=self.side_b.data or "",
+            segment=self.segment.data,
+            phase=self.phase.data,
+            alliance_type=self.alliance_type.data,
+            north_star=self.north_star.data or "",
+            k_anonymity=self.k_anonymity.data,
+            cadence_months=self.cadence_months.data,
+            owner_emails=_emails(self.owners.data),
+            member_emails=_emails(self.members.data),
         )
 
     def fill(self, alliance) -> None:

@@ -46,8 +46,7 @@ def _save(form: AllianceForm, alliance):
             db.session.commit()
             return redirect(url_for("alliances.detail", alliance_id=saved.id))
     status = 400 if request.method == "POST" else 200
-    return render_template("alliances/form.html", form=form, alliance=alliance,
-                           problems=problems), status
+    return render_template("alliances/form.html", form=form, alliance=alliance, problems=problems), status
 
 
 @bp.route("/<int:alliance_id>")
@@ -56,6 +55,9 @@ def detail(alliance_id: int):
     all_rounds = rounds.rounds_of(alliance)
     counts = rounds.response_counts([r.id for r in all_rounds])
     return render_template(
-        "alliances/detail.html", alliance=alliance, rounds=all_rounds, counts=counts,
+        "alliances/detail.html",
+        alliance=alliance,
+        rounds=all_rounds,
+        counts=counts,
         can_edit=access.can_edit(current_user, alliance),
     )

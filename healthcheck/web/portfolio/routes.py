@@ -1,7 +1,10 @@
-from flask import Blueprint, redirect, render_template, url_for
+from flask import Blueprint, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
+from healthcheck.charts import render, sets
+from healthcheck.models import PHASES, SEGMENTS
 from healthcheck.services import portfolio
+from healthcheck.web.reports.context import inline_svg
 
 bp = Blueprint("portfolio", __name__, template_folder="templates")
 
@@ -13,7 +16,20 @@ def home():
     return redirect(url_for("auth.login"))
 
 
+def _filters() -> portfolio.Filters:
+    segment = request.args.get("segment") if request.args.get("segment") in SEGMENTS else None
+    phase = request.args.get("phase") if request.args.get("phase") in PHASES else None
+    owner = request.args.get("owner", type=int)
+    return portfolio.Filters(segment, phase, owner)
+
+
 @bp.route("/portfolio")
 @login_required
 def index():
-    return render_template("portfolio/index.html", rows=portfolio.rows_for(current_user))
+    filters = _filters()
+    board = portfolio.dashboard(current_user, filters=filters)
+    rows = portfolio.chart_rows(board)
+    chart = inline_svg(render.svg(sets.portfolio(rows))) if any(r["health_index"] for r in rows) else None
+    return render_template(
+        "portfolio/index.html", board=board, filters=filters, chart=chart, segments=SEGMENTS, phases=PHASES
+    )

@@ -22,8 +22,9 @@ def link_problem(exc: LinkProblem):
 @bp.route("/<token>")
 def welcome(token: str):
     inv = responses.invitation_by_token(token)
-    return render_template("respond/welcome.html", inv=inv, rnd=inv.round,
-                           alliance=inv.round.alliance, token=token)
+    return render_template(
+        "respond/welcome.html", inv=inv, rnd=inv.round, alliance=inv.round.alliance, token=token
+    )
 
 
 @bp.route("/<token>/answer", methods=["GET", "POST"])
@@ -49,8 +50,14 @@ def answer(token: str):
 
 def _form(inv, token, given, notice=None, status=200):
     return render_template(
-        "respond/questionnaire.html", inv=inv, rnd=inv.round, alliance=inv.round.alliance,
-        questionnaire=inv.round.questionnaire, token=token, given=given, notice=notice,
+        "respond/questionnaire.html",
+        inv=inv,
+        rnd=inv.round,
+        alliance=inv.round.alliance,
+        questionnaire=inv.round.questionnaire,
+        token=token,
+        given=given,
+        notice=notice,
         form=FlaskForm(),
     ), status
 

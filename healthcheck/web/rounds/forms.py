@@ -15,8 +15,9 @@ class RoundForm(FlaskForm):
     label = StringField("Label", default=_default_label, validators=[DataRequired(), Length(max=100)])
     questionnaire = SelectField("Questionnaire", coerce=int)
     opens_on = DateField("Opens on", default=date.today, validators=[DataRequired()])
-    closes_on = DateField("Closes on", default=lambda: date.today() + timedelta(days=21),
-                          validators=[DataRequired()])
+    closes_on = DateField(
+        "Closes on", default=lambda: date.today() + timedelta(days=21), validators=[DataRequired()]
+    )
 
     def validate_closes_on(self, field):
         if self.opens_on.data and field.data and field.data < self.opens_on.data:

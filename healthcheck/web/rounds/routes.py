@@ -7,8 +7,9 @@ from healthcheck.services import access, invitations, questionnaires, rounds
 from healthcheck.services.errors import InvalidInput
 from healthcheck.web.rounds.forms import BulkInviteForm, ConfirmForm, InviteForm, RoundForm
 
-bp = Blueprint("rounds", __name__, url_prefix="/alliances/<int:alliance_id>/rounds",
-               template_folder="templates")
+bp = Blueprint(
+    "rounds", __name__, url_prefix="/alliances/<int:alliance_id>/rounds", template_folder="templates"
+)
 NEW_LINKS = "new_links"
 
 
@@ -28,8 +29,9 @@ def new(alliance_id: int):
     if form.validate_on_submit():
         chosen = next((q for q in library if q.id == form.questionnaire.data), None)
         try:
-            rnd = rounds.create(alliance, chosen, form.label.data, form.opens_on.data,
-                                form.closes_on.data, actor=current_user)
+            rnd = rounds.create(
+                alliance, chosen, form.label.data, form.opens_on.data, form.closes_on.data, actor=current_user
+            )
         except InvalidInput as exc:
             db.session.rollback()
             problems = exc.problems
@@ -37,8 +39,7 @@ def new(alliance_id: int):
             db.session.commit()
             return redirect(url_for("rounds.detail", alliance_id=alliance.id, round_id=rnd.id))
     status = 400 if request.method == "POST" else 200
-    return render_template("rounds/new.html", alliance=alliance, form=form,
-                           problems=problems), status
+    return render_template("rounds/new.html", alliance=alliance, form=form, problems=problems), status
 
 
 @bp.route("/<int:round_id>")
@@ -51,12 +52,17 @@ def _render_detail(rnd, invite_form=None, bulk_form=None, problems=None, status=
     can_edit = access.can_edit(current_user, rnd.alliance)
     links = session.pop(NEW_LINKS, {}) if can_edit else {}
     return render_template(
-        "rounds/detail.html", rnd=rnd, alliance=rnd.alliance, can_edit=can_edit,
+        "rounds/detail.html",
+        rnd=rnd,
+        alliance=rnd.alliance,
+        can_edit=can_edit,
         invitations=invitations.of_round(rnd) if can_edit else [],
         counts=rounds.response_counts([rnd.id])[rnd.id],
         links={int(k): v for k, v in links.items()},
-        invite_form=invite_form or InviteForm(), bulk_form=bulk_form or BulkInviteForm(),
-        confirm=ConfirmForm(), problems=problems or [],
+        invite_form=invite_form or InviteForm(),
+        bulk_form=bulk_form or BulkInviteForm(),
+        confirm=ConfirmForm(),
+        problems=problems or [],
     ), status
 
 
@@ -78,8 +84,7 @@ def invite(alliance_id: int, round_id: int):
     form = InviteForm()
     if not form.validate_on_submit():
         return _render_detail(rnd, invite_form=form, status=400)
-    invitee = invitations.Invitee(form.name.data, form.email.data, form.side.data,
-                                  form.function.data or "")
+    invitee = invitations.Invitee(form.name.data, form.email.data, form.side.data, form.function.data or "")
     try:
         issued = invitations.invite(rnd, [invitee], actor=current_user)
     except InvalidInput as exc:
@@ -106,8 +111,7 @@ def invite_bulk(alliance_id: int, round_id: int):
         return _render_detail(rnd, bulk_form=form, problems=exc.problems, status=400)
     db.session.commit()
     _remember_links(issued)
-    flash(f"Invited {len(issued)} people. Copy their links below now: they are shown only once.",
-          "success")
+    flash(f"Invited {len(issued)} people. Copy their links below now: they are shown only once.", "success")
     return _back(rnd)
 
 
@@ -125,13 +129,14 @@ def transition(alliance_id: int, round_id: int, transition: str):
         flash(str(exc).capitalize() + ".", "error")
         return _back(rnd)
     db.session.commit()
-    flash(f"Round {rnd.label} is now {rnd.status}." if done else
-          f"Round {rnd.label} was already {rnd.status}.", "success" if done else "info")
+    flash(
+        f"Round {rnd.label} is now {rnd.status}." if done else f"Round {rnd.label} was already {rnd.status}.",
+        "success" if done else "info",
+    )
     return _back(rnd)
 
 
-@bp.route("/<int:round_id>/invitations/<int:invitation_id>/<any(revoke, reissue):op>",
-          methods=["POST"])
+@bp.route("/<int:round_id>/invitations/<int:invitation_id>/<any(revoke, reissue):op>", methods=["POST"])
 def invitation_op(alliance_id: int, round_id: int, invitation_id: int, op: str):
     inv = access.invitation_for(current_user, alliance_id, round_id, invitation_id)
     if not ConfirmForm().validate_on_submit():

@@ -1,0 +1,99 @@
+"""Report dicts → tidy frames for charts and tables (pure pandas)."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+SIDES = ("A", "B")
+
+
+def _mean(block: dict) -> float | None:
+    return None if block.get("suppressed") else block.get("mean")
+
+
+def dimension_means(report: dict) -> pd.DataFrame:
+    """One row per dimension and side: mean (None when suppressed), n, suppressed."""
+    names = report["alliance"]["sides"]
+    rows = [
+        {
+            "dimension": d["key"],
+            "title": d["title"],
+            "side": s,
+            "organisation": names[s],
+            "mean": _mean(d[s]),
+            "n": d[s]["n"],
+            "suppressed": bool(d[s].get("suppressed")),
+        }
+        for d in report["dimensions"]
+        for s in SIDES
+    ]
+    return pd.DataFrame(
+        rows, columns=["dimension", "title", "side", "organisation", "mean", "n", "suppressed"]
+    )
+
+
+def dimension_gaps(report: dict) -> pd.DataFrame:
+    rows = [
+        {"dimension": d["key"], "title": d["title"], "gap": d["gap"], "gap_level": d["gap_level"]}
+        for d in report["dimensions"]
+    ]
+    return pd.DataFrame(rows, columns=["dimension", "title", "gap", "gap_level"])
+
+
+def question_gaps(report: dict) -> pd.DataFrame:
+    titles = {d["key"]: d["title"] for d in report["dimensions"]}
+    rows, position = [], {}
+    for q in report["questions"]:
+        position[q["dimension"]] = position.get(q["dimension"], 0) + 1
+        rows.append(
+            {
+                "question": q["key"],
+                "text": q["text"],
+                "dimension": q["dimension"],
+                "title": titles[q["dimension"]],
+                "number": position[q["dimension"]],
+                "gap": q["gap"],
+                "gap_level": q["gap_level"],
+            }
+        )
+    return pd.DataFrame(
+        rows, columns=["question", "text", "dimension", "title", "number", "gap", "gap_level"]
+    )
+
+
+def trend_means(trend: dict) -> pd.DataFrame:
+    """One row per closed round, dimension and side, in round order."""
+    names = trend["alliance"]["sides"]
+    rows = [
+        {
+            "round": r["round"]["label"],
+            "order": i,
+            "dimension": d["key"],
+            "title": d["title"],
+            "side": s,
+            "organisation": names[s],
+            "mean": _mean(d[s]),
+        }
+        for i, r in enumerate(trend["rounds"])
+        for d in r["dimensions"]
+        for s in SIDES
+    ]
+    return pd.DataFrame(
+        rows, columns=["round", "order", "dimension", "title", "side", "organisation", "mean"]
+    )
+
+
+def trend_indices(trend: dict) -> pd.DataFrame:
+    names = trend["alliance"]["sides"]
+    rows = []
+    for i, r in enumerate(trend["rounds"]):
+        metrics = {
+            "Health index": r["health_index"],
+            "Alignment index": r["alignment_index"],
+            f"Health index {names['A']}": r["sides"]["A"]["health_index"],
+            f"Health index {names['B']}": r["sides"]["B"]["health_index"],
+        }
+        rows += [
+            {"round": r["round"]["label"], "order": i, "metric": k, "value": v} for k, v in metrics.items()
+        ]
+    return pd.DataFrame(rows, columns=["round", "order", "metric", "value"])

@@ -1,0 +1,110 @@
+"""Portfolio summary: one line per alliance, sorted by risk (pure)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+from healthcheck.analysis.warnings import add_months, overdue_warning
+
+RAG_RISK = {"red": 0, "amber": 1, None: 2, "green": 3}
+
+
+@dataclass
+class AllianceState:
+    """What the portfolio needs to know about one alliance (closed rounds oldest first)."""
+
+    key: int
+    name: str
+    segment: str
+    phase: str
+    cadence_months: int
+    created_on: date
+    closed: list[dict] = field(
+        default_factory=list
+    )  # {label, closes_on, health_index, alignment_index, rag, warnings}
+    open_round: dict | None = None  # {label, closes_on}
+
+
+@dataclass
+class PortfolioLine:
+    key: int
+    name: str
+    segment: str
+    phase: str
+    latest: dict | None
+    health_index: float | None
+    alignment_index: float | None
+    rag: str | None
+    delta: float | None
+    trend: str
+    warnings: list[dict]
+    next_due: date | None
+    overdue: bool
+    open_round: dict | None
+
+
+def line(state: AllianceState, today: date) -> PortfolioLine:
+    latest = state.closed[-1] if state.closed else None
+    previous = state.closed[-2] if len(state.closed) > 1 else None
+    health = latest["health_index"] if latest else None
+    delta = None
+    if previous and health is not None and previous["health_index"] is not None:
+        delta = health - previous["health_index"]
+    trend = "–" if delta is None else ("↑" if delta >= 2 else "↓" if delta <= -2 else "→")
+    warnings = list(latest["warnings"]) if latest else []
+    last_closed_on = latest["closes_on"] if latest else None
+    overdue = (
+        None
+        if state.open_round
+        else overdue_warning(last_closed_on, state.cadence_months, today, started_on=state.created_on)
+    )
+    if overdue:
+        warnings.append(overdue)
+    reference = last_closed_on or state.created_on
+    return PortfolioLine(
+        key=state.key,
+        name=state.name,
+        segment=state.segment,
+        phase=state.phase,
+        latest=latest,
+        health_index=health,
+        alignment_index=latest["alignment_index"] if latest else None,
+        rag=latest["rag"] if latest else None,
+        delta=delta,
+        trend=trend,
+        warnings=warnings,
+        next_due=add_months(reference, state.cadence_months),
+        overdue=overdue is not None,
+        open_round=state.open_round,
+    )
+
+
+def risk_key(item: PortfolioLine) -> tuple:
+    """Red first, then amber; within, overdue and more warnings first, then lower health."""
+    return (
+        RAG_RISK.get(item.rag, 2),
+        not item.overdue,
+        -len(item.warnings),
+        item.health_index if item.health_index is not None else 101,
+        item.name,
+    )
+
+
+def summarise(states: list[AllianceState], today: date) -> list[PortfolioLine]:
+    return sorted((line(s, today) for s in states), key=risk_key)
+
+
+def by_segment(lines: list[PortfolioLine]) -> dict[str, dict]:
+    """Count, mean health and overdue count per segment."""
+    out: dict[str, dict] = {}
+    for item in lines:
+        seg = out.setdefault(item.segment, {"count": 0, "overdue": 0, "health": []})
+        seg["count"] += 1
+        seg["overdue"] += item.overdue
+        if item.health_index is not None:
+            seg["health"].append(item.health_index)
+    for seg in out.values():
+        values = seg.pop("health")
+        seg["mean_health"] = sum(values) / len(values) if values else None
+    return out

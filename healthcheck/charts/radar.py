@@ -1,0 +1,124 @@
+"""Radar chart of both sides' dimension means.
+
+Vega-Lite has no polar lines: vertices are computed here (angle 0 at 12 o'clock, clockwise),
+each polygon is closed by repeating its first vertex and drawn in ``order``; rings and
+spokes are layers of their own; the x/y domain is fixed and symmetric.
+"""
+
+from __future__ import annotations
+
+import math
+
+import altair as alt
+import pandas as pd
+
+from healthcheck.charts import SIDE_COLOURS, base_config
+
+X_LIMIT = 1.95
+Y_LIMIT = 1.22
+LABEL_RADIUS = 1.12
+
+
+def _xy(index: int, count: int, radius: float) -> tuple[float, float]:
+    angle = 2 * math.pi * index / count
+    return radius * math.sin(angle), radius * math.cos(angle)
+
+
+def vertices(means: pd.DataFrame, scale_min: int, scale_max: int) -> pd.DataFrame:
+    """Closed polygons of each shown side: series, order, x, y, dimension, mean."""
+    titles = list(dict.fromkeys(means["title"]))
+    rows = []
+    for series, group in means.groupby("series", sort=False):
+        if group["mean"].isna().any():
+            continue  # a suppressed side has no polygon
+        by_title = dict(zip(group["title"], group["mean"], strict=True))
+        for order, title in enumerate([*titles, titles[0]]):
+            value = by_title[title]
+            x, y = _xy(order % len(titles), len(titles), (value - scale_min) / (scale_max - scale_min))
+            rows.append(
+                {
+                    "series": series,
+                    "order": order,
+                    "x": x,
+                    "y": y,
+                    "dimension": title,
+                    "mean": round(value, 2),
+                }
+            )
+    return pd.DataFrame(rows, columns=["series", "order", "x", "y", "dimension", "mean"])
+
+
+def grid(titles: list[str], scale_min: int, scale_max: int):
+    """Rings (one per scale value), spokes, and label positions."""
+    count = len(titles)
+    rings, spokes, labels, ring_labels = [], [], [], []
+    for value in range(scale_min, scale_max + 1):
+        radius = (value - scale_min) / (scale_max - scale_min)
+        for order in range(count + 1):
+            x, y = _xy(order % count, count, radius)
+            rings.append({"ring": value, "order": order, "x": x, "y": y})
+        ring_labels.append({"x": 0.04, "y": radius, "text": str(value)})
+    for i, title in enumerate(titles):
+        x, y = _xy(i, count, 1.0)
+        spokes += [{"spoke": i, "order": 0, "x": 0.0, "y": 0.0}, {"spoke": i, "order": 1, "x": x, "y": y}]
+        lx, ly = _xy(i, count, LABEL_RADIUS)
+        align = "center" if abs(lx) < 0.15 else ("left" if lx > 0 else "right")
+        labels.append({"x": lx, "y": ly, "text": title, "align": align})
+    return (pd.DataFrame(rings), pd.DataFrame(spokes), pd.DataFrame(labels), pd.DataFrame(ring_labels))
+
+
+def radar_chart(means: pd.DataFrame, scale_min: int = 1, scale_max: int = 5, width: int = 560):
+    """``means``: title, organisation, mean (None when suppressed), suppressed, side."""
+    means = means.copy()
+    means["series"] = [
+        f"{org} (not shown: fewer than k answers)" if sup else org
+        for org, sup in zip(means["organisation"], means["suppressed"], strict=True)
+    ]
+    titles = list(dict.fromkeys(means["title"]))
+    series = list(dict.fromkeys(means["series"]))
+    rings, spokes, labels, ring_labels = grid(titles, scale_min, scale_max)
+    # unequal domains, equal units: width / height == X_LIMIT / Y_LIMIT keeps the polygon regular
+    x = alt.X("x:Q", scale=alt.Scale(domain=[-X_LIMIT, X_LIMIT]), axis=None)
+    y = alt.Y("y:Q", scale=alt.Scale(domain=[-Y_LIMIT, Y_LIMIT]), axis=None)
+    layers = [
+        alt.Chart(rings)
+        .mark_line(color="#c8c8c8", strokeWidth=1)
+        .encode(x, y, detail="ring:N", order="order:Q"),
+        alt.Chart(spokes)
+        .mark_line(color="#c8c8c8", strokeWidth=1)
+        .encode(x, y, detail="spoke:N", order="order:Q"),
+        alt.Chart(ring_labels)
+        .mark_text(align="left", baseline="middle", fontSize=10, color="#6c757d")
+        .encode(x, y, text="text:N"),
+    ]
+    for align in ("left", "right", "center"):
+        subset = labels[labels["align"] == align]
+        if not subset.empty:
+            layers.append(
+                alt.Chart(subset)
+                .mark_text(align=align, baseline="middle", fontSize=13, fontWeight="bold", color="#333")
+                .encode(x, y, text="text:N")
+            )
+    colour = alt.Color(
+        "series:N",
+        title=None,
+        scale=alt.Scale(domain=series, range=SIDE_COLOURS),
+        legend=alt.Legend(
+            orient="top", direction="horizontal", symbolStrokeWidth=3, labelLimit=420, labelFontSize=13
+        ),
+    )
+    poly = vertices(means, scale_min, scale_max)
+    if poly.empty:  # keep the legend even when both sides are suppressed
+        poly = pd.DataFrame({"series": series, "order": 0, "x": 0.0, "y": 0.0, "dimension": "", "mean": None})
+        layers.append(alt.Chart(poly).mark_point(opacity=0).encode(x, y, color=colour))
+    else:
+        layers += [
+            alt.Chart(poly)
+            .mark_line(strokeWidth=2.5, interpolate="linear-closed")
+            .encode(x, y, color=colour, order="order:Q", detail="series:N"),
+            alt.Chart(poly)
+            .mark_point(filled=True, size=45)
+            .encode(x, y, color=colour, tooltip=["series:N", "dimension:N", "mean:Q"]),
+        ]
+    height = round(width * Y_LIMIT / X_LIMIT)
+    return base_config(alt.layer(*layers).properties(width=width, height=height))

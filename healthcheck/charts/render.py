@@ -1,0 +1,54 @@
+"""Render charts to SVG/PNG/Vega-Lite JSON with vl-convert, cached by data version.
+
+The cache key is a hash of the chart specification, which contains the data: a new
+response changes the data, hence the key. Conversions are serialised by a lock (they do
+not run in parallel across threads), and nothing renders at import time.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import threading
+from collections import OrderedDict
+
+_lock = threading.Lock()
+_cache: OrderedDict[tuple[str, str], bytes] = OrderedDict()
+MAX_ENTRIES = 512
+FORMATS = ("svg", "png", "json")
+stats = {"hits": 0, "misses": 0}
+
+
+def spec(chart) -> dict:
+    return chart.to_dict()
+
+
+def render(chart, fmt: str = "svg") -> bytes:
+    """The chart as SVG text, PNG bytes or Vega-Lite JSON, from the cache when possible."""
+    if fmt not in FORMATS:
+        raise ValueError(f"format must be one of {FORMATS}")
+    text = json.dumps(spec(chart), sort_keys=True)
+    if fmt == "json":
+        return text.encode()
+    key = (fmt, hashlib.sha256(text.encode()).hexdigest())
+    with _lock:
+        if key in _cache:
+            _cache.move_to_end(key)
+            stats["hits"] += 1
+            return _cache[key]
+        stats["misses"] += 1
+        import vl_convert as vlc
+
+        data = (
+            vlc.vegalite_to_svg(json.loads(text)).encode()
+            if fmt == "svg"
+            else vlc.vegalite_to_png(json.loads(text), scale=2)
+        )
+        _cache[key] = data
+        if len(_cache) > MAX_ENTRIES:
+            _cache.popitem(last=False)
+        return data
+
+
+def svg(chart) -> str:
+    return render(chart, "svg").decode()

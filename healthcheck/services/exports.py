@@ -1,0 +1,114 @@
+"""Report exports: anonymised tidy answers (CSV) and a workbook (XLSX)."""
+
+from __future__ import annotations
+
+import io
+
+import pandas as pd
+
+from healthcheck.analysis import anonymity
+from healthcheck.models import Round
+from healthcheck.services import dataset
+
+CSV_COLUMNS = ["round", "side", "respondent", "dimension", "question", "score"]
+
+
+def answers_frame(rnd: Round, report: dict) -> pd.DataFrame:
+    """Tidy answers with per-round random respondent ids; sides under k are left out."""
+    k = report["k_anonymity"]
+    shown = [s for s in ("A", "B") if anonymity.comments_visible(report["sides"][s]["submitted"], k)]
+    frame = dataset.answers(rnd)
+    frame = frame[frame["side"].isin(shown)].sort_values(["side", "respondent", "dimension", "question"])
+    frame.insert(0, "round", rnd.label)
+    frame["score"] = frame["score"].astype("Int64")
+    return frame[CSV_COLUMNS]
+
+
+def answers_csv(rnd: Round, report: dict) -> str:
+    return answers_frame(rnd, report).to_csv(index=False)
+
+
+def _side_columns(block: dict, prefix: str) -> dict:
+    if block.get("suppressed"):
+        return {f"{prefix} n": block["n"], f"{prefix} mean": "suppressed (n<k)"}
+    ci = block.get("ci95") or [None, None]
+    return {
+        f"{prefix} n": block["n"],
+        f"{prefix} mean": block["mean"],
+        f"{prefix} median": block["median"],
+        f"{prefix} std": block["std"],
+        f"{prefix} ci95 low": ci[0],
+        f"{prefix} ci95 high": ci[1],
+    }
+
+
+def report_xlsx(report: dict, comments: dict[str, dict[str, list[str]]]) -> bytes:
+    """Workbook with sheets summary, dimensions, questions and comments."""
+    names = report["alliance"]["sides"]
+    summary = pd.DataFrame(
+        [
+            ("Alliance", report["alliance"]["name"]),
+            ("Side A", names["A"]),
+            ("Side B", names["B"]),
+            ("Round", report["round"]["label"]),
+            ("Questionnaire", report["round"]["questionnaire"]),
+            ("Closes on", report["round"]["closes_on"]),
+            ("Health index", report["health_index"]),
+            ("Alignment index", report["alignment_index"]),
+            ("RAG", report["rag"]),
+            ("Response rate A", report["sides"]["A"]["response_rate"]),
+            ("Response rate B", report["sides"]["B"]["response_rate"]),
+            ("Anonymity threshold k", report["k_anonymity"]),
+            *(("Warning", w["message"]) for w in report["warnings"]),
+        ],
+        columns=["item", "value"],
+    )
+    dims = pd.DataFrame(
+        [
+            {
+                "dimension": d["title"],
+                "weight": d["weight"],
+                **_side_columns(d["A"], "A"),
+                **_side_columns(d["B"], "B"),
+                "gap": d["gap"],
+                "gap level": d["gap_level"],
+                "p value": d["p_value"],
+                "classification": d["classification"],
+            }
+            for d in report["dimensions"]
+        ]
+    )
+    questions = pd.DataFrame(
+        [
+            {
+                "dimension": q["dimension"],
+                "question": q["key"],
+                "statement": q["text"],
+                **_side_columns(q["A"], "A"),
+                **_side_columns(q["B"], "B"),
+                "gap": q["gap"],
+                "gap level": q["gap_level"],
+            }
+            for q in report["questions"]
+        ]
+    )
+    titles = {d["key"]: d["title"] for d in report["dimensions"]}
+    notes = pd.DataFrame(
+        [
+            {"dimension": titles.get(dim, dim), "side": names[side], "comment": text}
+            for dim, by_side in comments.items()
+            for side, texts in by_side.items()
+            for text in texts
+        ],
+        columns=["dimension", "side", "comment"],
+    )
+    buffer = io.BytesIO()
+    with pd.ExcelWriter(buffer, engine="openpyxl") as writer:
+        for name, frame in (
+            ("summary", summary),
+            ("dimensions", dims),
+            ("questions", questions),
+            ("comments", notes),
+        ):
+            frame.to_excel(writer, sheet_name=name, index=False)
+    return buffer.getvalue()

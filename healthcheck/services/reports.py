@@ -1,0 +1,77 @@
+"""Reports people read: a round's report, an alliance's trend, comments under the k rule."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from sqlalchemy import select
+
+from healthcheck.analysis import anonymity, trends
+from healthcheck.analysis.warnings import overdue_warning
+from healthcheck.extensions import db
+from healthcheck.models import Alliance, Round, RoundSummary
+from healthcheck.services import dataset, summaries
+
+
+class ReportNotReady(Exception):
+    """The round is not closed: its figures are not published yet."""
+
+
+def round_report(rnd: Round) -> dict:
+    """The stored DESIGN §4 report of a closed round."""
+    if rnd.status != "closed":
+        raise ReportNotReady(rnd.label)
+    return summaries.stored(rnd)
+
+
+def summary_version(rnd: Round) -> int:
+    summary = db.session.get(RoundSummary, rnd.id)
+    return summary.version if summary else 0
+
+
+def comments(rnd: Round, report: dict) -> dict[str, dict[str, list[str]]]:
+    """{dimension: {side: [text]}} — only for sides with at least k submitted responses."""
+    k = report["k_anonymity"]
+    visible = {s for s in ("A", "B") if anonymity.comments_visible(report["sides"][s]["submitted"], k)}
+    out: dict[str, dict[str, list[str]]] = {}
+    frame = dataset.comments(rnd)
+    for side, dimension, text in frame.itertuples(index=False):
+        if side in visible:
+            out.setdefault(dimension, {}).setdefault(side, []).append(text)
+    return out
+
+
+def closed_rounds(alliance: Alliance) -> list[Round]:
+    return list(
+        db.session.scalars(
+            select(Round)
+            .where(Round.alliance_id == alliance.id, Round.status == "closed")
+            .order_by(Round.closes_on, Round.id)
+        )
+    )
+
+
+def trend(alliance: Alliance, today: date | None = None) -> dict:
+    """Trend JSON across closed rounds, with the alliance-level ``overdue`` warning."""
+    rounds = closed_rounds(alliance)
+    reports = [summaries.stored(r) for r in rounds]
+    info = {
+        "name": alliance.name,
+        "segment": alliance.segment,
+        "sides": {"A": alliance.side_a.name, "B": alliance.side_b.name},
+    }
+    result = trends.build(info, reports)
+    has_open = db.session.scalar(
+        select(Round.id).where(Round.alliance_id == alliance.id, Round.status == "open").limit(1)
+    )
+    last = rounds[-1].closes_on if rounds else None
+    late = (
+        None
+        if has_open
+        else overdue_warning(
+            last, alliance.effective_cadence_months, today or date.today(), alliance.created_at.date()
+        )
+    )
+    if late:
+        result["warnings"].append({**late, "round": None})
+    return result

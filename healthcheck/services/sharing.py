@@ -1,0 +1,56 @@
+"""Joint reports for the partner: expiring, revocable, read-only links (no account)."""
+
+from __future__ import annotations
+
+import secrets
+from datetime import timedelta
+
+from sqlalchemy import select
+
+from healthcheck.extensions import db
+from healthcheck.models import Round, ShareLink, hash_token
+from healthcheck.models.base import utcnow
+from healthcheck.services import audit
+from healthcheck.services.errors import InvalidInput, NotFound
+
+
+def create(rnd: Round, actor, days: int = 30) -> tuple[ShareLink, str]:
+    if rnd.status != "closed":
+        raise InvalidInput("only a closed round's report can be shared")
+    if not 1 <= days <= 365:
+        raise InvalidInput("expiry: between 1 and 365 days")
+    token = secrets.token_urlsafe(24)
+    link = ShareLink(
+        round_id=rnd.id,
+        token_hash=hash_token(token),
+        created_by_id=getattr(actor, "id", None),
+        expires_at=utcnow() + timedelta(days=days),
+    )
+    db.session.add(link)
+    db.session.flush()
+    audit.record("share.create", actor, rnd, share_id=link.id, days=days)
+    return link, token
+
+
+def revoke(link: ShareLink, actor) -> None:
+    if link.revoked_at is None:
+        link.revoked_at = utcnow()
+        audit.record("share.revoke", actor, link.round, share_id=link.id)
+
+
+def of_round(rnd: Round) -> list[ShareLink]:
+    return list(
+        db.session.scalars(
+            select(ShareLink).where(ShareLink.round_id == rnd.id).order_by(ShareLink.created_at.desc())
+        )
+    )
+
+
+def by_token(token: str) -> ShareLink:
+    """The usable link behind ``token``; NotFound for unknown, expired or revoked ones."""
+    if not token or len(token) > 200:
+        raise NotFound()
+    link = db.session.scalar(select(ShareLink).where(ShareLink.token_hash == hash_token(token)))
+    if link is None or not link.usable(utcnow()):
+        raise NotFound()
+    return link

@@ -1,0 +1,37 @@
+"""What report pages and packs render: data, comments and inline SVG charts."""
+
+from __future__ import annotations
+
+from markupsafe import Markup
+
+from healthcheck.charts import render, sets
+from healthcheck.models import Round
+from healthcheck.services import reports
+
+
+def inline_svg(svg: str) -> Markup:
+    """vl-convert's SVG escapes chart text; refuse anything that could carry script."""
+    lowered = svg.lower()
+    if "<script" in lowered or "javascript:" in lowered or "<foreignobject" in lowered:
+        raise ValueError("unexpected active content in chart SVG")
+    return Markup(svg)  # noqa: S704 - SVG produced by vl-convert from our own spec
+
+
+def round_context(rnd: Round) -> dict:
+    report = reports.round_report(rnd)
+    return {
+        "report": report,
+        "comments": reports.comments(rnd, report),
+        "charts": {
+            name: inline_svg(render.svg(sets.round_chart(report, name))) for name in sets.ROUND_CHARTS
+        },
+        "dimension_titles": {d["key"]: d["title"] for d in report["dimensions"]},
+    }
+
+
+def trend_context(alliance) -> dict:
+    trend = reports.trend(alliance)
+    charts = {}
+    if trend["rounds"]:
+        charts = {name: inline_svg(render.svg(sets.trend_chart(trend, name))) for name in sets.TREND_CHARTS}
+    return {"trend": trend, "charts": charts}

@@ -1,0 +1,173 @@
+from flask import Blueprint, Response, abort, flash, redirect, render_template, request, session, url_for
+from flask_login import current_user, login_required
+
+from healthcheck.charts import render, sets
+from healthcheck.extensions import db
+from healthcheck.services import access, audit, exports, reports, sharing
+from healthcheck.services.errors import InvalidInput, NotFound
+from healthcheck.web.reports import context, packs
+from healthcheck.web.rounds.forms import ConfirmForm
+
+bp = Blueprint("reports", __name__, template_folder="templates")
+ROUND = "/alliances/<int:alliance_id>/rounds/<int:round_id>"
+MIME = {
+    "json": "application/json",
+    "csv": "text/csv; charset=utf-8",
+    "svg": "image/svg+xml",
+    "png": "image/png",
+    "html": "text/html; charset=utf-8",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}
+NEW_SHARE = "new_share_link"
+
+
+@bp.after_request
+def _no_store(response):
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+def _closed_round(alliance_id, round_id, edit=False):
+    rnd = access.round_for(current_user, alliance_id, round_id, edit=edit)
+    if rnd.status != "closed":
+        return rnd, False
+    return rnd, True
+
+
+def _download(body, fmt: str, filename: str) -> Response:
+    return Response(
+        body, mimetype=MIME[fmt], headers={"Content-Disposition": f'attachment; filename="{filename}"'}
+    )
+
+
+@bp.route(f"{ROUND}/report")
+@login_required
+def round_report(alliance_id: int, round_id: int):
+    rnd, ready = _closed_round(alliance_id, round_id)
+    if not ready:
+        return render_template("reports/not_ready.html", rnd=rnd, alliance=rnd.alliance), 409
+    can_edit = access.can_edit(current_user, rnd.alliance)
+    return render_template(
+        "reports/round.html",
+        rnd=rnd,
+        alliance=rnd.alliance,
+        can_edit=can_edit,
+        shares=sharing.of_round(rnd) if can_edit else [],
+        confirm=ConfirmForm(),
+        new_share=session.pop(NEW_SHARE, None) if can_edit else None,
+        downloads=True,
+        **context.round_context(rnd),
+    )
+
+
+@bp.route(f"{ROUND}/report.<any(json, csv, xlsx, html):fmt>")
+@login_required
+def round_export(alliance_id: int, round_id: int, fmt: str):
+    rnd, ready = _closed_round(alliance_id, round_id)
+    if not ready:
+        abort(409)
+    report = reports.round_report(rnd)
+    audit.record("report.export", current_user, rnd, format=fmt)
+    db.session.commit()
+    name = packs.filename(rnd.alliance.name, rnd.label, fmt)
+    if fmt == "json":
+        return _download(packs.to_json(report), fmt, name)
+    if fmt == "csv":
+        return _download(exports.answers_csv(rnd, report), fmt, name)
+    if fmt == "xlsx":
+        return _download(exports.report_xlsx(report, reports.comments(rnd, report)), fmt, name)
+    path = packs.write_round_pack(rnd)
+    return _download(path.read_bytes(), fmt, path.name)
+
+
+@bp.route(f"{ROUND}/chart/<any(radar, gaps, questions):name>.<any(svg, png, json):fmt>")
+@login_required
+def round_chart(alliance_id: int, round_id: int, name: str, fmt: str):
+    rnd, ready = _closed_round(alliance_id, round_id)
+    if not ready:
+        abort(409)
+    body = render.render(sets.round_chart(reports.round_report(rnd), name), fmt)
+    return _download(body, fmt, packs.filename(rnd.alliance.name, f"{rnd.label}-{name}", fmt))
+
+
+@bp.route("/alliances/<int:alliance_id>/trend")
+@login_required
+def trend(alliance_id: int):
+    alliance = access.alliance_for(current_user, alliance_id)
+    return render_template(
+        "reports/trend.html", alliance=alliance, downloads=True, **context.trend_context(alliance)
+    )
+
+
+@bp.route("/alliances/<int:alliance_id>/trend.<any(json, html):fmt>")
+@login_required
+def trend_export(alliance_id: int, fmt: str):
+    alliance = access.alliance_for(current_user, alliance_id)
+    audit.record("trend.export", current_user, alliance, format=fmt)
+    db.session.commit()
+    if fmt == "json":
+        return _download(
+            packs.to_json(reports.trend(alliance)), fmt, packs.filename(alliance.name, "trend", fmt)
+        )
+    path = packs.write_trend_pack(alliance)
+    return _download(path.read_bytes(), fmt, path.name)
+
+
+@bp.route(
+    "/alliances/<int:alliance_id>/trend/chart/<any(dimensions, indices):name>.<any(svg, png, json):fmt>"
+)
+@login_required
+def trend_chart(alliance_id: int, name: str, fmt: str):
+    alliance = access.alliance_for(current_user, alliance_id)
+    data = reports.trend(alliance)
+    if not data["rounds"]:
+        abort(404)
+    body = render.render(sets.trend_chart(data, name), fmt)
+    return _download(body, fmt, packs.filename(alliance.name, f"trend-{name}", fmt))
+
+
+@bp.route(f"{ROUND}/share", methods=["POST"])
+@login_required
+def share(alliance_id: int, round_id: int):
+    rnd = access.round_for(current_user, alliance_id, round_id, edit=True)
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    try:
+        days = int(request.form.get("days", "30"))
+        _link, token = sharing.create(rnd, current_user, days=days)
+    except (ValueError, InvalidInput) as exc:
+        db.session.rollback()
+        flash(str(exc) if isinstance(exc, InvalidInput) else "expiry: a whole number of days", "error")
+        return redirect(url_for("reports.round_report", alliance_id=alliance_id, round_id=round_id))
+    db.session.commit()
+    session[NEW_SHARE] = request.host_url.rstrip("/") + url_for("reports.shared", token=token)
+    return redirect(url_for("reports.round_report", alliance_id=alliance_id, round_id=round_id))
+
+
+@bp.route(f"{ROUND}/share/<int:share_id>/revoke", methods=["POST"])
+@login_required
+def revoke_share(alliance_id: int, round_id: int, share_id: int):
+    rnd = access.round_for(current_user, alliance_id, round_id, edit=True)
+    link = next((s for s in sharing.of_round(rnd) if s.id == share_id), None)
+    if link is None:
+        raise NotFound()
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    sharing.revoke(link, current_user)
+    db.session.commit()
+    flash("The partner link no longer works.", "success")
+    return redirect(url_for("reports.round_report", alliance_id=alliance_id, round_id=round_id))
+
+
+@bp.route("/shared/<token>")
+def shared(token: str):
+    link = sharing.by_token(token)
+    rnd = link.round
+    return render_template(
+        "reports/shared.html",
+        rnd=rnd,
+        alliance=rnd.alliance,
+        link=link,
+        downloads=False,
+        **context.round_context(rnd),
+    )
