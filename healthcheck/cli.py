@@ -179,6 +179,9 @@ COMMANDS = [init_command, demo_command, serve_command, user_group, questionnaire
 def register(app) -> None:
     for command in COMMANDS:
         app.cli.add_command(command)
+    from healthcheck import cli_reports
+
+    cli_reports.register(app)
 
 
 def _create_app():

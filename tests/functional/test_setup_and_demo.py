@@ -69,3 +69,33 @@ def test_init_command_creates_schema_and_library(tmp_path, monkeypatch):
     assert "alliance-health-check@1 imported" in result.output
     again = app.test_cli_runner().invoke(args=["init"])
     assert "imported" not in again.output
+
+
+def test_demo_stories_show_up_as_warnings(app, runner):
+    assert runner.invoke(args=["demo"]).exit_code == 0
+    with app.app_context():
+        from healthcheck.services import alliances, reports
+
+        def latest_codes(name):
+            alliance = alliances.by_name(name)
+            return {
+                (w["code"], w["side"], w["dimension"])
+                for w in reports.trend(alliance)["warnings"]
+                if w["round"] == reports.closed_rounds(alliance)[-1].label
+            }
+
+        assert ("gap_widening", None, "finance") in latest_codes("Nordvik Immunology Co-commercial")
+        assert ("low_response_rate", "B", None) in latest_codes("Kestrel CMC Supply")
+        assert ("internal_divergence", "A", "speed") in {
+            (w["code"], w["side"], w["dimension"])
+            for w in reports.trend(alliances.by_name("DataWell Digital Trials"))["warnings"]
+        }
+        lumen = reports.trend(alliances.by_name("Lumen Dermatology Co-promotion"))
+        assert any(w["code"] == "overdue" for w in lumen["warnings"])
+        meridian = reports.round_report(
+            reports.closed_rounds(alliances.by_name("Meridian Rare Disease Co-development"))[-1]
+        )
+        compliance = next(d for d in meridian["dimensions"] if d["key"] == "compliance")
+        assert compliance["classification"] == "gap_a_higher"
+        helix = reports.trend(alliances.by_name("Helix Oncology R&D"))
+        assert helix["rounds"][-1]["rag"] == "green"

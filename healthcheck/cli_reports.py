@@ -1,0 +1,89 @@
+"""`healthcheck report` and `healthcheck trend`: exports from the command line."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+from flask.cli import with_appcontext
+from sqlalchemy import select
+
+from healthcheck.extensions import db
+from healthcheck.models import Round
+from healthcheck.services import alliances, exports, reports
+from healthcheck.web.reports import packs
+
+
+def _alliance(name: str):
+    alliance = alliances.by_name(name)
+    if alliance is None:
+        raise click.UsageError(f"--alliance: no alliance called {name!r}")
+    return alliance
+
+
+def _emit(body: str | bytes, output: str | None) -> None:
+    if output is None:
+        click.echo(body if isinstance(body, str) else body.decode(), nl=False)
+        return
+    path = Path(output)
+    path.write_bytes(body.encode() if isinstance(body, str) else body)
+    click.echo(f"wrote {path}", err=True)
+
+
+@click.command("report")
+@click.option("--alliance", "alliance_name", required=True)
+@click.option("--round", "label", required=True)
+@click.option(
+    "--format", "fmt", type=click.Choice(["json", "csv", "xlsx", "html"]), default="json", show_default=True
+)
+@click.option("-o", "--output", default=None, help="File to write; stdout for json/csv when omitted.")
+@with_appcontext
+def report_command(alliance_name, label, fmt, output):
+    """Export a closed round's report (DESIGN §4 JSON, CSV, XLSX or an HTML pack)."""
+    alliance = _alliance(alliance_name)
+    rnd = db.session.scalar(select(Round).where(Round.alliance_id == alliance.id, Round.label == label))
+    if rnd is None:
+        raise click.UsageError(f"--round: {alliance.name} has no round {label!r}")
+    try:
+        report = reports.round_report(rnd)
+    except reports.ReportNotReady:
+        click.echo(f"error: round {label!r} is {rnd.status}; reports are published when it closes", err=True)
+        sys.exit(2)
+    if fmt == "json":
+        _emit(packs.to_json(report) + "\n", output)
+    elif fmt == "csv":
+        _emit(exports.answers_csv(rnd, report), output)
+    elif fmt == "xlsx":
+        body = exports.report_xlsx(report, reports.comments(rnd, report))
+        _emit(body, output or packs.filename(alliance.name, label, "xlsx"))
+    else:
+        path = packs.write_round_pack(rnd)
+        if output:
+            _emit(path.read_text(encoding="utf-8"), output)
+        else:
+            click.echo(f"wrote {path}")
+    db.session.commit()
+
+
+@click.command("trend")
+@click.option("--alliance", "alliance_name", required=True)
+@click.option("--format", "fmt", type=click.Choice(["json", "html"]), default="json", show_default=True)
+@click.option("-o", "--output", default=None)
+@with_appcontext
+def trend_command(alliance_name, fmt, output):
+    """Export an alliance's trend across closed rounds (JSON or an HTML pack)."""
+    alliance = _alliance(alliance_name)
+    if fmt == "json":
+        _emit(packs.to_json(reports.trend(alliance)) + "\n", output)
+        return
+    path = packs.write_trend_pack(alliance)
+    if output:
+        _emit(path.read_text(encoding="utf-8"), output)
+    else:
+        click.echo(f"wrote {path}")
+
+
+def register(app) -> None:
+    app.cli.add_command(report_command)
+    app.cli.add_command(trend_command)
