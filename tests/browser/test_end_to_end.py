@@ -1,0 +1,90 @@
+"""End to end in Debian chromium: a respondent on a phone, a manager on a laptop."""
+
+import re
+
+import pytest
+
+pytestmark = pytest.mark.browser
+PHONE = {"width": 390, "height": 844}
+
+
+def test_respondent_saves_resumes_and_submits_on_a_phone(
+    browser, live_server, shot, make_alliance, make_round, invite
+):
+    alliance = make_alliance(name="Helix R&D")
+    token = invite(make_round(alliance), "B")[0]
+    context = browser.new_context(viewport=PHONE, is_mobile=True, has_touch=True)
+    page = context.new_page()
+    page.goto(f"{live_server}/r/{token}")
+    shot(page, "respondent-welcome")
+    page.click("text=Start")
+    groups = page.locator("fieldset.question")
+    count = groups.count()
+    assert count == 33
+    for i in range(10):
+        groups.nth(i).locator("label").nth(3).click()  # "4 Agree"
+    page.fill("#c-milestones", "Plan is clear.")
+    page.click("button[value=save]")
+    assert page.locator("text=Your answers are saved").is_visible()
+    # come back later with the same link in a fresh browser
+    again = browser.new_context(viewport=PHONE, is_mobile=True, has_touch=True).new_page()
+    again.goto(f"{live_server}/r/{token}/answer")
+    assert again.locator("input[type=radio]:checked").count() == 10
+    assert again.input_value("#c-milestones") == "Plan is clear."
+    groups = again.locator("fieldset.question")
+    # keyboard: focus the first radio of statement 11 and move with the arrow key
+    groups.nth(10).locator("input").first.focus()
+    again.keyboard.press("ArrowRight")
+    for i in range(11, count):
+        groups.nth(i).locator("label").last.click()  # N/A
+    again.click("button[value=submit]")
+    assert again.locator("text=Thank you").is_visible()
+    shot(again, "respondent-thanks")
+    again.goto(f"{live_server}/r/{token}")
+    assert again.locator("text=Already submitted").is_visible()
+
+
+def test_manager_sets_up_invites_watches_and_reads_report(
+    browser, live_server, shot, app, make_user, invite, answer_all
+):
+    make_user("manager@example.com", "manager")
+    page = browser.new_context(viewport={"width": 1280, "height": 900}).new_page()
+    dialogs = []
+    page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+    page.goto(f"{live_server}/login")
+    page.fill("#email", "manager@example.com")
+    page.fill("#password", "correct-horse-battery")
+    page.click("button[type=submit]")
+    page.click("text=New alliance")
+    page.fill("#name", "Nordvik <script>alert(1)</script>")
+    page.fill("#side_a", "Aurora Pharma")
+    page.fill("#side_b", "Nordvik <img src=x onerror=alert(2)>")
+    page.fill("#north_star", "Make NV-12 first choice.")
+    page.click("button:text('Save')")
+    page.click("text=New round")
+    page.fill("#label", "2026-Q4")
+    page.click("button:text('Create draft round')")
+    page.fill(
+        "#csv_text",
+        "name,email,side,function\nAnn,ann@a.example,A,R&D\nBob,bob@a.example,A,\n"
+        "Cem,cem@n.example,B,\nDee,dee@n.example,B,\nEve,eve@a.example,A,\nFay,fay@n.example,B,\n",
+    )
+    page.click("button:text('Invite all')")
+    links = [page.input_value(f"#{el.get_attribute('id')}") for el in page.locator("input[data-copy]").all()]
+    assert len(links) == 6
+    page.click("button:text('Open round')")
+    assert "0/3" in page.inner_text("[data-testid=rate-A]")
+    round_url = page.url
+    for link in links:
+        answer_all(link.rsplit("/", 1)[1], 4)
+    page.goto(round_url)
+    assert "3/3 (100%)" in page.inner_text("[data-testid=rate-A]")
+    shot(page, "manager-round")
+    page.click("button:text('Close round')")
+    page.click("a:text('Report')")
+    assert page.locator("figure svg").count() == 3
+    radar = page.locator("figure svg").first
+    assert "Milestones and delivery" in radar.inner_html()
+    shot(page, "manager-report")
+    assert dialogs == []  # no injected script ran
+    assert re.search(r"Nordvik <script>", page.inner_text("h1"))
