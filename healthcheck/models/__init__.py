@@ -10,12 +10,14 @@ from healthcheck.models.alliance import (
     Organisation,
 )
 from healthcheck.models.audit import AuditEvent
+from healthcheck.models.jobs import JobRun, OutgoingMail, Reminder
 from healthcheck.models.questionnaire import Dimension, Question, Questionnaire
 from healthcheck.models.response import (
     SIDES,
     Answer,
     DimensionComment,
     Invitation,
+    InvitationToken,
     Response,
     hash_token,
 )

@@ -39,19 +39,43 @@ class Invitation(db.Model):
     name: Mapped[str] = mapped_column(String(200), default="")
     email: Mapped[str] = mapped_column(String(254), default="")
     function: Mapped[str] = mapped_column(String(200), default="")
-    token_hash: Mapped[str | None] = mapped_column(String(64), unique=True)
     status: Mapped[str] = mapped_column(String(10), default="pending")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     submitted_at: Mapped[datetime | None]
     revoked_at: Mapped[datetime | None]
 
     round: Mapped[Round] = relationship()
+    tokens: Mapped[list[InvitationToken]] = relationship(cascade="all, delete-orphan")
 
-    def issue_token(self) -> str:
-        """Give the invitation a fresh token; only its hash is kept. Returns the token."""
+    def issue_token(self, replace: bool = False) -> str:
+        """A fresh link token; only its hash is kept. ``replace`` kills every older link,
+        otherwise they keep working (a reminder adds a link, it does not break the first)."""
+        now = utcnow()
+        if replace:
+            for old in self.tokens:
+                if old.revoked_at is None:
+                    old.revoked_at = now
         token = new_token()
-        self.token_hash = hash_token(token)
+        self.tokens.append(InvitationToken(token_hash=hash_token(token), created_at=now))
         return token
+
+    def revoke_tokens(self) -> None:
+        now = utcnow()
+        for old in self.tokens:
+            if old.revoked_at is None:
+                old.revoked_at = now
+
+
+class InvitationToken(db.Model):
+    """One link of an invitation. Only the SHA-256 of the token is stored."""
+
+    __tablename__ = "invitation_tokens"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    invitation_id: Mapped[int] = mapped_column(ForeignKey("invitations.id", ondelete="CASCADE"), index=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    revoked_at: Mapped[datetime | None]
 
 
 class Response(db.Model):

@@ -37,6 +37,8 @@ class Round(db.Model):
     opened_at: Mapped[datetime | None]
     closed_at: Mapped[datetime | None]
     imported: Mapped[bool] = mapped_column(default=False)
+    auto_open: Mapped[bool] = mapped_column(default=True, server_default="1")  # the scheduler opens it
+    planned: Mapped[bool] = mapped_column(default=False, server_default="0")  # made from the cadence
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     alliance: Mapped[Alliance] = relationship()

@@ -125,6 +125,7 @@ def revoke(inv: Invitation, actor=None) -> None:
         raise InvalidInput("this person has already submitted; their answers stay in the round")
     inv.status = "revoked"
     inv.revoked_at = utcnow()
+    inv.revoke_tokens()
     audit.record("invitation.revoke", actor, inv)
 
 
@@ -133,7 +134,7 @@ def reissue(inv: Invitation, actor=None) -> str:
     if inv.status == "submitted":
         raise InvalidInput("this person has already submitted; there is nothing to reissue")
     _check_round(inv.round)
-    token = inv.issue_token()
+    token = inv.issue_token(replace=True)
     if inv.status == "revoked":
         inv.status = "pending"
         inv.revoked_at = None

@@ -11,6 +11,7 @@ from healthcheck.models import (
     Answer,
     DimensionComment,
     Invitation,
+    InvitationToken,
     Questionnaire,
     Response,
     Round,
@@ -44,13 +45,14 @@ def invitation_by_token(token: str, for_update: bool = False) -> Invitation:
     """The usable invitation behind a link, or LinkProblem. Never writes anything."""
     if not token or len(token) > 200:
         raise LinkProblem(404, "unknown")
-    stmt = select(Invitation).where(Invitation.token_hash == hash_token(token))
+    link = db.session.scalar(select(InvitationToken).where(InvitationToken.token_hash == hash_token(token)))
+    if link is None:
+        raise LinkProblem(404, "unknown")
+    stmt = select(Invitation).where(Invitation.id == link.invitation_id)
     if for_update:
         stmt = stmt.with_for_update()
     inv = db.session.scalar(stmt)
-    if inv is None:
-        raise LinkProblem(404, "unknown")
-    if inv.status == "revoked":
+    if inv.status == "revoked" or link.revoked_at is not None:
         raise LinkProblem(410, "revoked", inv)
     if inv.status == "submitted":
         raise LinkProblem(410, "submitted", inv)
@@ -59,6 +61,14 @@ def invitation_by_token(token: str, for_update: bool = False) -> Invitation:
     if inv.round.status == "draft":
         raise LinkProblem(404, "not_open", inv)
     return inv
+
+
+def invitation_for_thanks(token: str) -> Invitation | None:
+    """The invitation behind any link it ever had (for the thank-you page only)."""
+    if not token or len(token) > 200:
+        return None
+    link = db.session.scalar(select(InvitationToken).where(InvitationToken.token_hash == hash_token(token)))
+    return db.session.get(Invitation, link.invitation_id) if link else None
 
 
 def draft_of(inv: Invitation) -> Answers:

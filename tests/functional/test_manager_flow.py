@@ -196,7 +196,8 @@ def test_revoke_and_reissue(app, client, login, make_alliance, make_round, invit
     client.post(f"{url}/invitations/{inv_id}/reissue", data={"csrf_token": csrf_token(client, url)})
     new = LINK_RE.findall(client.get(url).get_data(as_text=True))
     assert len(new) == 1
-    assert respondent.get(f"/r/{old}").status_code == 404
+    replaced = respondent.get(f"/r/{old}")
+    assert replaced.status_code == 410 and "no longer valid" in replaced.get_data(as_text=True)
     assert respondent.get(new[0].replace("http://localhost", "")).status_code == 200
 
 

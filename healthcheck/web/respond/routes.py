@@ -2,10 +2,7 @@
 
 from flask import Blueprint, redirect, render_template, request, url_for
 from flask_wtf import FlaskForm
-from sqlalchemy import select
-
 from healthcheck.extensions import csrf, db, limiter
-from healthcheck.models import Invitation, hash_token
 from healthcheck.services import responses
 from healthcheck.services.responses import LinkProblem
 
@@ -64,7 +61,7 @@ def _form(inv, token, given, notice=None, status=200):
 
 @bp.route("/<token>/thanks")
 def thanks(token: str):
-    inv = db.session.scalar(select(Invitation).where(Invitation.token_hash == hash_token(token)))
+    inv = responses.invitation_for_thanks(token)
     if inv is None or inv.status != "submitted":
         return redirect(url_for("respond.welcome", token=token))
     return render_template("respond/thanks.html", inv=inv, alliance=inv.round.alliance)
