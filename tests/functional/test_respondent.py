@@ -6,7 +6,7 @@ import pytest
 from sqlalchemy import func, select
 
 from healthcheck.extensions import db
-from healthcheck.models import Answer, Invitation, Response
+from healthcheck.models import Answer, Invitation, InvitationToken, Response
 
 TOKEN_RE = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
 
@@ -35,7 +35,7 @@ def _counts(app):
 def test_token_is_long_random_and_only_its_hash_is_stored(app, token):
     assert len(token) >= 32  # 192 bits url-safe
     with app.app_context():
-        stored = db.session.scalar(select(Invitation.token_hash))
+        stored = db.session.scalar(select(InvitationToken.token_hash))
     assert token not in stored and len(stored) == 64
 
 
