@@ -66,14 +66,25 @@ def demo_command():
 @click.option("--demo", is_flag=True, help="Seed the demo portfolio first.")
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=5000, show_default=True, type=int)
+@click.option(
+    "--scheduler/--no-scheduler",
+    default=True,
+    show_default=True,
+    help="Run the job scheduler inside this single development process.",
+)
 @with_appcontext
-def serve_command(demo, host, port):
+def serve_command(demo, host, port, scheduler):
     """Set everything up on first run and serve (development server, one process)."""
     if demo:
         current_app.config["DEMO"] = True
         seed_demo()
     else:
         setup_database()
+    if scheduler:
+        from healthcheck.jobs.scheduler import build
+
+        build(current_app._get_current_object(), blocking=False).start()
+        click.echo("scheduler: running inside this process (outbox: instance/outbox)")
     click.echo(f"serving on http://{host}:{port}/")
     from werkzeug.serving import run_simple
 
@@ -179,9 +190,10 @@ COMMANDS = [init_command, demo_command, serve_command, user_group, questionnaire
 def register(app) -> None:
     for command in COMMANDS:
         app.cli.add_command(command)
-    from healthcheck import cli_reports
+    from healthcheck import cli_jobs, cli_reports
 
     cli_reports.register(app)
+    cli_jobs.register(app)
 
 
 def _create_app():

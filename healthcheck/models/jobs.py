@@ -52,7 +52,9 @@ class OutgoingMail(db.Model):
     to: Mapped[str] = mapped_column(String(254))
     invitation_id: Mapped[int | None] = mapped_column(ForeignKey("invitations.id", ondelete="CASCADE"))
     context: Mapped[dict] = mapped_column(JSON, default=dict)
-    status: Mapped[str] = mapped_column(String(10), default="queued", index=True)  # queued, sending, sent, failed
+    status: Mapped[str] = mapped_column(
+        String(10), default="queued", index=True
+    )  # queued, sending, sent, failed
     attempts: Mapped[int] = mapped_column(default=0)
     next_attempt_at: Mapped[datetime] = mapped_column(default=utcnow)
     last_error: Mapped[str | None] = mapped_column(Text)

@@ -116,6 +116,16 @@ def _issue(rnd: Round, invitees: list[Invitee], actor) -> list[Issued]:
         db.session.add(inv)
         issued.append(Issued(inv, token))
     db.session.flush()
+    if rnd.status == "open":
+        from healthcheck.services import notifications
+
+        for item in issued:
+            notifications.enqueue(
+                "invitation",
+                item.invitation.email,
+                f"invite:{item.invitation.id}",
+                invitation=item.invitation,
+            )
     audit.record("invitation.add", actor, rnd, count=len(issued))
     return issued
 

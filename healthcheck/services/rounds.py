@@ -51,14 +51,14 @@ def create(
     return rnd
 
 
-def _transition(rnd: Round, target: str, actor) -> bool:
+def _transition(rnd: Round, target: str, actor, now=None) -> bool:
     """Move ``rnd`` to ``target`` with a guarded UPDATE so that two concurrent callers
     cannot both do it. Returns False when another caller got there first."""
     source = {"open": "draft", "closed": "open"}[target]
     if rnd.status != source:
         verb = "opened" if target == "open" else "closed"
         raise IllegalTransition(f"round {rnd.label!r} is {rnd.status}; it cannot be {verb}")
-    now = utcnow()
+    now = now or utcnow()
     stamp = {"opened_at": now} if target == "open" else {"closed_at": now}
     result = db.session.execute(
         update(Round)
@@ -74,13 +74,20 @@ def _transition(rnd: Round, target: str, actor) -> bool:
     return True
 
 
-def open_round(rnd: Round, actor=None) -> bool:
-    return _transition(rnd, "open", actor)
+def open_round(rnd: Round, actor=None, now=None) -> bool:
+    """Open a draft round and queue the invitation message of everyone invited."""
+    done = _transition(rnd, "open", actor, now)
+    if done:
+        from healthcheck.services import notifications, summaries
+
+        notifications.invite_all(rnd, now=now)
+        summaries.refresh_round(rnd)
+    return done
 
 
-def close_round(rnd: Round, actor=None) -> bool:
+def close_round(rnd: Round, actor=None, now=None) -> bool:
     """Close an open round and refresh its stored summary."""
-    done = _transition(rnd, "closed", actor)
+    done = _transition(rnd, "closed", actor, now)
     if done:
         from healthcheck.services import summaries
 

@@ -14,7 +14,7 @@ from healthcheck.services import audit
 from healthcheck.services.errors import InvalidInput, NotFound
 
 
-def create(rnd: Round, actor, days: int = 30) -> tuple[ShareLink, str]:
+def create(rnd: Round, actor, days: int = 30, created_by_id: int | None = None) -> tuple[ShareLink, str]:
     if rnd.status != "closed":
         raise InvalidInput("only a closed round's report can be shared")
     if not 1 <= days <= 365:

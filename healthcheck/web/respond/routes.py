@@ -2,6 +2,7 @@
 
 from flask import Blueprint, redirect, render_template, request, url_for
 from flask_wtf import FlaskForm
+
 from healthcheck.extensions import csrf, db, limiter
 from healthcheck.services import responses
 from healthcheck.services.responses import LinkProblem

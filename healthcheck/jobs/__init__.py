@@ -1,0 +1,1 @@
+"""Scheduled jobs, declared as data, run by exactly one scheduler process."""

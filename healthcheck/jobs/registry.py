@@ -1,0 +1,82 @@
+"""The jobs: stable ids, how often they run, and what they do (services.scheduling)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+
+from healthcheck.services import notifications, scheduling
+
+
+@dataclass(frozen=True)
+class Job:
+    name: str
+    period: str  # minutely, hourly, daily, weekly
+    cron: dict  # APScheduler CronTrigger fields
+    run: Callable[[datetime], dict]
+    description: str
+
+
+def _close(now: datetime) -> dict:
+    closed = scheduling.close_due_rounds(now)
+    return {"closed": len(closed), "round_ids": closed}
+
+
+JOBS = [
+    Job(
+        "open_rounds",
+        "hourly",
+        {"minute": 2},
+        lambda now: {"opened": scheduling.open_due_rounds(now)},
+        "Open draft rounds set to open automatically on their opening date, and invite everyone.",
+    ),
+    Job(
+        "close_rounds",
+        "hourly",
+        {"minute": 5},
+        _close,
+        "Close rounds after their close date: final summary, report pack, owners notified.",
+    ),
+    Job(
+        "plan_rounds",
+        "daily",
+        {"hour": 6, "minute": 10},
+        lambda now: {"planned": len(scheduling.plan_next_rounds(now))},
+        "Plan each alliance's next round from its cadence, copying the invitation list.",
+    ),
+    Job(
+        "send_reminders",
+        "hourly",
+        {"minute": 20},
+        lambda now: {"reminders": scheduling.queue_reminders(now)},
+        "Remind non-respondents 7 and 14 days after opening (at most twice).",
+    ),
+    Job(
+        "weekly_digest",
+        "weekly",
+        {"day_of_week": "mon", "hour": 7, "minute": 0},
+        lambda now: {"digests": scheduling.queue_digests(now)},
+        "A weekly digest of early warnings and overdue health checks to each owner.",
+    ),
+    Job(
+        "deliver_mail",
+        "minutely",
+        {"minute": "*"},
+        lambda now: notifications.deliver_due(now),
+        "Send queued messages; failures are retried with backoff and recorded.",
+    ),
+]
+BY_NAME = {job.name: job for job in JOBS}
+
+
+def slot(job: Job, now: datetime) -> str:
+    """The time slot a run at ``now`` belongs to; one run per (job, slot)."""
+    if job.period == "minutely":
+        return now.strftime("%Y-%m-%dT%H:%M")
+    if job.period == "hourly":
+        return now.strftime("%Y-%m-%dT%H")
+    if job.period == "daily":
+        return now.strftime("%Y-%m-%d")
+    year, week, _ = now.isocalendar()
+    return f"{year}-W{week:02d}"

@@ -1,0 +1,205 @@
+"""What the scheduled jobs do. Every function derives its work from database state and is
+safe to run twice: rounds move by guarded transitions, reminders and messages are unique."""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime, timedelta
+
+from flask import current_app
+from sqlalchemy import func, select
+
+from healthcheck.analysis.warnings import add_months
+from healthcheck.extensions import db
+from healthcheck.models import Alliance, Invitation, Reminder, Round, RoundSummary, User
+from healthcheck.models.alliance import alliance_owners
+from healthcheck.services import notifications, portfolio, questionnaires, rounds
+
+log = logging.getLogger(__name__)
+REMINDER_DAYS = (7, 14)
+REMINDER_GAP = timedelta(days=3)  # after downtime, never two reminders in a row
+
+
+def open_due_rounds(now: datetime) -> int:
+    due = db.session.scalars(
+        select(Round).where(Round.status == "draft", Round.auto_open.is_(True), Round.opens_on <= now.date())
+    )
+    opened = 0
+    for rnd in due:
+        if rounds.open_round(rnd, now=now):
+            opened += 1
+    return opened
+
+
+def close_due_rounds(now: datetime) -> list[int]:
+    """Close open rounds whose close date has passed; notify their owners."""
+    closed = []
+    for rnd in db.session.scalars(select(Round).where(Round.status == "open", Round.closes_on < now.date())):
+        if rounds.close_round(rnd, now=now):
+            notify_closed(rnd, now)
+            closed.append(rnd.id)
+    return closed
+
+
+def notify_closed(rnd: Round, now: datetime) -> None:
+    summary = db.session.get(RoundSummary, rnd.id)
+    context = {
+        "round_id": rnd.id,
+        "health_index": summary.health_index,
+        "rag": summary.rag,
+        "alignment_index": summary.alignment_index,
+        "warnings": summary.warnings,
+        "invited_a": summary.invited_a,
+        "submitted_a": summary.submitted_a,
+        "invited_b": summary.invited_b,
+        "submitted_b": summary.submitted_b,
+    }
+    for owner in rnd.alliance.owners:
+        notifications.enqueue("round_closed", owner.email, f"closed:{rnd.id}:{owner.id}", now=now, **context)
+
+
+def write_packs(round_ids: list[int]) -> list[str]:
+    """HTML report packs of closed rounds into reports/; a failure never undoes a close."""
+    from healthcheck.web.reports import packs
+
+    written = []
+    for rid in round_ids:
+        try:
+            written.append(str(packs.write_round_pack(db.session.get(Round, rid))))
+        except OSError as exc:
+            log.error("report pack of round %s not written: %s", rid, exc)
+    return written
+
+
+def _label(alliance: Alliance, opens_on) -> str:
+    base = f"{opens_on.year}-Q{(opens_on.month - 1) // 3 + 1}"
+    taken = set(db.session.scalars(select(Round.label).where(Round.alliance_id == alliance.id)))
+    label, n = base, 2
+    while label in taken:
+        label, n = f"{base} ({n})", n + 1
+    return label
+
+
+def plan_next_rounds(now: datetime) -> list[int]:
+    """For each active alliance with no draft or open round, plan the next one from its
+    cadence once it is due within the planning lead, copying the last invitation list."""
+    lead = timedelta(days=current_app.config["PLANNING_LEAD_DAYS"])
+    planned = []
+    busy = select(Round.alliance_id).where(Round.status.in_(("draft", "open")))
+    for alliance in db.session.scalars(
+        select(Alliance).where(Alliance.active.is_(True), Alliance.id.not_in(busy))
+    ):
+        last = db.session.scalar(
+            select(Round)
+            .where(Round.alliance_id == alliance.id)
+            .order_by(Round.opens_on.desc(), Round.id.desc())
+            .limit(1)
+        )
+        if last is None:
+            continue  # the first round is the manager's decision
+        opens_on = add_months(last.opens_on, alliance.effective_cadence_months)
+        if opens_on - lead > now.date():
+            continue
+        opens_on = max(opens_on, now.date())
+        questionnaire = questionnaires.latest(last.questionnaire.key)
+        rnd = Round(
+            alliance=alliance,
+            questionnaire=questionnaire,
+            label=_label(alliance, opens_on),
+            opens_on=opens_on,
+            closes_on=opens_on + timedelta(days=current_app.config["ROUND_OPEN_DAYS"]),
+            planned=True,
+            auto_open=current_app.config["AUTO_OPEN_PLANNED"],
+        )
+        db.session.add(rnd)
+        db.session.flush()
+        for inv in db.session.scalars(
+            select(Invitation).where(
+                Invitation.round_id == last.id, Invitation.status != "revoked", Invitation.email != ""
+            )
+        ):
+            db.session.add(
+                Invitation(
+                    round_id=rnd.id, side=inv.side, name=inv.name, email=inv.email, function=inv.function
+                )
+            )
+        for owner in alliance.owners:
+            notifications.enqueue(
+                "round_planned", owner.email, f"planned:{rnd.id}:{owner.id}", now=now, round_id=rnd.id
+            )
+        planned.append(rnd.id)
+    return planned
+
+
+def queue_reminders(now: datetime) -> int:
+    """Reminders 7 and 14 days after opening to whoever has not submitted (at most two)."""
+    queued = 0
+    for rnd in db.session.scalars(select(Round).where(Round.status == "open", Round.closes_on >= now.date())):
+        age = now - rnd.opened_at
+        invitations = db.session.scalars(
+            select(Invitation).where(
+                Invitation.round_id == rnd.id,
+                Invitation.status.in_(("pending", "started")),
+                Invitation.email != "",
+            )
+        )
+        for inv in invitations:
+            sent = list(
+                db.session.scalars(
+                    select(Reminder).where(Reminder.invitation_id == inv.id).order_by(Reminder.number)
+                )
+            )
+            number = len(sent) + 1
+            if number > len(REMINDER_DAYS) or age < timedelta(days=REMINDER_DAYS[number - 1]):
+                continue
+            if sent and now - sent[-1].created_at < REMINDER_GAP:
+                continue
+            db.session.add(Reminder(invitation_id=inv.id, number=number, created_at=now))
+            db.session.flush()
+            queued += notifications.enqueue(
+                "reminder", inv.email, f"reminder:{inv.id}:{number}", invitation=inv, now=now
+            )
+    return queued
+
+
+def queue_digests(now: datetime) -> int:
+    """A weekly digest to every manager or admin who owns alliances."""
+    year, week, _ = now.isocalendar()
+    label = f"{year}-W{week:02d}"
+    owners = db.session.scalars(
+        select(User).where(User.active.is_(True), User.id.in_(select(alliance_owners.c.user_id)))
+    )
+    queued = 0
+    for user in owners:
+        board = portfolio.dashboard(user, today=now.date(), filters=portfolio.Filters(owner=user.id))
+        items = [
+            {
+                "name": x.name,
+                "health_index": x.health_index,
+                "rag": x.rag,
+                "overdue": x.overdue,
+                "warnings": [{"code": w["code"], "message": w["message"]} for w in x.warnings],
+            }
+            for x in board.lines
+        ]
+        warning_count = sum(len(i["warnings"]) for i in items)
+        queued += notifications.enqueue(
+            "digest",
+            user.email,
+            f"digest:{user.id}:{label}",
+            now=now,
+            week=label,
+            items=items,
+            warning_count=warning_count,
+            overdue_count=sum(i["overdue"] for i in items),
+        )
+    return queued
+
+
+def reminders_sent(round_id: int) -> int:
+    return (
+        db.session.scalar(
+            select(func.count()).select_from(Reminder).join(Invitation).where(Invitation.round_id == round_id)
+        )
+        or 0
+    )
