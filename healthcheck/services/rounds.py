@@ -21,6 +21,7 @@ def create(
     closes_on: date | None,
     actor=None,
     open_days: int = 21,
+    auto_open: bool = True,
 ) -> Round:
     label = (label or "").strip()
     problems = []
@@ -44,6 +45,7 @@ def create(
         label=label,
         opens_on=opens_on,
         closes_on=closes_on,
+        auto_open=auto_open,
     )
     db.session.add(rnd)
     db.session.flush()

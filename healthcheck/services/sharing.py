@@ -54,3 +54,26 @@ def by_token(token: str) -> ShareLink:
     if link is None or not link.usable(utcnow()):
         raise NotFound()
     return link
+
+
+def email_partner(rnd: Round, recipients: list[str], days: int, actor) -> int:
+    """Queue a 'report shared' message per recipient; each gets its own link at delivery."""
+    from healthcheck.services import notifications
+    from healthcheck.services.invitations import EMAIL_RE
+
+    bad = [r for r in recipients if not EMAIL_RE.match(r)]
+    if bad:
+        raise InvalidInput([f"recipients: {r!r} is not an email address" for r in bad])
+    stamp = utcnow().isoformat()
+    for email in recipients:
+        notifications.enqueue(
+            "report_shared",
+            email.lower(),
+            f"shared:{rnd.id}:{email.lower()}:{stamp}",
+            round_id=rnd.id,
+            days=days,
+            actor_id=getattr(actor, "id", None),
+        )
+    if recipients:
+        audit.record("share.email", actor, rnd, recipients=len(recipients))
+    return len(recipients)

@@ -2,9 +2,10 @@ from flask import Blueprint, abort, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from healthcheck.extensions import db
-from healthcheck.services import access, alliances, rounds
+from healthcheck.services import access, alliances, rounds, schedule
 from healthcheck.services.errors import InvalidInput
 from healthcheck.web.alliances.forms import AllianceForm
+from healthcheck.web.rounds.forms import ConfirmForm
 
 bp = Blueprint("alliances", __name__, url_prefix="/alliances", template_folder="templates")
 
@@ -60,4 +61,6 @@ def detail(alliance_id: int):
         rounds=all_rounds,
         counts=counts,
         can_edit=access.can_edit(current_user, alliance),
+        schedule=schedule.for_alliance(alliance),
+        confirm=ConfirmForm(),
     )

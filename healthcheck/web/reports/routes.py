@@ -139,7 +139,18 @@ def share(alliance_id: int, round_id: int):
         db.session.rollback()
         flash(str(exc) if isinstance(exc, InvalidInput) else "expiry: a whole number of days", "error")
         return redirect(url_for("reports.round_report", alliance_id=alliance_id, round_id=round_id))
+    recipients = [
+        e.strip() for e in request.form.get("recipients", "").replace(";", ",").split(",") if e.strip()
+    ]
+    try:
+        queued = sharing.email_partner(rnd, recipients, days, current_user)
+    except InvalidInput as exc:
+        db.session.rollback()
+        flash("; ".join(exc.problems), "error")
+        return redirect(url_for("reports.round_report", alliance_id=alliance_id, round_id=round_id))
     db.session.commit()
+    if queued:
+        flash(f"A personal partner link will be emailed to {queued} recipient(s).", "success")
     session[NEW_SHARE] = request.host_url.rstrip("/") + url_for("reports.shared", token=token)
     return redirect(url_for("reports.round_report", alliance_id=alliance_id, round_id=round_id))
 

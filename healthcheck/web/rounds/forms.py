@@ -2,7 +2,7 @@ from datetime import date, timedelta
 
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
-from wtforms import DateField, EmailField, SelectField, StringField, TextAreaField
+from wtforms import BooleanField, DateField, EmailField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, ValidationError
 
 
@@ -18,6 +18,8 @@ class RoundForm(FlaskForm):
     closes_on = DateField(
         "Closes on", default=lambda: date.today() + timedelta(days=21), validators=[DataRequired()]
     )
+
+    auto_open = BooleanField("Open automatically on the opening date and email the invitations", default=True)
 
     def validate_closes_on(self, field):
         if self.opens_on.data and field.data and field.data < self.opens_on.data:

@@ -3,7 +3,7 @@ from flask_login import current_user, login_required
 
 from healthcheck.extensions import db
 from healthcheck.models import IllegalTransition
-from healthcheck.services import access, invitations, questionnaires, rounds
+from healthcheck.services import access, invitations, questionnaires, rounds, schedule
 from healthcheck.services.errors import InvalidInput
 from healthcheck.web.rounds.forms import BulkInviteForm, ConfirmForm, InviteForm, RoundForm
 
@@ -158,3 +158,20 @@ def invitation_op(alliance_id: int, round_id: int, invitation_id: int, op: str):
         _remember_links([invitations.Issued(inv, token)])
     flash(message, "success")
     return _back(inv.round)
+
+
+@bp.route("/<int:round_id>/confirm", methods=["POST"])
+def confirm(alliance_id: int, round_id: int):
+    rnd = access.round_for(current_user, alliance_id, round_id, edit=True)
+    if not ConfirmForm().validate_on_submit():
+        flash("The form expired; please try again.", "error")
+        return _back(rnd)
+    try:
+        schedule.confirm(rnd, current_user)
+    except InvalidInput as exc:
+        db.session.rollback()
+        flash("; ".join(exc.problems), "error")
+        return _back(rnd)
+    db.session.commit()
+    flash(f"Round {rnd.label} will open automatically on {rnd.opens_on} and invite everyone.", "success")
+    return _back(rnd)
