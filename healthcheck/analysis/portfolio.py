@@ -95,16 +95,36 @@ def summarise(states: list[AllianceState], today: date) -> list[PortfolioLine]:
     return sorted((line(s, today) for s in states), key=risk_key)
 
 
-def by_segment(lines: list[PortfolioLine]) -> dict[str, dict]:
-    """Count, mean health and overdue count per segment."""
+def breakdown(
+    lines: list[PortfolioLine],
+    groups: dict[int, list[str]],
+    action_counts: dict[int, dict[str, int]] | None = None,
+) -> dict[str, dict]:
+    """Per group (segment, phase, owner…): alliances, mean health, red, overdue, actions.
+
+    ``groups`` maps an alliance key to its group labels (an alliance may be in several).
+    """
     out: dict[str, dict] = {}
     for item in lines:
-        seg = out.setdefault(item.segment, {"count": 0, "overdue": 0, "health": []})
-        seg["count"] += 1
-        seg["overdue"] += item.overdue
-        if item.health_index is not None:
-            seg["health"].append(item.health_index)
-    for seg in out.values():
-        values = seg.pop("health")
-        seg["mean_health"] = sum(values) / len(values) if values else None
+        counts = (action_counts or {}).get(item.key, {"open": 0, "overdue": 0})
+        for label in groups.get(item.key, []):
+            g = out.setdefault(
+                label,
+                {"count": 0, "overdue": 0, "red": 0, "health": [], "open_actions": 0, "overdue_actions": 0},
+            )
+            g["count"] += 1
+            g["overdue"] += item.overdue
+            g["red"] += item.rag == "red"
+            g["open_actions"] += counts["open"]
+            g["overdue_actions"] += counts["overdue"]
+            if item.health_index is not None:
+                g["health"].append(item.health_index)
+    for g in out.values():
+        values = g.pop("health")
+        g["mean_health"] = sum(values) / len(values) if values else None
     return out
+
+
+def by_segment(lines: list[PortfolioLine]) -> dict[str, dict]:
+    """Count, mean health, red and overdue per segment."""
+    return breakdown(lines, {item.key: [item.segment] for item in lines})

@@ -11,6 +11,7 @@ from healthcheck.models.alliance import (
 )
 from healthcheck.models.audit import AuditEvent
 from healthcheck.models.jobs import JobRun, OutgoingMail, Reminder
+from healthcheck.models.memory import ACTION_STATUSES, NOTE_KINDS, VISIBILITIES, Action, Note
 from healthcheck.models.questionnaire import Dimension, Question, Questionnaire
 from healthcheck.models.response import (
     SIDES,
@@ -25,6 +26,11 @@ from healthcheck.models.round import IllegalTransition, Round, RoundSummary, Sha
 from healthcheck.models.user import ROLES, User
 
 __all__ = [
+    "ACTION_STATUSES",
+    "Action",
+    "NOTE_KINDS",
+    "Note",
+    "VISIBILITIES",
     "ALLIANCE_TYPES",
     "Alliance",
     "Answer",

@@ -14,3 +14,29 @@ def record(action: str, actor=None, obj=None, **detail) -> AuditEvent:
     )
     db.session.add(event)
     return event
+
+
+def query(
+    action: str | None = None, actor_email: str | None = None, since=None, until=None, limit: int = 200
+) -> list[tuple[AuditEvent, str | None]]:
+    """Newest first: (event, actor email), filtered."""
+    from sqlalchemy import func, select
+
+    from healthcheck.models import User
+
+    stmt = select(AuditEvent, User.email).outerjoin(User, User.id == AuditEvent.actor_id)
+    if action:
+        stmt = stmt.where(AuditEvent.action.startswith(action, autoescape=True))
+    if actor_email:
+        stmt = stmt.where(func.lower(User.email) == actor_email.strip().lower())
+    if since:
+        stmt = stmt.where(AuditEvent.at >= since)
+    if until:
+        stmt = stmt.where(AuditEvent.at < until)
+    return list(db.session.execute(stmt.order_by(AuditEvent.at.desc(), AuditEvent.id.desc()).limit(limit)))
+
+
+def actions() -> list[str]:
+    from sqlalchemy import select
+
+    return list(db.session.scalars(select(AuditEvent.action).distinct().order_by(AuditEvent.action)))

@@ -14,7 +14,7 @@ from healthcheck.analysis import portfolio as analysis
 from healthcheck.extensions import db
 from healthcheck.models import Alliance, Round, RoundSummary, User
 from healthcheck.models.alliance import alliance_owners
-from healthcheck.services import access
+from healthcheck.services import access, actions
 from healthcheck.services.rounds import response_counts
 
 
@@ -33,6 +33,7 @@ class Dashboard:
     latest_round: dict[int, Round]
     segments: dict[str, dict]
     owners: list[User]
+    actions: dict[int, dict[str, int]]  # alliance id → open and overdue actions
 
 
 def dashboard(user, today: date | None = None, filters: Filters | None = None) -> Dashboard:
@@ -98,7 +99,21 @@ def dashboard(user, today: date | None = None, filters: Filters | None = None) -
         latest,
         analysis.by_segment(lines),
         owners,
+        actions.counts_by_alliance(list(alliances), today),
     )
+
+
+def breakdowns(board: Dashboard) -> dict[str, dict[str, dict]]:
+    """The portfolio by segment, by phase and by owner."""
+    lines, alliances = board.lines, board.alliances
+    return {
+        "segment": analysis.breakdown(lines, {k: [a.segment] for k, a in alliances.items()}, board.actions),
+        "phase": analysis.breakdown(lines, {k: [a.phase] for k, a in alliances.items()}, board.actions),
+        "owner": analysis.breakdown(
+            lines, {k: [u.display_name for u in a.owners] or ["(no owner)"] for k, a in alliances.items()},
+            board.actions,
+        ),
+    }
 
 
 def chart_rows(board: Dashboard) -> list[dict]:

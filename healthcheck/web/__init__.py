@@ -11,14 +11,16 @@ from healthcheck.services.errors import Forbidden, InvalidInput, NotFound
 
 
 def register(app: Flask) -> None:
+    from healthcheck.web.admin.routes import bp as admin_bp
     from healthcheck.web.alliances.routes import bp as alliances_bp
     from healthcheck.web.auth.routes import bp as auth_bp
+    from healthcheck.web.memory.routes import bp as memory_bp
     from healthcheck.web.portfolio.routes import bp as portfolio_bp
     from healthcheck.web.reports.routes import bp as reports_bp
     from healthcheck.web.respond.routes import bp as respond_bp
     from healthcheck.web.rounds.routes import bp as rounds_bp
 
-    for bp in (auth_bp, portfolio_bp, alliances_bp, rounds_bp, respond_bp, reports_bp):
+    for bp in (auth_bp, portfolio_bp, alliances_bp, rounds_bp, respond_bp, reports_bp, memory_bp, admin_bp):
         app.register_blueprint(bp)
     login_manager.login_view = "auth.login"
     login_manager.login_message_category = "info"

@@ -1,10 +1,13 @@
+from datetime import date
+
 from flask import Blueprint, abort, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from healthcheck.extensions import db
-from healthcheck.services import access, alliances, rounds, schedule
+from healthcheck.services import access, actions, alliances, rounds, schedule
 from healthcheck.services.errors import InvalidInput
 from healthcheck.web.alliances.forms import AllianceForm
+from healthcheck.web.memory.forms import StatusForm
 from healthcheck.web.rounds.forms import ConfirmForm
 
 bp = Blueprint("alliances", __name__, url_prefix="/alliances", template_folder="templates")
@@ -63,4 +66,7 @@ def detail(alliance_id: int):
         can_edit=access.can_edit(current_user, alliance),
         schedule=schedule.for_alliance(alliance),
         confirm=ConfirmForm(),
+        alliance_actions=actions.of_alliance(alliance),
+        status_form=StatusForm(),
+        today=date.today(),
     )

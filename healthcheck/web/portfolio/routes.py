@@ -33,3 +33,12 @@ def index():
     return render_template(
         "portfolio/index.html", board=board, filters=filters, chart=chart, segments=SEGMENTS, phases=PHASES
     )
+
+
+@bp.route("/portfolio/segments")
+@login_required
+def segments():
+    board = portfolio.dashboard(current_user)
+    return render_template(
+        "portfolio/segments.html", tables=portfolio.breakdowns(board), total=len(board.lines)
+    )

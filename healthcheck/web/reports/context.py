@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from markupsafe import Markup
 
 from healthcheck.charts import render, sets
 from healthcheck.models import Round
-from healthcheck.services import reports
+from healthcheck.services import actions, reports
 
 
 def inline_svg(svg: str) -> Markup:
@@ -17,9 +19,13 @@ def inline_svg(svg: str) -> Markup:
     return Markup(svg)  # noqa: S704 - SVG produced by vl-convert from our own spec
 
 
-def round_context(rnd: Round) -> dict:
+def round_context(rnd: Round, joint_only: bool = False) -> dict:
+    """Report data; ``joint_only`` for the partner: joint actions only, no internal ones."""
     report = reports.round_report(rnd)
     return {
+        "round_actions": actions.of_round(rnd, joint_only=joint_only),
+        "action_effects": actions.effects(rnd, joint_only=joint_only),
+        "today": date.today(),
         "report": report,
         "comments": reports.comments(rnd, report),
         "charts": {

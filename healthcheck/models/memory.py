@@ -1,0 +1,61 @@
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import CheckConstraint, ForeignKey, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from healthcheck.extensions import db
+from healthcheck.models.alliance import Alliance
+from healthcheck.models.base import utcnow
+from healthcheck.models.round import Round
+
+ACTION_STATUSES = ("open", "in_progress", "done", "dropped")
+VISIBILITIES = ("internal", "joint")
+NOTE_KINDS = ("note", "meeting", "decision", "milestone", "handoff")
+
+
+class Action(db.Model):
+    """A follow-up agreed after a round, tied to a dimension."""
+
+    __tablename__ = "actions"
+    __table_args__ = (
+        CheckConstraint(f"status IN {ACTION_STATUSES}", name="ck_actions_status"),
+        CheckConstraint(f"visibility IN {VISIBILITIES}", name="ck_actions_visibility"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    alliance_id: Mapped[int] = mapped_column(ForeignKey("alliances.id", ondelete="CASCADE"), index=True)
+    round_id: Mapped[int | None] = mapped_column(ForeignKey("rounds.id", ondelete="SET NULL"))
+    dimension: Mapped[str] = mapped_column(String(100), default="")
+    title: Mapped[str] = mapped_column(String(200))
+    description: Mapped[str] = mapped_column(Text, default="")
+    owner: Mapped[str] = mapped_column(String(200))
+    due_on: Mapped[date]
+    status: Mapped[str] = mapped_column(String(12), default="open")
+    visibility: Mapped[str] = mapped_column(String(10), default="internal")
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    completed_at: Mapped[datetime | None]
+
+    alliance: Mapped[Alliance] = relationship()
+    round: Mapped[Round | None] = relationship()
+
+    def is_overdue(self, today: date) -> bool:
+        return self.status in ("open", "in_progress") and self.due_on < today
+
+
+class Note(db.Model):
+    """Something the alliance should remember: a meeting, a decision, a milestone, a handoff."""
+
+    __tablename__ = "notes"
+    __table_args__ = (CheckConstraint(f"kind IN {NOTE_KINDS}", name="ck_notes_kind"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    alliance_id: Mapped[int] = mapped_column(ForeignKey("alliances.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[str] = mapped_column(String(12), default="note")
+    title: Mapped[str] = mapped_column(String(200))
+    body: Mapped[str] = mapped_column(Text, default="")
+    happened_on: Mapped[date]
+    author_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)

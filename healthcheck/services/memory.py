@@ -1,0 +1,196 @@
+"""The alliance's memory: notes and decisions, owner handoffs, the timeline, search."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from sqlalchemy import func, or_, select
+
+from healthcheck.extensions import db
+from healthcheck.models import (
+    NOTE_KINDS,
+    Action,
+    Alliance,
+    Dimension,
+    DimensionComment,
+    Note,
+    Response,
+    Round,
+    RoundSummary,
+    ShareLink,
+)
+from healthcheck.services import audit, users
+from healthcheck.services.errors import InvalidInput
+
+
+@dataclass
+class Event:
+    when: datetime
+    kind: str
+    title: str
+    detail: str = ""
+
+
+def add_note(alliance: Alliance, kind: str, title: str, body: str, happened_on: date | None, actor) -> Note:
+    problems = []
+    if kind not in NOTE_KINDS or kind == "handoff":
+        problems.append(f"kind: one of {', '.join(k for k in NOTE_KINDS if k != 'handoff')}")
+    if not title.strip() or len(title) > 200:
+        problems.append("title: required, at most 200 characters")
+    if len(body) > 20000:
+        problems.append("text: at most 20000 characters")
+    if happened_on is None:
+        problems.append("date: required (YYYY-MM-DD)")
+    if problems:
+        raise InvalidInput(problems)
+    note = Note(
+        alliance_id=alliance.id,
+        kind=kind,
+        title=title.strip(),
+        body=body.strip(),
+        happened_on=happened_on,
+        author_id=getattr(actor, "id", None),
+    )
+    db.session.add(note)
+    db.session.flush()
+    return note
+
+
+def handoff(alliance: Alliance, new_owner_email: str, body: str, actor, on: date | None = None) -> Note:
+    """A new owner takes over the alliance; the handoff note stays in its memory."""
+    new_owner = users.by_email(new_owner_email or "")
+    if new_owner is None or new_owner.role not in ("manager", "admin"):
+        raise InvalidInput(f"new owner: {new_owner_email!r} is not a manager or admin account")
+    if not body.strip():
+        raise InvalidInput("handoff note: required — what should the new owner know?")
+    previous = ", ".join(u.display_name for u in alliance.owners) or "nobody"
+    alliance.owners = [new_owner]
+    note = Note(
+        alliance_id=alliance.id,
+        kind="handoff",
+        title=f"Handoff from {previous} to {new_owner.display_name}",
+        body=body.strip(),
+        happened_on=on or date.today(),
+        author_id=getattr(actor, "id", None),
+    )
+    db.session.add(note)
+    db.session.flush()
+    audit.record("alliance.owners", actor, alliance, owners=[new_owner.email], handoff=True)
+    return note
+
+
+def notes_of(alliance: Alliance) -> list[Note]:
+    return list(
+        db.session.scalars(
+            select(Note).where(Note.alliance_id == alliance.id).order_by(Note.happened_on, Note.id)
+        )
+    )
+
+
+def _at(day: date) -> datetime:
+    return datetime.combine(day, datetime.min.time())
+
+
+def timeline(alliance: Alliance) -> list[Event]:
+    """Everything that happened to the alliance, oldest first."""
+    events: list[Event] = []
+    rows = db.session.execute(
+        select(Round, RoundSummary.health_index, RoundSummary.rag)
+        .outerjoin(RoundSummary, RoundSummary.round_id == Round.id)
+        .where(Round.alliance_id == alliance.id)
+    )
+    for rnd, health, rag in rows:
+        if rnd.opened_at and not rnd.imported:
+            events.append(
+                Event(
+                    rnd.opened_at,
+                    "round",
+                    f"Round {rnd.label} opened",
+                    f"{rnd.questionnaire.ref}, closes {rnd.closes_on}",
+                )
+            )
+        if rnd.closed_at:
+            figure = f"health index {health:.0f} ({rag})" if health is not None else "health index not shown"
+            events.append(Event(rnd.closed_at, "round", f"Round {rnd.label} closed", figure))
+    for link in db.session.scalars(select(ShareLink).join(Round).where(Round.alliance_id == alliance.id)):
+        events.append(
+            Event(
+                link.created_at,
+                "share",
+                f"Report {link.round.label} shared with {alliance.side_b.name}",
+                f"until {link.expires_at:%Y-%m-%d}",
+            )
+        )
+        if link.revoked_at:
+            events.append(Event(link.revoked_at, "share", f"Partner link to {link.round.label} revoked"))
+    for action in db.session.scalars(select(Action).where(Action.alliance_id == alliance.id)):
+        events.append(
+            Event(
+                action.created_at,
+                "action",
+                f"Action agreed: {action.title}",
+                f"{action.visibility}, owner {action.owner}, due {action.due_on}",
+            )
+        )
+        if action.completed_at:
+            events.append(Event(action.completed_at, "action", f"Action {action.status}: {action.title}"))
+    for note in notes_of(alliance):
+        events.append(Event(_at(note.happened_on), note.kind, note.title, note.body))
+    return sorted(events, key=lambda e: e.when)
+
+
+def search(alliance: Alliance, query: str) -> dict[str, list]:
+    """Notes, actions and (under the k rule, closed rounds only) comments containing ``query``."""
+    needle = query.strip().lower()
+    if len(needle) < 2:
+        return {"notes": [], "actions": [], "comments": []}
+    notes = list(
+        db.session.scalars(
+            select(Note).where(
+                Note.alliance_id == alliance.id,
+                or_(
+                    func.lower(Note.title).contains(needle, autoescape=True),
+                    func.lower(Note.body).contains(needle, autoescape=True),
+                ),
+            )
+        )
+    )
+    actions = list(
+        db.session.scalars(
+            select(Action).where(
+                Action.alliance_id == alliance.id,
+                or_(
+                    func.lower(Action.title).contains(needle, autoescape=True),
+                    func.lower(Action.description).contains(needle, autoescape=True),
+                ),
+            )
+        )
+    )
+    comments = []
+    for rnd, summary in db.session.execute(
+        select(Round, RoundSummary)
+        .join(RoundSummary, RoundSummary.round_id == Round.id)
+        .where(Round.alliance_id == alliance.id, Round.status == "closed")
+        .order_by(Round.closes_on)
+    ):
+        k = summary.report["k_anonymity"]
+        sides = [s for s in ("A", "B") if summary.report["sides"][s]["submitted"] >= k]
+        if not sides:
+            continue
+        rows = db.session.execute(
+            select(Response.side, Dimension.title, DimensionComment.text)
+            .join(DimensionComment, DimensionComment.response_id == Response.id)
+            .join(Dimension, Dimension.id == DimensionComment.dimension_id)
+            .where(
+                Response.round_id == rnd.id,
+                Response.submitted_at.is_not(None),
+                Response.side.in_(sides),
+                func.lower(DimensionComment.text).contains(needle, autoescape=True),
+            )
+        )
+        comments += [
+            {"round": rnd.label, "side": alliance.side(side).name, "dimension": title, "text": text}
+            for side, title, text in rows
+        ]
+    return {"notes": notes, "actions": actions, "comments": comments}

@@ -1,0 +1,37 @@
+from datetime import date, timedelta
+
+from flask_wtf import FlaskForm
+from wtforms import DateField, EmailField, SelectField, StringField, TextAreaField
+from wtforms.validators import DataRequired, Length
+
+from healthcheck.models import ACTION_STATUSES, NOTE_KINDS
+
+
+class ActionForm(FlaskForm):
+    title = StringField("What will be done", validators=[DataRequired(), Length(max=200)])
+    dimension = SelectField("Dimension", choices=[])
+    owner = StringField("Owner (a name on either side)", validators=[DataRequired(), Length(max=200)])
+    due_on = DateField("Due", default=lambda: date.today() + timedelta(days=60), validators=[DataRequired()])
+    visibility = SelectField(
+        "Visibility",
+        choices=[("internal", "internal — only us"), ("joint", "joint — shared with the partner")],
+    )
+    description = TextAreaField("Details", validators=[Length(max=5000)])
+
+
+class StatusForm(FlaskForm):
+    status = SelectField("Status", choices=[(s, s.replace("_", " ")) for s in ACTION_STATUSES])
+
+
+class NoteForm(FlaskForm):
+    kind = SelectField("Kind", choices=[(k, k) for k in NOTE_KINDS if k != "handoff"])
+    title = StringField("Title", validators=[DataRequired(), Length(max=200)])
+    happened_on = DateField("Date", default=date.today, validators=[DataRequired()])
+    body = TextAreaField("What happened, what was decided", validators=[Length(max=20000)])
+
+
+class HandoffForm(FlaskForm):
+    new_owner = EmailField("New owner (email of a manager)", validators=[DataRequired(), Length(max=254)])
+    body = TextAreaField(
+        "Handoff note: what the new owner needs to know", validators=[DataRequired(), Length(max=20000)]
+    )

@@ -1,0 +1,144 @@
+from datetime import date
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+
+from healthcheck.extensions import db
+from healthcheck.models import Action, Round
+from healthcheck.services import access, actions, memory
+from healthcheck.services.errors import InvalidInput, NotFound
+from healthcheck.web.memory.forms import ActionForm, HandoffForm, NoteForm, StatusForm
+
+bp = Blueprint("memory", __name__, url_prefix="/alliances/<int:alliance_id>", template_folder="templates")
+
+
+@bp.before_request
+@login_required
+def _require_login():
+    return None
+
+
+def _timeline(alliance, note_form=None, handoff_form=None, problems=None, status=200):
+    query = request.args.get("q", "")
+    return render_template(
+        "memory/timeline.html",
+        alliance=alliance,
+        events=memory.timeline(alliance),
+        actions=actions.of_alliance(alliance),
+        today=date.today(),
+        query=query,
+        results=memory.search(alliance, query) if query else None,
+        can_edit=access.can_edit(current_user, alliance),
+        note_form=note_form or NoteForm(),
+        handoff_form=handoff_form or HandoffForm(),
+        status_form=StatusForm(),
+        problems=problems or [],
+    ), status
+
+
+@bp.route("/timeline")
+def timeline(alliance_id: int):
+    return _timeline(access.alliance_for(current_user, alliance_id))
+
+
+@bp.route("/notes", methods=["POST"])
+def add_note(alliance_id: int):
+    alliance = access.alliance_for(current_user, alliance_id, edit=True)
+    form = NoteForm()
+    if not form.validate_on_submit():
+        return _timeline(alliance, note_form=form, status=400)
+    try:
+        memory.add_note(
+            alliance,
+            form.kind.data,
+            form.title.data,
+            form.body.data or "",
+            form.happened_on.data,
+            current_user,
+        )
+    except InvalidInput as exc:
+        db.session.rollback()
+        return _timeline(alliance, note_form=form, problems=exc.problems, status=400)
+    db.session.commit()
+    flash("Recorded in the alliance's timeline.", "success")
+    return redirect(url_for("memory.timeline", alliance_id=alliance.id))
+
+
+@bp.route("/handoff", methods=["POST"])
+def handoff(alliance_id: int):
+    alliance = access.alliance_for(current_user, alliance_id, edit=True)
+    form = HandoffForm()
+    if not form.validate_on_submit():
+        return _timeline(alliance, handoff_form=form, status=400)
+    try:
+        memory.handoff(alliance, form.new_owner.data, form.body.data, current_user)
+    except InvalidInput as exc:
+        db.session.rollback()
+        return _timeline(alliance, handoff_form=form, problems=exc.problems, status=400)
+    db.session.commit()
+    flash(f"{alliance.name} is handed over to {form.new_owner.data}.", "success")
+    if access.can_view(current_user, alliance):
+        return redirect(url_for("memory.timeline", alliance_id=alliance.id))
+    return redirect(url_for("portfolio.index"))
+
+
+@bp.route("/actions/new", methods=["GET", "POST"])
+def new_action(alliance_id: int):
+    alliance = access.alliance_for(current_user, alliance_id, edit=True)
+    rnd = None
+    round_id = request.args.get("round", type=int)
+    if round_id:
+        rnd = db.session.get(Round, round_id)
+        if rnd is None or rnd.alliance_id != alliance.id:
+            raise NotFound()
+    form = ActionForm()
+    dims = rnd.questionnaire.dimensions if rnd else []
+    form.dimension.choices = [("", "— none —")] + [(d.key, d.title) for d in dims]
+    if request.method == "GET":
+        form.dimension.data = request.args.get("dimension", "")
+        form.title.data = request.args.get("title", "")[:200]
+    problems = []
+    if form.validate_on_submit():
+        data = actions.ActionData(
+            form.title.data,
+            form.owner.data,
+            form.due_on.data,
+            form.dimension.data or "",
+            form.description.data or "",
+            form.visibility.data,
+        )
+        try:
+            actions.create(alliance, data, current_user, rnd)
+        except InvalidInput as exc:
+            db.session.rollback()
+            problems = exc.problems
+        else:
+            db.session.commit()
+            flash("Action agreed.", "success")
+            if rnd is not None:
+                return redirect(url_for("reports.round_report", alliance_id=alliance.id, round_id=rnd.id))
+            return redirect(url_for("memory.timeline", alliance_id=alliance.id))
+    status = 400 if request.method == "POST" else 200
+    return render_template(
+        "memory/action_form.html", alliance=alliance, rnd=rnd, form=form, problems=problems
+    ), status
+
+
+@bp.route("/actions/<int:action_id>/status", methods=["POST"])
+def action_status(alliance_id: int, action_id: int):
+    alliance = access.alliance_for(current_user, alliance_id, edit=True)
+    action = db.session.get(Action, action_id)
+    if action is None or action.alliance_id != alliance.id:
+        raise NotFound()
+    form = StatusForm()
+    if form.validate_on_submit():
+        actions.set_status(action, form.status.data, current_user)
+        db.session.commit()
+        flash(f"“{action.title}” is now {action.status.replace('_', ' ')}.", "success")
+    else:
+        flash("Choose a valid status.", "error")
+    return redirect(
+        request.form.get("back")
+        if (request.form.get("back") or "").startswith("/alliances/")
+        else url_for("memory.timeline", alliance_id=alliance.id)
+    )
