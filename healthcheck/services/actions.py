@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import func, select
+from sqlalchemy import and_, func, or_, select
 
 from healthcheck.extensions import db
 from healthcheck.models import ACTION_STATUSES, VISIBILITIES, Action, Alliance, Round
@@ -126,9 +126,11 @@ def effects(rnd: Round, joint_only: bool = False) -> list[dict]:
     earlier = db.session.scalars(
         select(Round)
         .where(
-            Round.alliance_id == rnd.alliance_id, Round.status == "closed", Round.closes_on < rnd.closes_on
+            Round.alliance_id == rnd.alliance_id,
+            Round.status == "closed",
+            or_(Round.closes_on < rnd.closes_on, and_(Round.closes_on == rnd.closes_on, Round.id < rnd.id)),
         )
-        .order_by(Round.closes_on.desc())
+        .order_by(Round.closes_on.desc(), Round.id.desc())
         .limit(1)
     ).first()
     if earlier is None:

@@ -13,7 +13,7 @@ from sqlalchemy import insert
 from healthcheck.analysis.warnings import add_months
 from healthcheck.extensions import db
 from healthcheck.models import Answer, DimensionComment, Invitation, Response, Round
-from healthcheck.services import alliances, questionnaires, summaries, users
+from healthcheck.services import alliances, demo_memory, questionnaires, summaries, users
 
 SIDE_A = "Aurora Pharma"
 DEMO_USERS = [
@@ -281,6 +281,7 @@ def _seed(story: Story, rng: random.Random, today: date) -> None:
     plan = [(opens, closes, "closed") for opens, closes in _round_dates(story, today)]
     if story.open_round:
         plan.append((today - timedelta(days=5), today + timedelta(days=16), "open"))
+    made = []
     for index, (opens_on, closes_on, status) in enumerate(plan):
         rnd = Round(
             alliance=alliance,
@@ -293,6 +294,7 @@ def _seed(story: Story, rng: random.Random, today: date) -> None:
         )
         if status == "closed":
             rnd.closed_at = datetime.combine(closes_on, datetime.min.time()) + timedelta(hours=18)
+        made.append(rnd)
         db.session.add(rnd)
         db.session.flush()
         partial = status == "open"
@@ -300,6 +302,7 @@ def _seed(story: Story, rng: random.Random, today: date) -> None:
             submitted = story.submitted[side] - (2 if partial else 0)
             _respondents(story, rnd, questionnaire, side, index, max(submitted, 1), rng)
         summaries.refresh_round(rnd)
+    demo_memory.seed(alliance, [r for r in made if r.status == "closed"])
 
 
 def _respondents(story, rnd, questionnaire, side, index, submitted, rng) -> None:

@@ -110,7 +110,8 @@ def breakdowns(board: Dashboard) -> dict[str, dict[str, dict]]:
         "segment": analysis.breakdown(lines, {k: [a.segment] for k, a in alliances.items()}, board.actions),
         "phase": analysis.breakdown(lines, {k: [a.phase] for k, a in alliances.items()}, board.actions),
         "owner": analysis.breakdown(
-            lines, {k: [u.display_name for u in a.owners] or ["(no owner)"] for k, a in alliances.items()},
+            lines,
+            {k: [u.display_name for u in a.owners] or ["(no owner)"] for k, a in alliances.items()},
             board.actions,
         ),
     }

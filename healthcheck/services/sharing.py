@@ -23,7 +23,7 @@ def create(rnd: Round, actor, days: int = 30, created_by_id: int | None = None) 
     link = ShareLink(
         round_id=rnd.id,
         token_hash=hash_token(token),
-        created_by_id=getattr(actor, "id", None),
+        created_by_id=getattr(actor, "id", created_by_id),
         expires_at=utcnow() + timedelta(days=days),
     )
     db.session.add(link)

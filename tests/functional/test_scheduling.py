@@ -324,3 +324,41 @@ def test_demo_jobs_for_a_simulated_date(app, runner):
     assert "skipped" in again.output
     listing = runner.invoke(args=["outbox"])
     assert "6 message(s)" in listing.output
+
+
+def test_manual_round_options_and_invitations_to_an_open_round(app, client, make_user, make_alliance):
+    from tests.conftest import csrf_token
+
+    make_user("manager@example.com", "manager")
+    alliance = make_alliance(owner="manager@example.com")
+    client.post(
+        "/login",
+        data={
+            "email": "manager@example.com",
+            "password": "correct-horse-battery",
+            "csrf_token": csrf_token(client),
+        },
+    )
+    with app.app_context():
+        qid = questionnaires.latest("alliance-health-check").id
+    url = f"/alliances/{alliance}/rounds/new"
+    made = client.post(
+        url,
+        data={
+            "label": "Manual",
+            "questionnaire": qid,
+            "opens_on": "2026-01-05",
+            "closes_on": "2026-01-26",
+            "csrf_token": csrf_token(client, url),
+        },
+    )
+    assert made.status_code == 302  # auto_open unticked: a checkbox left out of the form is False
+    with app.app_context():
+        rnd = db.session.scalar(select(Round).where(Round.label == "Manual"))
+        assert rnd.auto_open is False
+        assert scheduling.open_due_rounds(D0) == 0
+        rounds.open_round(rnd, now=D0)
+        invitations.invite(rnd, [invitations.Invitee("Late", "late@x.example", "B")])
+        db.session.commit()
+        queued = db.session.scalars(select(OutgoingMail.to).where(OutgoingMail.kind == "invitation")).all()
+    assert queued == ["late@x.example"]  # added to an open round: invited at once

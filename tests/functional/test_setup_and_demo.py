@@ -99,3 +99,20 @@ def test_demo_stories_show_up_as_warnings(app, runner):
         assert compliance["classification"] == "gap_a_higher"
         helix = reports.trend(alliances.by_name("Helix Oncology R&D"))
         assert helix["rounds"][-1]["rag"] == "green"
+
+
+def test_demo_memory_of_the_finance_gap_alliance(app, runner):
+    assert runner.invoke(args=["demo"]).exit_code == 0
+    with app.app_context():
+        from healthcheck.services import actions, alliances, memory, reports
+
+        nordvik = alliances.by_name("Nordvik Immunology Co-commercial")
+        closed = reports.closed_rounds(nordvik)
+        effects = actions.effects(closed[2])
+        joint = next(e for e in effects if e["action"].visibility == "joint")
+        assert joint["action"].dimension == "finance" and joint["before"]["B"] > joint["after"]["B"]
+        kinds = [e.kind for e in memory.timeline(nordvik)]
+        assert "handoff" in kinds and kinds.index("meeting") < kinds.index("handoff")
+        assert [e.action.title for e in actions.effects(closed[2], joint_only=True)] == [
+            "Joint budget review with Nordvik finance"
+        ]

@@ -79,10 +79,25 @@ def test_sorted_by_risk_with_trend_and_overdue():
     new = lines[3]
     assert new.health_index is None and not new.overdue and new.open_round
     segments = by_segment(lines)
-    assert segments["typical"] == {"count": 2, "overdue": 1, "red": 0, "mean_health": 62.5,
-                                   "open_actions": 0, "overdue_actions": 0}
-    by_owner = breakdown(lines, {1: ["Ann"], 2: ["Ann", "Bo"], 4: ["Bo"]},
-                         {2: {"open": 3, "overdue": 1}, 4: {"open": 1, "overdue": 0}})
+    assert segments["typical"] == {
+        "count": 2,
+        "overdue": 1,
+        "red": 0,
+        "mean_health": 62.5,
+        "open_actions": 0,
+        "overdue_actions": 0,
+    }
+    by_owner = breakdown(
+        lines,
+        {1: ["Ann"], 2: ["Ann", "Bo"], 4: ["Bo"]},
+        {2: {"open": 3, "overdue": 1}, 4: {"open": 1, "overdue": 0}},
+    )
     assert by_owner["Ann"]["count"] == 2 and by_owner["Ann"]["mean_health"] == 72.0
-    assert by_owner["Bo"] == {"count": 2, "overdue": 0, "red": 1, "mean_health": 50.0,
-                              "open_actions": 4, "overdue_actions": 1}
+    assert by_owner["Bo"] == {
+        "count": 2,
+        "overdue": 0,
+        "red": 1,
+        "mean_health": 50.0,
+        "open_actions": 4,
+        "overdue_actions": 1,
+    }

@@ -5,6 +5,7 @@ from healthcheck.charts import render, sets
 from healthcheck.extensions import db
 from healthcheck.services import access, audit, exports, reports, sharing
 from healthcheck.services.errors import InvalidInput, NotFound
+from healthcheck.web.memory.forms import StatusForm
 from healthcheck.web.reports import context, packs
 from healthcheck.web.rounds.forms import ConfirmForm
 
@@ -56,6 +57,7 @@ def round_report(alliance_id: int, round_id: int):
         confirm=ConfirmForm(),
         new_share=session.pop(NEW_SHARE, None) if can_edit else None,
         downloads=True,
+        status_form=StatusForm(),
         **context.round_context(rnd),
     )
 
@@ -180,5 +182,5 @@ def shared(token: str):
         alliance=rnd.alliance,
         link=link,
         downloads=False,
-        **context.round_context(rnd),
+        **context.round_context(rnd, joint_only=True),
     )

@@ -30,7 +30,13 @@ def new(alliance_id: int):
         chosen = next((q for q in library if q.id == form.questionnaire.data), None)
         try:
             rnd = rounds.create(
-                alliance, chosen, form.label.data, form.opens_on.data, form.closes_on.data, actor=current_user
+                alliance,
+                chosen,
+                form.label.data,
+                form.opens_on.data,
+                form.closes_on.data,
+                actor=current_user,
+                auto_open=form.auto_open.data,
             )
         except InvalidInput as exc:
             db.session.rollback()
