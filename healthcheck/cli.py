@@ -115,6 +115,20 @@ def user_create(email, role, name):
     click.echo(f"user {user.email} created with role {user.role}")
 
 
+@user_group.command("set-role")
+@click.argument("email")
+@click.argument("role", type=click.Choice(ROLES))
+@with_appcontext
+def user_set_role(email, role):
+    """Change a user's role (recorded in the audit log)."""
+    try:
+        user = users.set_role(email, role)
+    except InvalidInput as exc:
+        fail(exc.problems)
+    db.session.commit()
+    click.echo(f"user {user.email} is now {user.role}")
+
+
 @click.group("questionnaire")
 def questionnaire_group():
     """Validate and import questionnaires (YAML)."""

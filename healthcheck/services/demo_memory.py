@@ -26,7 +26,8 @@ def seed(alliance: Alliance, rounds: list[Round]) -> None:
             first.opens_on - timedelta(days=40),
             "meeting",
             "Kick-off of the co-commercial alliance",
-            "Joint launch plan for NV-12 in the Nordics agreed; finance and governance leads named on both sides.",
+            "Joint launch plan for NV-12 in the Nordics agreed; "
+            "finance and governance leads named on both sides.",
         ),
         (
             first.closes_on + timedelta(days=12),
@@ -38,8 +39,9 @@ def seed(alliance: Alliance, rounds: list[Round]) -> None:
             second.closes_on + timedelta(days=20),
             "handoff",
             "Handoff from Tom Successor to Maria Manager",
-            "Finance is the open issue: Nordvik feels cost-sharing and milestone payments are unfair and late. "
-            "The joint budget review is agreed but not yet held. Relationship otherwise strong; trust is high.",
+            "Finance is the open issue: Nordvik feels cost-sharing and milestone payments "
+            "are unfair and late. The joint budget review is agreed but not yet held. "
+            "Relationship otherwise strong; trust is high.",
         ),
         (
             third.closes_on + timedelta(days=15),

@@ -48,3 +48,14 @@ def authenticate(email: str, password: str) -> User | None:
     if not user.check_password(password or "") or not user.active:
         return None
     return user
+
+
+def set_role(email: str, role: str, actor=None) -> User:
+    user = by_email(email)
+    if user is None:
+        raise InvalidInput(f"email: no user {email!r}")
+    if role not in ROLES:
+        raise InvalidInput(f"role: one of {', '.join(ROLES)} (got {role!r})")
+    old, user.role = user.role, role
+    audit.record("user.role", actor, user, old=old, new=role)
+    return user

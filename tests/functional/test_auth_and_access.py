@@ -103,3 +103,15 @@ def test_anonymous_is_sent_to_login(client, world):
     alliance, _ = world
     response = client.get(f"/alliances/{alliance}")
     assert response.status_code == 302 and "/login" in response.headers["Location"]
+
+
+def test_role_change_is_audited(app, runner, make_user):
+    make_user("v@example.com", "viewer")
+    result = runner.invoke(args=["user", "set-role", "v@example.com", "manager"])
+    assert result.exit_code == 0 and "is now manager" in result.output
+    assert runner.invoke(args=["user", "set-role", "nobody@example.com", "admin"]).exit_code == 2
+    with app.app_context():
+        from healthcheck.services import audit
+
+        (event, _), *_ = audit.query(action="user.role")
+        assert event.detail == {"old": "viewer", "new": "manager"}

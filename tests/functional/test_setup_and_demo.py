@@ -113,6 +113,6 @@ def test_demo_memory_of_the_finance_gap_alliance(app, runner):
         assert joint["action"].dimension == "finance" and joint["before"]["B"] > joint["after"]["B"]
         kinds = [e.kind for e in memory.timeline(nordvik)]
         assert "handoff" in kinds and kinds.index("meeting") < kinds.index("handoff")
-        assert [e.action.title for e in actions.effects(closed[2], joint_only=True)] == [
+        assert [e["action"].title for e in actions.effects(closed[2], joint_only=True)] == [
             "Joint budget review with Nordvik finance"
         ]
