@@ -30,6 +30,11 @@ class Defaults:
     WTF_CSRF_TIME_LIMIT = 8 * 3600
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
+    SESSION_COOKIE_SECURE = False  # set true behind HTTPS
+    SESSION_IDLE_MINUTES = 60
+    SESSION_MAX_HOURS = 12
+    PERMANENT_SESSION_LIFETIME = 12 * 3600
+    TRUSTED_PROXIES = 0  # number of reverse proxies in front (X-Forwarded-For/Proto)
     BOOTSTRAP_SERVE_LOCAL = True
     RATELIMIT_STORAGE_URI = "memory://"
     RATELIMIT_HEADERS_ENABLED = True

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Flask, render_template, request
+from flask import Flask, render_template
 from flask_wtf.csrf import CSRFError
 
 from healthcheck.extensions import db, login_manager
@@ -15,18 +15,31 @@ def register(app: Flask) -> None:
     from healthcheck.web.alliances.routes import bp as alliances_bp
     from healthcheck.web.auth.routes import bp as auth_bp
     from healthcheck.web.memory.routes import bp as memory_bp
+    from healthcheck.web.ops import bp as ops_bp
     from healthcheck.web.portfolio.routes import bp as portfolio_bp
     from healthcheck.web.reports.routes import bp as reports_bp
     from healthcheck.web.respond.routes import bp as respond_bp
     from healthcheck.web.rounds.routes import bp as rounds_bp
 
-    for bp in (auth_bp, portfolio_bp, alliances_bp, rounds_bp, respond_bp, reports_bp, memory_bp, admin_bp):
+    for bp in (
+        auth_bp,
+        portfolio_bp,
+        alliances_bp,
+        rounds_bp,
+        respond_bp,
+        reports_bp,
+        memory_bp,
+        admin_bp,
+        ops_bp,
+    ):
         app.register_blueprint(bp)
     login_manager.login_view = "auth.login"
     login_manager.login_message_category = "info"
     login_manager.user_loader(_load_user)
     _error_pages(app)
-    _headers(app)
+    from healthcheck.web import security
+
+    security.init_app(app)
     from healthcheck.web import filters
 
     filters.register(app)
@@ -73,18 +86,3 @@ def _error_pages(app: Flask) -> None:
     @app.errorhandler(InvalidInput)
     def invalid(exc):
         return _error_page(400, "Invalid input", "; ".join(exc.problems))
-
-
-def _headers(app: Flask) -> None:
-    @app.after_request
-    def security_headers(response):
-        response.headers.setdefault(
-            "Content-Security-Policy",
-            "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; "
-            "object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'",
-        )
-        response.headers.setdefault("X-Content-Type-Options", "nosniff")
-        response.headers.setdefault("Referrer-Policy", "same-origin")
-        if request.endpoint and request.endpoint.startswith("respond."):
-            response.headers["Cache-Control"] = "no-store"
-        return response

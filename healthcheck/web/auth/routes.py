@@ -1,3 +1,4 @@
+import time
 from urllib.parse import urlsplit
 
 from flask import Blueprint, flash, redirect, render_template, request, session, url_for
@@ -29,6 +30,7 @@ def login():
         else:
             session.clear()  # a fresh session at login
             login_user(user)
+            session["login_at"] = session["seen_at"] = time.time()
             audit.record("login", user, user)
             db.session.commit()
             return redirect(_safe_next(request.args.get("next")))

@@ -1,0 +1,51 @@
+"""Security headers, session timeouts and proxy awareness."""
+
+from __future__ import annotations
+
+import time
+
+from flask import Flask, flash, redirect, request, session, url_for
+from flask_login import current_user, logout_user
+from werkzeug.middleware.proxy_fix import ProxyFix
+
+CSP = (
+    "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; "
+    "object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'"
+)
+NO_STORE_PREFIXES = ("respond.", "reports.")
+
+
+def init_app(app: Flask) -> None:
+    if app.config["TRUSTED_PROXIES"]:
+        hops = int(app.config["TRUSTED_PROXIES"])
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
+
+    @app.after_request
+    def headers(response):
+        response.headers.setdefault("Content-Security-Policy", CSP)
+        response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        response.headers.setdefault("Referrer-Policy", "same-origin")
+        response.headers.setdefault("X-Frame-Options", "DENY")
+        if request.is_secure:
+            response.headers.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
+        if (request.endpoint or "").startswith(NO_STORE_PREFIXES):
+            response.headers["Cache-Control"] = "no-store"
+        return response
+
+    @app.before_request
+    def session_timeouts():
+        if not current_user.is_authenticated:
+            return None
+        now = time.time()
+        started, seen = session.get("login_at", now), session.get("seen_at", now)
+        if (
+            now - seen > app.config["SESSION_IDLE_MINUTES"] * 60
+            or now - started > app.config["SESSION_MAX_HOURS"] * 3600
+        ):
+            logout_user()
+            session.clear()
+            flash("Your session expired; please log in again.", "info")
+            return redirect(url_for("auth.login", next=request.path if request.method == "GET" else None))
+        session["seen_at"] = now
+        session.setdefault("login_at", now)
+        return None

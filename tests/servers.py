@@ -1,0 +1,117 @@
+"""Real servers for tests: gunicorn with several workers on loopback, against the test DB."""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from contextlib import contextmanager
+from http.cookiejar import CookieJar
+from pathlib import Path
+
+RESULTS = Path(__file__).resolve().parents[1] / "test-artifacts" / "security-results.json"
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def server_env(app, **extra) -> dict:
+    env = {
+        **os.environ,
+        "HEALTHCHECK_SQLALCHEMY_DATABASE_URI": app.config["SQLALCHEMY_DATABASE_URI"],
+        "HEALTHCHECK_SECRET_KEY": app.config["SECRET_KEY"],
+        "HEALTHCHECK_INSTANCE": app.instance_path,
+        "HEALTHCHECK_REPORTS_DIR": app.config["REPORTS_DIR"],
+    }
+    env.update({f"HEALTHCHECK_{k}": str(v) for k, v in extra.items()})
+    return env
+
+
+def start_gunicorn(app, workers: int = 4, **extra) -> tuple[subprocess.Popen, str]:
+    port = free_port()
+    cmd = [
+        sys.executable,
+        "-m",
+        "gunicorn",
+        "-w",
+        str(workers),
+        "-b",
+        f"127.0.0.1:{port}",
+        "--graceful-timeout",
+        "2",
+        "--timeout",
+        "60",
+        "healthcheck:create_app()",
+    ]
+    proc = subprocess.Popen(
+        cmd, env=server_env(app, **extra), stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
+    )
+    base = f"http://127.0.0.1:{port}"
+    deadline = time.time() + 60
+    while time.time() < deadline:
+        try:
+            with urllib.request.urlopen(f"{base}/healthz", timeout=2) as r:
+                if r.status == 200:
+                    return proc, base
+        except OSError:
+            time.sleep(0.2)
+    proc.kill()
+    raise RuntimeError(f"gunicorn did not start: {proc.stderr.read().decode()[-2000:]}")
+
+
+@contextmanager
+def gunicorn(app, workers: int = 4, **extra):
+    proc, base = start_gunicorn(app, workers, **extra)
+    try:
+        yield base
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+
+
+class Browser:
+    """A tiny HTTP client with its own cookies (one per simulated person)."""
+
+    def __init__(self, base: str):
+        self.base = base
+        self.opener = urllib.request.build_opener(
+            urllib.request.HTTPCookieProcessor(CookieJar()), _NoRedirect()
+        )
+
+    def request(self, method: str, path: str, data: dict | None = None, timeout: float = 60):
+        body = urllib.parse.urlencode(data).encode() if data is not None else None
+        req = urllib.request.Request(self.base + path, data=body, method=method)
+        try:
+            with self.opener.open(req, timeout=timeout) as r:
+                return r.status, r.read().decode("utf-8", "replace"), dict(r.headers)
+        except urllib.error.HTTPError as e:
+            return e.code, e.read().decode("utf-8", "replace"), dict(e.headers)
+
+
+class _NoRedirect(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args, **kwargs):
+        return None
+
+
+def record(name: str, **figures) -> None:
+    """Keep a measured figure for docs/SECURITY.md's results table."""
+    RESULTS.parent.mkdir(parents=True, exist_ok=True)
+    data = json.loads(RESULTS.read_text()) if RESULTS.exists() else {}
+    backend = os.environ.get("HEALTHCHECK_TEST_DB", "sqlite")
+    data.setdefault(backend, {})[name] = figures
+    RESULTS.write_text(json.dumps(data, indent=2, sort_keys=True))
+    print(f"[result] {backend} {name}: {figures}")
+
+
+import urllib.error  # noqa: E402
+import urllib.parse  # noqa: E402
