@@ -63,6 +63,8 @@ def _form(inv, token, given, notice=None, status=200):
 @bp.route("/<token>/thanks")
 def thanks(token: str):
     inv = responses.invitation_for_thanks(token)
-    if inv is None or inv.status != "submitted":
+    if inv is None:
+        raise LinkProblem(404, "unknown")
+    if inv.status != "submitted":
         return redirect(url_for("respond.welcome", token=token))
     return render_template("respond/thanks.html", inv=inv, alliance=inv.round.alliance)
