@@ -72,6 +72,7 @@ class RoundSummary(db.Model):
 
     round_id: Mapped[int] = mapped_column(ForeignKey("rounds.id", ondelete="CASCADE"), primary_key=True)
     version: Mapped[int] = mapped_column(default=1)
+    stale: Mapped[bool] = mapped_column(default=False, server_default="0")  # answers came in since
     health_index: Mapped[float | None]
     alignment_index: Mapped[float | None]
     rag: Mapped[str | None] = mapped_column(String(10))

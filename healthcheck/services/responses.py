@@ -167,5 +167,5 @@ def submit(token: str, answers: Answers) -> Invitation:
     db.session.flush()
     from healthcheck.services import summaries
 
-    summaries.refresh_round(db.session.get(Round, inv.round_id))
+    summaries.note_submission(db.session.get(Round, inv.round_id), inv.side)
     return inv

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from healthcheck.analysis import report as report_analysis
 from healthcheck.extensions import db
@@ -53,8 +53,28 @@ def refresh_round(rnd: Round) -> RoundSummary:
     summary.submitted_a = report["sides"]["A"]["submitted"]
     summary.submitted_b = report["sides"]["B"]["submitted"]
     summary.refreshed_at = utcnow()
+    summary.stale = False
     db.session.flush()
     return summary
+
+
+def note_submission(rnd: Round, side: str) -> None:
+    """A response arrived: count it and mark the stored report stale (one UPDATE).
+
+    The full report is recomputed when the round closes: an open round's figures are never
+    published, and recomputing a large round on every submission would cap throughput.
+    """
+    column = RoundSummary.submitted_a if side == "A" else RoundSummary.submitted_b
+    updated = db.session.execute(
+        update(RoundSummary)
+        .where(RoundSummary.round_id == rnd.id)
+        .values(
+            {column: column + 1, RoundSummary.stale: True, RoundSummary.version: RoundSummary.version + 1}
+        )
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    if not updated:
+        refresh_round(rnd)
 
 
 def refresh_alliance(alliance: Alliance) -> None:
@@ -67,6 +87,8 @@ def refresh_alliance(alliance: Alliance) -> None:
 
 
 def stored(rnd: Round) -> dict:
-    """The stored report of a round, computing it once if it was never stored."""
+    """The round's report: the stored one, or computed afresh (not stored) when it is stale."""
     summary = db.session.get(RoundSummary, rnd.id)
-    return summary.report if summary is not None else compute(rnd)
+    if summary is None or summary.stale:
+        return compute(rnd)
+    return summary.report

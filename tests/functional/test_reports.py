@@ -205,7 +205,9 @@ def test_portfolio_dashboard_filters_and_ranks(client, closed_round, make_allian
     assert "Simple Supply" in filtered and "Helix R&amp;D" not in filtered
 
 
-def test_summary_refreshes_when_a_response_arrives(app, make_alliance, make_round, invite, answer_all):
+def test_summary_follows_responses_and_is_complete_at_close(
+    app, make_alliance, make_round, invite, answer_all
+):
     alliance = make_alliance()
     rnd = make_round(alliance)
     tokens = invite(rnd, "AAAB")
@@ -215,12 +217,17 @@ def test_summary_refreshes_when_a_response_arrives(app, make_alliance, make_roun
         with app.app_context():
             summary = db.session.get(RoundSummary, rnd)
             versions.append(summary.version)
-            submitted = summary.submitted_a
+            assert summary.stale and summary.submitted_a == len(versions)
     assert versions == sorted(versions) and len(set(versions)) == 3
-    assert submitted == 3
     with app.app_context():
-        report = db.session.get(RoundSummary, rnd).report
-    assert report["dimensions"][0]["A"]["n"] == 3 and report["dimensions"][0]["B"]["suppressed"]
+        from healthcheck.services import rounds, summaries
+
+        fresh = summaries.stored(db.session.get(Round, rnd))  # stale: computed afresh
+        assert fresh["dimensions"][0]["A"]["n"] == 3 and fresh["dimensions"][0]["B"]["suppressed"]
+        rounds.close_round(db.session.get(Round, rnd))
+        db.session.commit()
+        summary = db.session.get(RoundSummary, rnd)
+        assert not summary.stale and summary.report["dimensions"][0]["A"]["n"] == 3
 
 
 def test_cli_report_json_for_imported_history_matches_design(app, runner, tmp_path):

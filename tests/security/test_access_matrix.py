@@ -19,21 +19,54 @@ REDIRECTS = {"portfolio.home"}  # sends you to the portfolio or the login page
 TOKEN = {"respond.welcome", "respond.answer", "respond.thanks", "reports.shared"}  # the token is the key
 SIGNED_IN = {"portfolio.index", "portfolio.segments", "auth.logout"}
 CREATE = {"alliances.new"}
-VIEW = {"alliances.detail", "rounds.detail", "reports.round_report", "reports.round_export", "reports.round_chart",
-        "reports.trend", "reports.trend_export", "reports.trend_chart", "memory.timeline"}
-EDIT = {"alliances.edit", "rounds.new", "rounds.invite", "rounds.invite_bulk", "rounds.transition",
-        "rounds.invitation_op", "rounds.confirm", "reports.share", "reports.revoke_share", "memory.add_note",
-        "memory.handoff", "memory.new_action", "memory.action_status"}
+VIEW = {
+    "alliances.detail",
+    "rounds.detail",
+    "reports.round_report",
+    "reports.round_export",
+    "reports.round_chart",
+    "reports.trend",
+    "reports.trend_export",
+    "reports.trend_chart",
+    "memory.timeline",
+}
+EDIT = {
+    "alliances.edit",
+    "rounds.new",
+    "rounds.invite",
+    "rounds.invite_bulk",
+    "rounds.transition",
+    "rounds.invitation_op",
+    "rounds.confirm",
+    "reports.share",
+    "reports.revoke_share",
+    "memory.add_note",
+    "memory.handoff",
+    "memory.new_action",
+    "memory.action_status",
+}
 ADMIN = {"admin.audit_log"}
-CALLERS = ["anonymous", "respondent of another round", "partner of another round", "viewer not a member",
-           "manager not owner", "member viewer", "owner", "admin"]
+CALLERS = [
+    "anonymous",
+    "respondent of another round",
+    "partner of another round",
+    "viewer not a member",
+    "manager not owner",
+    "member viewer",
+    "owner",
+    "admin",
+]
 
 
 @pytest.fixture
 def world(app, make_user, make_alliance, make_round, invite, answer_all):
-    for email, role in (("owner@x.example", "manager"), ("other@x.example", "manager"),
-                        ("member@x.example", "viewer"), ("stranger@x.example", "viewer"),
-                        ("admin@x.example", "admin")):
+    for email, role in (
+        ("owner@x.example", "manager"),
+        ("other@x.example", "manager"),
+        ("member@x.example", "viewer"),
+        ("stranger@x.example", "viewer"),
+        ("admin@x.example", "admin"),
+    ):
         make_user(email, role)
     victim = make_alliance(owner="owner@x.example", members=["member@x.example"], name="Victim")
     closed = make_round(victim, "Closed")
@@ -55,9 +88,11 @@ def world(app, make_user, make_alliance, make_round, invite, answer_all):
         _, partner_token = sharing.create(theirs, None)
         db.session.commit()
         ids = {
-            "alliance_id": victim, "round_id": closed,
-            "invitation_id": db.session.scalar(select(Invitation.id).where(Invitation.round_id == closed,
-                                                                           Invitation.status == "pending")),
+            "alliance_id": victim,
+            "round_id": closed,
+            "invitation_id": db.session.scalar(
+                select(Invitation.id).where(Invitation.round_id == closed, Invitation.status == "pending")
+            ),
             "action_id": db.session.scalar(select(Action.id)),
             "share_id": db.session.scalar(select(ShareLink.id).where(ShareLink.round_id == closed)),
             "token": "forged-token-that-matches-nothing",
@@ -80,11 +115,18 @@ def _urls(app, ids):
 
 def _client_for(app, caller, respondent_token, partner_token):
     client = app.test_client()
-    email = {"viewer not a member": "stranger@x.example", "manager not owner": "other@x.example",
-             "member viewer": "member@x.example", "owner": "owner@x.example", "admin": "admin@x.example"}.get(caller)
+    email = {
+        "viewer not a member": "stranger@x.example",
+        "manager not owner": "other@x.example",
+        "member viewer": "member@x.example",
+        "owner": "owner@x.example",
+        "admin": "admin@x.example",
+    }.get(caller)
     if email:
-        client.post("/login", data={"email": email, "password": "correct-horse-battery",
-                                    "csrf_token": csrf_token(client)})
+        client.post(
+            "/login",
+            data={"email": email, "password": "correct-horse-battery", "csrf_token": csrf_token(client)},
+        )
     elif caller == "respondent of another round":
         assert client.get(f"/r/{respondent_token}").status_code == 200
     elif caller == "partner of another round":
@@ -126,7 +168,8 @@ def test_access_matrix(app, world, caller):
             continue  # would end this caller's session / ownership; covered by their own tests
         response = client.open(path, method=method, data={"csrf_token": token} if method == "POST" else None)
         denied = response.status_code in (401, 403, 404) or (
-            response.status_code == 302 and "/login" in response.headers.get("Location", ""))
+            response.status_code == 302 and "/login" in response.headers.get("Location", "")
+        )
         if endpoint in TOKEN:
             if response.status_code != 404:  # a forged token opens nothing, for anyone
                 wrong.append(f"{method} {path}: {response.status_code}, expected 404")
@@ -148,6 +191,8 @@ def test_every_state_changing_request_needs_a_csrf_token(app, world):
     assert len(posts) >= 15
     for endpoint, path in posts:
         response = client.post(path, data={"status": "done", "days": "3", "action": "submit"})
-        assert response.status_code == 400, f"{path} ({endpoint}) answered {response.status_code} without a token"
+        assert response.status_code == 400, (
+            f"{path} ({endpoint}) answered {response.status_code} without a token"
+        )
     with app.app_context():
         assert db.session.query(AuditEvent).count() == events_before  # nothing happened

@@ -9,7 +9,7 @@ from healthcheck.services.responses import LinkProblem
 
 bp = Blueprint("respond", __name__, url_prefix="/r", template_folder="templates")
 csrf.exempt(bp)  # checked in the view so an expired form comes back with its answers
-limiter.limit("120 per minute")(bp)
+limiter.limit("600 per minute")(bp)  # per address; generous for offices behind one NAT
 
 
 @bp.errorhandler(LinkProblem)
