@@ -28,9 +28,9 @@ def create_app(config: dict | None = None) -> Flask:
     with app.app_context():
         configure_engine(db.engine, app.config["SQLITE_BUSY_TIMEOUT_MS"])
     migrate.init_app(app, db)
+    limiter.init_app(app)  # before CSRF: requests with a bad token count against the limit too
     csrf.init_app(app)
     login_manager.init_app(app)
-    limiter.init_app(app)
     bootstrap.init_app(app)
     _read_only_for_safe_methods(app)
 

@@ -51,7 +51,11 @@ def start_gunicorn(app, workers: int = 4, **extra) -> tuple[subprocess.Popen, st
         "healthcheck:create_app()",
     ]
     proc = subprocess.Popen(
-        cmd, env=server_env(app, **extra), stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
+        cmd,
+        env=server_env(app, **extra),
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        start_new_session=True,  # its own process group, so kill -9 reaches every worker
     )
     base = f"http://127.0.0.1:{port}"
     deadline = time.time() + 60
@@ -72,11 +76,22 @@ def gunicorn(app, workers: int = 4, **extra):
     try:
         yield base
     finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
+        stop(proc)
+
+
+def stop(proc: subprocess.Popen, hard: bool = False) -> None:
+    """Stop gunicorn and its workers; ``hard`` is kill -9 of the whole process group."""
+    import signal
+
+    try:
+        os.killpg(proc.pid, signal.SIGKILL if hard else signal.SIGTERM)
+    except ProcessLookupError:
+        return
+    try:
+        proc.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        os.killpg(proc.pid, signal.SIGKILL)
+        proc.wait(timeout=10)
 
 
 class Browser:
