@@ -142,7 +142,6 @@ def test_login_rate_limit_is_shared_across_workers_through_redis(app):
         codes = _hammer_login(base, 15)
         status, page, _ = Browser(base).request("GET", "/login")
     assert codes[:10] == [200] * 10 and codes[10:] == [429] * 5, codes
-    browser = Browser(base)
     record(
         "login rate limit, 3 workers, Redis", attempts=15, allowed=codes.count(200), refused=codes.count(429)
     )
