@@ -34,7 +34,9 @@ def server_env(app, **extra) -> dict:
     return env
 
 
-def start_gunicorn(app, workers: int = 4, **extra) -> tuple[subprocess.Popen, str]:
+def start_gunicorn(
+    app, workers: int = 4, target: str = "healthcheck:create_app()", **extra
+) -> tuple[subprocess.Popen, str]:
     port = free_port()
     cmd = [
         sys.executable,
@@ -48,7 +50,7 @@ def start_gunicorn(app, workers: int = 4, **extra) -> tuple[subprocess.Popen, st
         "2",
         "--timeout",
         "60",
-        "healthcheck:create_app()",
+        target,
     ]
     proc = subprocess.Popen(
         cmd,

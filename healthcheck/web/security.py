@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import time
 
-from flask import Flask, flash, redirect, request, session, url_for
+from flask import Flask, flash, redirect, render_template, request, session, url_for
 from flask_login import current_user, logout_user
 from werkzeug.middleware.proxy_fix import ProxyFix
 
@@ -31,6 +31,24 @@ def init_app(app: Flask) -> None:
         if (request.endpoint or "").startswith(NO_STORE_PREFIXES):
             response.headers["Cache-Control"] = "no-store"
         return response
+
+    @app.before_request
+    def refuse_nul_bytes():
+        # PostgreSQL text cannot hold NUL; no field needs one. The questionnaire cleans its own
+        # fields instead, so a respondent never loses answers over it.
+        if request.endpoint == "respond.answer":
+            return None
+        for values in (request.args, request.form):
+            for key, value in values.items(multi=True):
+                if "\x00" in key or "\x00" in value:
+                    return render_template(
+                        "error.html",
+                        status=400,
+                        title="Invalid input",
+                        message=f"Field {key.replace(chr(0), '')!r} contains a NUL byte, "
+                        "which is not allowed. Nothing was saved.",
+                    ), 400
+        return None
 
     @app.before_request
     def session_timeouts():

@@ -241,3 +241,19 @@ def test_huge_and_malformed_uploads(app, client, login, make_alliance, make_roun
     )
     assert runner.invoke(args=["questionnaire", "validate", str(bomb)]).exit_code == 2
     assert _count(app, Response) == 0
+
+
+def test_nul_bytes_in_manager_forms_are_refused(app, client, login):
+    login()
+    response = client.post(
+        "/alliances/new",
+        data={
+            "name": "Bad\x00name",
+            "side_a": "A",
+            "side_b": "B",
+            "segment": "typical",
+            "csrf_token": csrf_token(client, "/portfolio"),
+        },
+    )
+    assert response.status_code == 400 and "contains a NUL byte" in response.get_data(as_text=True)
+    assert _count(app, Alliance) == 0
