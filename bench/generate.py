@@ -20,11 +20,23 @@ BENCH_KEY = "bench-36"
 def bench_questionnaire(questions: int = 36):
     """9 dimensions × 4 statements (36), imported once."""
     per = 4
-    dims = [{"key": f"d{i}", "title": f"Dimension {i}", "description": "", "weight": 1.0,
-             "questions": [{"key": f"d{i}q{j}", "text": f"Statement {i}.{j}"} for j in range(per)]}
-            for i in range(questions // per)]
-    doc = {"key": BENCH_KEY, "title": "Bench", "description": "",
-           "scale": {"min": 1, "max": 5, "labels": []}, "dimensions": dims}
+    dims = [
+        {
+            "key": f"d{i}",
+            "title": f"Dimension {i}",
+            "description": "",
+            "weight": 1.0,
+            "questions": [{"key": f"d{i}q{j}", "text": f"Statement {i}.{j}"} for j in range(per)],
+        }
+        for i in range(questions // per)
+    ]
+    doc = {
+        "key": BENCH_KEY,
+        "title": "Bench",
+        "description": "",
+        "scale": {"min": 1, "max": 5, "labels": []},
+        "dimensions": dims,
+    }
     return questionnaires.import_document(doc).questionnaire
 
 
@@ -38,8 +50,9 @@ def _progress(label: str, done: int, total: int, started: float) -> None:
     sys.stderr.flush()
 
 
-def generate(alliances: int, rounds: int, respondents: int, questions: int = 36, seed: int = 7,
-             open_last: bool = True) -> dict:
+def generate(
+    alliances: int, rounds: int, respondents: int, questions: int = 36, seed: int = 7, open_last: bool = True
+) -> dict:
     """Insert the portfolio with bulk statements; returns counts. Rounds are closed except,
     with ``open_last``, each alliance's last one (so submissions have somewhere to go)."""
     rng = random.Random(seed)
@@ -56,18 +69,29 @@ def generate(alliances: int, rounds: int, respondents: int, questions: int = 36,
         partner = Organisation(name=f"Bench Partner {a}")
         db.session.add(partner)
         db.session.flush()
-        alliance = Alliance(name=f"Bench alliance {a:05d}", side_a_id=org_a.id, side_b_id=partner.id,
-                            segment=("complex", "typical", "simple")[a % 3], phase="development")
+        alliance = Alliance(
+            name=f"Bench alliance {a:05d}",
+            side_a_id=org_a.id,
+            side_b_id=partner.id,
+            segment=("complex", "typical", "simple")[a % 3],
+            phase="development",
+        )
         db.session.add(alliance)
         db.session.flush()
         level = {"A": rng.uniform(2.5, 4.5), "B": rng.uniform(2.5, 4.5)}
         for r in range(rounds):
             closes = today - timedelta(days=90 * (rounds - r))
             status = "open" if open_last and r == rounds - 1 else "closed"
-            rnd = Round(alliance_id=alliance.id, questionnaire_id=q.id, label=f"R{r + 1}", status=status,
-                        opens_on=closes - timedelta(days=21), closes_on=closes if status == "closed" else today,
-                        opened_at=datetime.combine(closes, datetime.min.time()) - timedelta(days=21),
-                        closed_at=datetime.combine(closes, datetime.min.time()) if status == "closed" else None)
+            rnd = Round(
+                alliance_id=alliance.id,
+                questionnaire_id=q.id,
+                label=f"R{r + 1}",
+                status=status,
+                opens_on=closes - timedelta(days=21),
+                closes_on=closes if status == "closed" else today,
+                opened_at=datetime.combine(closes, datetime.min.time()) - timedelta(days=21),
+                closed_at=datetime.combine(closes, datetime.min.time()) if status == "closed" else None,
+            )
             db.session.add(rnd)
             db.session.flush()
             totals["rounds"] += 1
@@ -81,31 +105,70 @@ def generate(alliances: int, rounds: int, respondents: int, questions: int = 36,
 
 
 def _invitations(round_id: int, respondents: int) -> None:
-    db.session.execute(insert(Invitation), [
-        {"round_id": round_id, "side": side, "name": f"P{side}{i}", "email": f"p{side}{i}@bench.example",
-         "function": "", "status": "pending"}
-        for side in ("A", "B") for i in range(respondents)])
+    db.session.execute(
+        insert(Invitation),
+        [
+            {
+                "round_id": round_id,
+                "side": side,
+                "name": f"P{side}{i}",
+                "email": f"p{side}{i}@bench.example",
+                "function": "",
+                "status": "pending",
+            }
+            for side in ("A", "B")
+            for i in range(respondents)
+        ],
+    )
 
 
 def _answered(round_id, respondents, question_ids, level, rng, totals) -> None:
     now = datetime.now()
-    inv_rows = [{"round_id": round_id, "side": side, "name": "", "email": "", "function": "",
-                 "status": "submitted", "submitted_at": now}
-                for side in ("A", "B") for _ in range(respondents)]
+    inv_rows = [
+        {
+            "round_id": round_id,
+            "side": side,
+            "name": "",
+            "email": "",
+            "function": "",
+            "status": "submitted",
+            "submitted_at": now,
+        }
+        for side in ("A", "B")
+        for _ in range(respondents)
+    ]
     db.session.execute(insert(Invitation), inv_rows)
-    inv_ids = db.session.scalars(select(Invitation.id).where(Invitation.round_id == round_id)
-                                 .order_by(Invitation.id)).all()
-    db.session.execute(insert(Response), [
-        {"invitation_id": inv_id, "round_id": round_id, "side": "A" if n < respondents else "B",
-         "respondent_code": secrets.token_hex(6), "submitted_at": now, "updated_at": now}
-        for n, inv_id in enumerate(inv_ids)])
-    responses = db.session.execute(select(Response.id, Response.side).where(Response.round_id == round_id)).all()
+    inv_ids = db.session.scalars(
+        select(Invitation.id).where(Invitation.round_id == round_id).order_by(Invitation.id)
+    ).all()
+    db.session.execute(
+        insert(Response),
+        [
+            {
+                "invitation_id": inv_id,
+                "round_id": round_id,
+                "side": "A" if n < respondents else "B",
+                "respondent_code": secrets.token_hex(6),
+                "submitted_at": now,
+                "updated_at": now,
+            }
+            for n, inv_id in enumerate(inv_ids)
+        ],
+    )
+    responses = db.session.execute(
+        select(Response.id, Response.side).where(Response.round_id == round_id)
+    ).all()
     rows = []
     for response_id, side in responses:
         base = level[side] + rng.gauss(0, 0.4)
         for qid in question_ids:
-            rows.append({"response_id": response_id, "question_id": qid,
-                         "score": min(5, max(1, int(base + rng.gauss(0, 0.7) + 0.5)))})
+            rows.append(
+                {
+                    "response_id": response_id,
+                    "question_id": qid,
+                    "score": min(5, max(1, int(base + rng.gauss(0, 0.7) + 0.5))),
+                }
+            )
     db.session.execute(insert(Answer), rows)
     totals["responses"] += len(responses)
     totals["answers"] += len(rows)

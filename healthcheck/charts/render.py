@@ -52,3 +52,20 @@ def render(chart, fmt: str = "svg") -> bytes:
 
 def svg(chart) -> str:
     return render(chart, "svg").decode()
+
+
+def svg_for(key: tuple, build) -> str:
+    """SVG cached under ``key`` (which must name the data version, e.g. a summary's
+    version): on a hit the chart is not even built."""
+    full = ("svg-key", repr(key))
+    with _lock:
+        if full in _cache:
+            _cache.move_to_end(full)
+            stats["hits"] += 1
+            return _cache[full].decode()
+    data = render(build(), "svg")
+    with _lock:
+        _cache[full] = data
+        if len(_cache) > MAX_ENTRIES:
+            _cache.popitem(last=False)
+    return data.decode()

@@ -230,3 +230,37 @@ def available() -> list[Questionnaire]:
     for q in rows:
         by_key[q.key] = q
     return list(by_key.values())
+
+
+@dataclass(frozen=True)
+class Shape:
+    """What a submission needs to know of a questionnaire version, without loading it."""
+
+    scale_min: int
+    scale_max: int
+    question_ids: dict[str, int]  # key → id, in questionnaire order
+    dimension_ids: dict[str, int]
+
+
+_shapes: dict[tuple[int, str], Shape] = {}
+
+
+def shape(questionnaire: Questionnaire) -> Shape:
+    """Cached per process: a stored version never changes (its content hash is in the key)."""
+    key = (questionnaire.id, questionnaire.content_hash)
+    found = _shapes.get(key)
+    if found is None:
+        dims = db.session.execute(
+            select(Dimension.key, Dimension.id)
+            .where(Dimension.questionnaire_id == questionnaire.id)
+            .order_by(Dimension.position)
+        ).all()
+        questions = db.session.execute(
+            select(Question.key, Question.id)
+            .join(Dimension, Dimension.id == Question.dimension_id)
+            .where(Question.questionnaire_id == questionnaire.id)
+            .order_by(Dimension.position, Question.position)
+        ).all()
+        found = Shape(questionnaire.scale_min, questionnaire.scale_max, dict(questions), dict(dims))
+        _shapes[key] = found
+    return found

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import delete, insert, select, update
 
 from healthcheck.extensions import db
 from healthcheck.models import (
@@ -18,6 +18,7 @@ from healthcheck.models import (
     hash_token,
 )
 from healthcheck.models.base import utcnow
+from healthcheck.services import questionnaires
 
 MAX_COMMENT_CHARS = 5000
 NA = "na"
@@ -91,30 +92,29 @@ def draft_of(inv: Invitation) -> Answers:
 def parse(questionnaire: Questionnaire, form, require_all: bool) -> Answers:
     """Read ``q-<question>`` and ``c-<dimension>`` fields; mark every bad field."""
     result = Answers()
-    allowed = range(questionnaire.scale_min, questionnaire.scale_max + 1)
-    for question in questionnaire.questions:
-        value = (form.get(f"q-{question.key}") or "").strip()
+    q = questionnaires.shape(questionnaire)
+    allowed = range(q.scale_min, q.scale_max + 1)
+    for key in q.question_ids:
+        value = (form.get(f"q-{key}") or "").strip()
         if not value:
             if require_all:
-                result.errors[question.key] = "Please choose an answer (or N/A)."
+                result.errors[key] = "Please choose an answer (or N/A)."
             continue
         if value.lower() == NA:
-            result.scores[question.key] = None
-            result.raw[question.key] = NA
+            result.scores[key] = None
+            result.raw[key] = NA
         elif value.isdigit() and int(value) in allowed:
-            result.scores[question.key] = int(value)
-            result.raw[question.key] = value
+            result.scores[key] = int(value)
+            result.raw[key] = value
         else:
-            result.errors[question.key] = (
-                f"Choose a value from {allowed.start} to {allowed.stop - 1}, or N/A."
-            )
-    for dim in questionnaire.dimensions:
-        text = (form.get(f"c-{dim.key}") or "").replace("\x00", "").strip()
+            result.errors[key] = f"Choose a value from {allowed.start} to {allowed.stop - 1}, or N/A."
+    for dim in q.dimension_ids:
+        text = (form.get(f"c-{dim}") or "").replace("\x00", "").strip()
         if len(text) > MAX_COMMENT_CHARS:
-            result.errors[f"c-{dim.key}"] = f"Comments are limited to {MAX_COMMENT_CHARS} characters."
+            result.errors[f"c-{dim}"] = f"Comments are limited to {MAX_COMMENT_CHARS} characters."
             text = text[:MAX_COMMENT_CHARS]
         if text:
-            result.comments[dim.key] = text
+            result.comments[dim] = text
     return result
 
 
@@ -124,18 +124,25 @@ def _store(inv: Invitation, answers: Answers) -> Response:
         response = Response(invitation_id=inv.id, round_id=inv.round_id, side=inv.side)
         db.session.add(response)
         db.session.flush()
-    q = inv.round.questionnaire
+    q = questionnaires.shape(inv.round.questionnaire)
     db.session.execute(delete(Answer).where(Answer.response_id == response.id))
     db.session.execute(delete(DimensionComment).where(DimensionComment.response_id == response.id))
-    by_key = {question.key: question.id for question in q.questions}
-    dims = {d.key: d.id for d in q.dimensions}
-    db.session.add_all(
-        Answer(response_id=response.id, question_id=by_key[k], score=v) for k, v in answers.scores.items()
-    )
-    db.session.add_all(
-        DimensionComment(response_id=response.id, dimension_id=dims[k], text=t)
-        for k, t in answers.comments.items()
-    )
+    if answers.scores:
+        db.session.execute(
+            insert(Answer),
+            [
+                {"response_id": response.id, "question_id": q.question_ids[k], "score": v}
+                for k, v in answers.scores.items()
+            ],
+        )
+    if answers.comments:
+        db.session.execute(
+            insert(DimensionComment),
+            [
+                {"response_id": response.id, "dimension_id": q.dimension_ids[k], "text": t}
+                for k, t in answers.comments.items()
+            ],
+        )
     response.updated_at = utcnow()
     return response
 

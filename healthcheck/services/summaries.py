@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import select, update
+from sqlalchemy import and_, or_, select, update
 
 from healthcheck.analysis import report as report_analysis
 from healthcheck.extensions import db
@@ -11,15 +11,20 @@ from healthcheck.models.base import utcnow
 from healthcheck.services import dataset
 
 
-def earlier_closed_reports(rnd: Round) -> list[dict]:
-    """Stored reports of the alliance's closed rounds before ``rnd``, oldest first."""
-    rows = db.session.execute(
-        select(Round, RoundSummary)
-        .join(RoundSummary, RoundSummary.round_id == Round.id)
-        .where(Round.alliance_id == rnd.alliance_id, Round.status == "closed", Round.id != rnd.id)
-        .order_by(Round.closes_on, Round.id)
+def earlier_closed_reports(rnd: Round, limit: int = 2) -> list[dict]:
+    """Stored reports of the (at most ``limit``) closed rounds before ``rnd``, oldest first.
+
+    Change warnings look back two rounds at most, so only those are loaded.
+    """
+    earlier = or_(Round.closes_on < rnd.closes_on, and_(Round.closes_on == rnd.closes_on, Round.id < rnd.id))
+    rows = db.session.scalars(
+        select(RoundSummary.report)
+        .join(Round, RoundSummary.round_id == Round.id)
+        .where(Round.alliance_id == rnd.alliance_id, Round.status == "closed", Round.id != rnd.id, earlier)
+        .order_by(Round.closes_on.desc(), Round.id.desc())
+        .limit(limit)
     ).all()
-    return [s.report for r, s in rows if (r.closes_on, r.id) < (rnd.closes_on, rnd.id)]
+    return list(reversed(rows))
 
 
 def compute(rnd: Round) -> dict:

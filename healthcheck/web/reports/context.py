@@ -22,6 +22,7 @@ def inline_svg(svg: str) -> Markup:
 def round_context(rnd: Round, joint_only: bool = False) -> dict:
     """Report data; ``joint_only`` for the partner: joint actions only, no internal ones."""
     report = reports.round_report(rnd)
+    version = reports.summary_version(rnd)
     return {
         "round_actions": actions.of_round(rnd, joint_only=joint_only),
         "action_effects": actions.effects(rnd, joint_only=joint_only),
@@ -29,7 +30,13 @@ def round_context(rnd: Round, joint_only: bool = False) -> dict:
         "report": report,
         "comments": reports.comments(rnd, report),
         "charts": {
-            name: inline_svg(render.svg(sets.round_chart(report, name))) for name in sets.ROUND_CHARTS
+            name: inline_svg(
+                render.svg_for(
+                    ("round", rnd.id, version, name, *report["alliance"]["sides"].values()),
+                    lambda name=name: sets.round_chart(report, name),
+                )
+            )
+            for name in sets.ROUND_CHARTS
         },
         "dimension_titles": {d["key"]: d["title"] for d in report["dimensions"]},
     }

@@ -1,0 +1,379 @@
+"""Benchmarks: each prints the project's figure beside a baseline measured in the same run.
+
+    python bench/run.py --scale small|large [--backend sqlite|postgresql|both] [--json FILE]
+
+small: 30 alliances × 4 rounds × 2 sides × 10 respondents × 36 questions (~65 k answers),
+finishes in under two minutes here. large: 1,000 × 8 × 2 × 15 × 36 (~8.6 M answers).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import re
+import statistics
+import sys
+import tempfile
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from sqlalchemy import create_engine, select, text  # noqa: E402
+
+from bench.generate import generate  # noqa: E402
+from healthcheck import create_app  # noqa: E402
+from healthcheck.extensions import db  # noqa: E402
+from tests.servers import Browser, gunicorn  # noqa: E402
+
+SCALES = {
+    "small": {"alliances": 30, "rounds": 4, "respondents": 10, "submissions": 400, "repeat": 15},
+    "large": {"alliances": 1000, "rounds": 8, "respondents": 15, "submissions": 3000, "repeat": 15},
+}
+TARGETS = {
+    "portfolio_ms": 150,
+    "report_warm_ms": 50,
+    "report_cold_ms": 500,
+    "submissions_per_s": 150,
+    "submission_p95_ms": 300,
+    "rebuild_ratio": 2.0,
+    "worker_rss_mb": 300,
+}
+PG_URL = os.environ.get("HEALTHCHECK_TEST_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
+CSRF = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
+QUESTION = re.compile(r'name="(q-[a-z0-9_]+)"')
+
+
+def ms(values: list[float]) -> dict:
+    ordered = sorted(values)
+    return {
+        "median_ms": statistics.median(ordered) * 1000,
+        "p95_ms": ordered[min(len(ordered) - 1, int(0.95 * len(ordered)))] * 1000,
+    }
+
+
+def timed(fn, repeat: int) -> list[float]:
+    out = []
+    for _ in range(repeat):
+        began = time.perf_counter()
+        fn()
+        out.append(time.perf_counter() - began)
+    return out
+
+
+def make_app(backend: str, workdir: Path):
+    from flask_migrate import upgrade
+
+    if backend == "postgresql":
+        engine = create_engine(PG_URL)
+        with engine.begin() as conn:
+            conn.execute(text("DROP SCHEMA public CASCADE"))
+            conn.execute(text("CREATE SCHEMA public"))
+        engine.dispose()
+        uri = PG_URL
+    else:
+        uri = f"sqlite:///{workdir / 'bench.sqlite'}"
+    app = create_app(
+        {
+            "SECRET_KEY": "bench-" + "x" * 40,
+            "SQLALCHEMY_DATABASE_URI": uri,
+            "INSTANCE_PATH": str(workdir / "instance"),
+            "REPORTS_DIR": str(workdir / "reports"),
+            "RATELIMIT_ENABLED": False,
+            "WTF_CSRF_ENABLED": True,
+        }
+    )
+    with app.app_context():
+        upgrade(directory=app.extensions["migrate"].directory)
+    return app
+
+
+def bench_rebuild(app) -> dict:
+    """Full summary rebuild of every closed round vs a bare SQL GROUP BY over the answers."""
+    from healthcheck.models import Round
+    from healthcheck.services import summaries
+
+    with app.app_context():
+        ids = db.session.scalars(select(Round.id).where(Round.status == "closed")).all()
+        began = time.perf_counter()
+        for rid in ids:
+            summaries.refresh_round(db.session.get(Round, rid))
+        db.session.commit()
+        rebuild = time.perf_counter() - began
+        began = time.perf_counter()
+        db.session.execute(
+            text(
+                "SELECT r.round_id, r.side, q.dimension_id, avg(a.score), count(a.score) FROM answers a "
+                "JOIN responses r ON r.id = a.response_id JOIN questions q ON q.id = a.question_id "
+                "GROUP BY r.round_id, r.side, q.dimension_id"
+            )
+        ).all()
+        group_by = time.perf_counter() - began
+    return {"rounds": len(ids), "rebuild_s": rebuild, "group_by_s": group_by, "ratio": rebuild / group_by}
+
+
+def _admin_client(app):
+    from healthcheck.services import users
+
+    with app.app_context():
+        if users.by_email("bench@example.com") is None:
+            users.create("bench@example.com", "admin", "bench-password-123")
+            db.session.commit()
+    client = app.test_client()
+    page = client.get("/login").get_data(as_text=True)
+    client.post(
+        "/login",
+        data={
+            "email": "bench@example.com",
+            "password": "bench-password-123",
+            "csrf_token": CSRF.search(page).group(1),
+        },
+    )
+    return client
+
+
+def bench_pages(app, repeat: int) -> dict:
+    """Portfolio and report pages (server time through the WSGI app) and their baselines."""
+    from healthcheck.charts import render
+    from healthcheck.models import Alliance, Round, RoundSummary
+    from healthcheck.services import summaries
+
+    client = _admin_client(app)
+    assert client.get("/portfolio").status_code == 200
+    portfolio = timed(lambda: client.get("/portfolio"), repeat)
+
+    def raw_portfolio():  # the same figures computed from raw answers on every request
+        with app.app_context():
+            for alliance in db.session.scalars(select(Alliance)):
+                last = db.session.scalars(
+                    select(Round)
+                    .where(Round.alliance_id == alliance.id, Round.status == "closed")
+                    .order_by(Round.closes_on.desc())
+                    .limit(1)
+                ).first()
+                if last is not None:
+                    summaries.compute(last)
+
+    baseline = timed(raw_portfolio, max(1, min(3, repeat)))
+    with app.app_context():
+        rnd = db.session.scalars(select(Round).where(Round.status == "closed")).first()
+        url = f"/alliances/{rnd.alliance_id}/rounds/{rnd.id}/report"
+        rid = rnd.id
+    client.get(url)
+    warm = timed(lambda: client.get(url), repeat)
+
+    def cold():  # a new response arrived: summary stale, chart cache empty
+        with app.app_context():
+            db.session.get(RoundSummary, rid).stale = True
+            db.session.commit()
+        render._cache.clear()
+        client.get(url)
+
+    cold_times = timed(cold, max(3, repeat // 3))
+    return {
+        "portfolio": ms(portfolio),
+        "portfolio_raw_baseline": ms(baseline),
+        "report_warm": ms(warm),
+        "report_cold": ms(cold_times),
+    }
+
+
+def _load(base: str, paths: list[tuple[str, str]], concurrency: int) -> dict:
+    """GET each form, then POST all submissions with ``concurrency`` clients."""
+    browsers = [Browser(base) for _ in paths]
+
+    def prepare(i):
+        status, page, _ = browsers[i].request("GET", paths[i][0])
+        data = {name: "4" for name in set(QUESTION.findall(page))}
+        match = CSRF.search(page)
+        data.update(action="submit", csrf_token=match.group(1) if match else "")
+        return data
+
+    with ThreadPoolExecutor(concurrency) as pool:
+        forms = list(pool.map(prepare, range(len(paths))))
+    latencies, errors, lock = [], [0], threading.Lock()
+
+    def submit(i):
+        began = time.perf_counter()
+        try:
+            status = browsers[i].request("POST", paths[i][1], forms[i])[0]
+        except OSError:
+            status = 0
+        with lock:
+            latencies.append(time.perf_counter() - began)
+            if status != 303:
+                errors[0] += 1
+
+    began = time.perf_counter()
+    with ThreadPoolExecutor(concurrency) as pool:
+        list(pool.map(submit, range(len(paths))))
+    wall = time.perf_counter() - began
+    return {"submissions": len(paths), "per_s": len(paths) / wall, "errors": errors[0], **ms(latencies)}
+
+
+def _worker_rss_mb(base_port_pid=None) -> list[float]:
+    out = []
+    for pid in os.listdir("/proc"):
+        if not pid.isdigit():
+            continue
+        try:
+            cmd = Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode()
+            if "gunicorn" in cmd and "healthcheck:create_app()" in cmd:
+                status = Path(f"/proc/{pid}/status").read_text()
+                out.append(int(re.search(r"VmRSS:\s+(\d+)", status).group(1)) / 1024)
+        except OSError:
+            continue
+    return sorted(out)
+
+
+def bench_submissions(app, count: int, concurrency: int = 50) -> dict:
+    from healthcheck.models import Invitation, Round
+
+    with app.app_context():
+        invs = db.session.scalars(
+            select(Invitation)
+            .join(Round)
+            .where(Round.status == "open", Invitation.status == "pending")
+            .limit(count)
+        ).all()
+        tokens = [inv.issue_token() for inv in invs]
+        db.session.commit()
+    paths = [(f"/r/{t}/answer", f"/r/{t}/answer") for t in tokens]
+    with gunicorn(app, workers=4, RATELIMIT_ENABLED="false") as base:
+        project = _load(base, paths, concurrency)
+        rss = _worker_rss_mb()
+    with gunicorn(app, workers=4, target="bench.minimal_app:app") as base:
+        ceiling = _load(base, [("/form", "/submit")] * len(paths), concurrency)
+    return {"project": project, "minimal_flask": ceiling, "worker_rss_mb": rss}
+
+
+def run_backend(backend: str, scale: dict) -> dict:
+    with tempfile.TemporaryDirectory() as tmp:
+        os.chdir(ROOT)
+        app = make_app(backend, Path(tmp))
+        began = time.perf_counter()
+        with app.app_context():
+            counts = generate(scale["alliances"], scale["rounds"], scale["respondents"])
+        generated = time.perf_counter() - began
+        result = {"data": counts, "generate_s": generated}
+        result["rebuild"] = bench_rebuild(app)
+        result["pages"] = bench_pages(app, scale["repeat"])
+        result["submissions"] = bench_submissions(app, scale["submissions"])
+        with app.app_context():
+            db.engine.dispose()
+        return result
+
+
+def table(results: dict) -> str:
+    rows = [("benchmark", "backend", "project", "baseline", "target", "met")]
+    for backend, r in results["backends"].items():
+        p, s, rb = r["pages"], r["submissions"], r["rebuild"]
+        rss = max(s["worker_rss_mb"]) if s["worker_rss_mb"] else float("nan")
+        rows += [
+            (
+                "portfolio page (median ms)",
+                backend,
+                f"{p['portfolio']['median_ms']:.1f}",
+                f"{p['portfolio_raw_baseline']['median_ms']:.1f} raw",
+                f"≤ {TARGETS['portfolio_ms']}",
+                p["portfolio"]["median_ms"] <= TARGETS["portfolio_ms"],
+            ),
+            (
+                "round report warm (median ms)",
+                backend,
+                f"{p['report_warm']['median_ms']:.1f}",
+                "",
+                "≤ 50",
+                p["report_warm"]["median_ms"] <= TARGETS["report_warm_ms"],
+            ),
+            (
+                "round report cold (median ms)",
+                backend,
+                f"{p['report_cold']['median_ms']:.1f}",
+                f"{p['report_warm']['median_ms']:.1f} warm",
+                "≤ 500",
+                p["report_cold"]["median_ms"] <= TARGETS["report_cold_ms"],
+            ),
+            (
+                "submissions/s, 50 clients",
+                backend,
+                f"{s['project']['per_s']:.0f}",
+                f"{s['minimal_flask']['per_s']:.0f} minimal Flask",
+                "≥ 150",
+                s["project"]["per_s"] >= TARGETS["submissions_per_s"],
+            ),
+            (
+                "submission p95 (ms)",
+                backend,
+                f"{s['project']['p95_ms']:.0f}",
+                f"{s['minimal_flask']['p95_ms']:.0f} minimal Flask",
+                "≤ 300",
+                s["project"]["p95_ms"] <= TARGETS["submission_p95_ms"],
+            ),
+            (
+                "submission errors",
+                backend,
+                str(s["project"]["errors"]),
+                str(s["minimal_flask"]["errors"]),
+                "0",
+                s["project"]["errors"] == 0,
+            ),
+            (
+                "summary rebuild (s)",
+                backend,
+                f"{rb['rebuild_s']:.2f}",
+                f"{rb['group_by_s']:.2f} GROUP BY",
+                "≤ 2× GROUP BY",
+                rb["ratio"] <= TARGETS["rebuild_ratio"],
+            ),
+            ("RSS per web worker (MB)", backend, f"{rss:.0f}", "", "≤ 300", rss <= TARGETS["worker_rss_mb"]),
+        ]
+    widths = [max(len(str(row[i])) for row in rows) for i in range(6)]
+    lines = []
+    for n, row in enumerate(rows):
+        cells = [
+            str("yes" if c is True else "NO" if c is False else c).ljust(widths[i]) for i, c in enumerate(row)
+        ]
+        lines.append(" | ".join(cells))
+        if n == 0:
+            lines.append("-+-".join("-" * w for w in widths))
+    return "\n".join(lines)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--scale", choices=SCALES, default="small")
+    parser.add_argument("--backend", choices=["sqlite", "postgresql", "both"], default="both")
+    parser.add_argument("--json", dest="json_file")
+    args = parser.parse_args()
+    backends = ["sqlite", "postgresql"] if args.backend == "both" else [args.backend]
+    results = {
+        "scale": args.scale,
+        "sizes": SCALES[args.scale],
+        "targets": TARGETS,
+        "machine": {
+            "cpus": os.cpu_count(),
+            "python": platform.python_version(),
+            "platform": platform.platform(),
+        },
+        "backends": {},
+    }
+    for backend in backends:
+        print(f"== {backend} ==", file=sys.stderr)
+        results["backends"][backend] = run_backend(backend, SCALES[args.scale])
+    print(table(results))
+    if args.json_file:
+        Path(args.json_file).write_text(json.dumps(results, indent=2, default=str))
+        print(f"JSON written to {args.json_file}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
