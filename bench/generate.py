@@ -12,7 +12,7 @@ from sqlalchemy import insert, select
 
 from healthcheck.extensions import db
 from healthcheck.models import Alliance, Answer, Invitation, Organisation, Response, Round
-from healthcheck.services import questionnaires
+from healthcheck.services import questionnaires, summaries
 
 BENCH_KEY = "bench-36"
 
@@ -97,6 +97,7 @@ def generate(
             totals["rounds"] += 1
             if status == "open":
                 _invitations(rnd.id, respondents)
+                summaries.refresh_round(rnd)  # as opening a round does
                 continue
             _answered(rnd.id, respondents, question_ids, level, rng, totals)
         db.session.commit()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from sqlalchemy import and_, or_, select, update
+from sqlalchemy.exc import IntegrityError
 
 from healthcheck.analysis import report as report_analysis
 from healthcheck.extensions import db
@@ -70,16 +71,21 @@ def note_submission(rnd: Round, side: str) -> None:
     published, and recomputing a large round on every submission would cap throughput.
     """
     column = RoundSummary.submitted_a if side == "A" else RoundSummary.submitted_b
-    updated = db.session.execute(
+    stmt = (
         update(RoundSummary)
         .where(RoundSummary.round_id == rnd.id)
         .values(
             {column: column + 1, RoundSummary.stale: True, RoundSummary.version: RoundSummary.version + 1}
         )
         .execution_options(synchronize_session=False)
-    ).rowcount
-    if not updated:
-        refresh_round(rnd)
+    )
+    updated = db.session.execute(stmt).rowcount
+    if not updated:  # first response of a round that was opened without a summary
+        try:
+            with db.session.begin_nested():
+                refresh_round(rnd)
+        except IntegrityError:
+            db.session.execute(stmt)  # a concurrent submission created the row first: count ours
 
 
 def refresh_alliance(alliance: Alliance) -> None:

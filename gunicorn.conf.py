@@ -1,0 +1,18 @@
+"""Production web workers: `gunicorn -c gunicorn.conf.py 'healthcheck:create_app()'`.
+
+Nothing renders or connects at import time, so no --preload hazard; the scheduler is a
+separate process (`healthcheck scheduler`), never started by a worker.
+"""
+
+import multiprocessing
+import os
+
+bind = os.environ.get("HEALTHCHECK_BIND", "127.0.0.1:8000")
+workers = int(os.environ.get("HEALTHCHECK_WORKERS", multiprocessing.cpu_count() * 2))
+worker_class = "sync"
+timeout = 60
+graceful_timeout = 20
+max_requests = 2000  # recycle workers now and then (bounded memory)
+max_requests_jitter = 200
+preload_app = False
+accesslog = "-"
