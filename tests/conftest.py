@@ -23,6 +23,14 @@ PG_URL = os.environ.get("HEALTHCHECK_TEST_PG_URL", "postgresql+psycopg://postgre
 IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
 SECRET = "test-secret-key-that-is-long-enough-0123456789"
 
+# In CI the generated examples are the same on every run (a red CI is then reproducible);
+# locally hypothesis explores new ones each time.
+from hypothesis import settings as _hypothesis_settings  # noqa: E402
+
+_hypothesis_settings.register_profile("ci", derandomize=True, database=None)
+if IN_CI:
+    _hypothesis_settings.load_profile("ci")
+
 
 def _postgres_or_skip() -> str:
     try:

@@ -62,7 +62,7 @@ def _parse_rows(raw, questionnaire) -> tuple[dict, list[str]]:
         score_text = rec["score"]
         score = None
         if score_text and score_text.upper() not in ("NA", "N/A"):
-            if score_text.lstrip("-").isdigit() and lo <= int(score_text) <= hi:
+            if score_text in {str(v) for v in range(lo, hi + 1)}:  # "²".isdigit() is True
                 score = int(score_text)
             else:
                 found.append(f"score must be an integer from {lo} to {hi}, empty or NA (got {score_text!r})")

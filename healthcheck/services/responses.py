@@ -103,7 +103,7 @@ def parse(questionnaire: Questionnaire, form, require_all: bool) -> Answers:
         if value.lower() == NA:
             result.scores[key] = None
             result.raw[key] = NA
-        elif value.isdigit() and int(value) in allowed:
+        elif value in {str(v) for v in allowed}:  # not isdigit(): "²" is a digit to Python
             result.scores[key] = int(value)
             result.raw[key] = value
         else:

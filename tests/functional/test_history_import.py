@@ -49,6 +49,7 @@ def test_bad_rows_are_all_listed_and_nothing_is_written(app, runner, tmp_path):
             "A,r2,no_such_question,4,",
             "B,r3,trust_commitments,7,",
             "B,r3,trust_interests,x,",
+            "B,r4,trust_interests,²,",
             "A,r1,trust_commitments,5,",
             "A,,trust_interests,3,",
             "A,r9,trust_interests,3",
@@ -61,9 +62,10 @@ def test_bad_rows_are_all_listed_and_nothing_is_written(app, runner, tmp_path):
     assert "line 4: question 'no_such_question' is not in alliance-health-check@1" in out
     assert "line 5: score must be an integer from 1 to 5" in out
     assert "line 6: score must be an integer" in out
-    assert "line 7: respondent 'r1' of side A already answered trust_commitments" in out
-    assert "line 8: respondent: required" in out
-    assert "line 9: expected 5 fields, got 4" in out
+    assert "line 7: score must be an integer" in out
+    assert "line 8: respondent 'r1' of side A already answered trust_commitments" in out
+    assert "line 9: respondent: required" in out
+    assert "line 10: expected 5 fields, got 4" in out
     assert _counts(app) == (0, 0, 0, 0)
 
 

@@ -136,3 +136,13 @@ def test_unknown_revoked_closed_and_draft_links(app, client, make_alliance, make
     draft_token = invite(make_round(alliance, "D", status="draft"), "B")[0]
     assert client.get(f"/r/{draft_token}").status_code == 404
     assert "Not open yet" in client.get(f"/r/{draft_token}").get_data(as_text=True)
+
+
+def test_unicode_digits_are_refused_not_crashed_on(app, client, token):
+    keys, csrf, _ = _form(client, token)
+    response = client.post(
+        f"/r/{token}/answer",
+        data={f"q-{keys[0]}": "²", f"q-{keys[1]}": "٣", "action": "save", "csrf_token": csrf},
+    )
+    assert response.status_code == 400 and "Choose a value from 1 to 5" in response.get_data(as_text=True)
+    assert _counts(app) == (0, 0)
