@@ -4,16 +4,13 @@ from __future__ import annotations
 
 import math
 import random
-import secrets
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import insert
-
 from healthcheck.analysis.warnings import add_months
 from healthcheck.extensions import db
-from healthcheck.models import Answer, DimensionComment, Invitation, Response, Round
-from healthcheck.services import alliances, demo_memory, questionnaires, summaries, users
+from healthcheck.models import Invitation, Round
+from healthcheck.services import alliances, demo_memory, questionnaires, responses, summaries, users
 
 SIDE_A = "Aurora Pharma"
 DEMO_USERS = [
@@ -327,32 +324,14 @@ def _respondents(story, rnd, questionnaire, side, index, submitted, rng) -> None
         if not done:
             continue
         db.session.flush()
-        response = Response(
-            invitation_id=inv.id,
-            round_id=rnd.id,
-            side=side,
-            respondent_code=secrets.token_hex(6),
-            submitted_at=stamp,
-        )
-        db.session.add(response)
-        db.session.flush()
-        rows, comments = [], []
+        scores, comments = {}, {}
         bias = rng.gauss(0, 0.2)
         for dim in questionnaire.dimensions:
             spread = 1.7 if (side, dim.key) in story.divergent else 0.0
             level = _level(story, side, dim.key, index) + bias + rng.gauss(0, spread)
             for q in dim.questions:
                 score = None if rng.random() < 0.03 else math.floor(level + rng.gauss(0, 0.45) + 0.5)
-                rows.append(
-                    {
-                        "response_id": response.id,
-                        "question_id": q.id,
-                        "score": None if score is None else min(hi, max(lo, score)),
-                    }
-                )
+                scores[q.id] = None if score is None else min(hi, max(lo, score))
             if rng.random() < 0.12 or (level < 2.8 and rng.random() < 0.5):
-                text = rng.choice(CONCERN if level < 3.2 else PRAISE)
-                comments.append({"response_id": response.id, "dimension_id": dim.id, "text": text})
-        db.session.execute(insert(Answer), rows)
-        if comments:
-            db.session.execute(insert(DimensionComment), comments)
+                comments[dim.id] = rng.choice(CONCERN if level < 3.2 else PRAISE)
+        responses.record_submitted(inv, scores, comments, stamp)

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import secrets
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from healthcheck.extensions import db
-from healthcheck.models import Answer, DimensionComment, Invitation, Response, Round
+from healthcheck.models import Invitation, Round
 from healthcheck.models.base import utcnow
-from healthcheck.services import alliances, audit, csvtools, questionnaires, summaries
+from healthcheck.services import alliances, audit, csvtools, questionnaires, responses, summaries
 from healthcheck.services.errors import InvalidInput
 from healthcheck.services.rounds import rounds_of
 
@@ -134,28 +133,16 @@ def _write(rnd: Round, questionnaire, people: dict, stamp: datetime) -> int:
     dims = {d.key: d.id for d in questionnaire.dimensions}
     count = 0
     for (side, _given_id), person in people.items():
-        # the respondent id as given is never stored: each gets a fresh random code
         inv = Invitation(
             round_id=rnd.id, side=side, status="submitted", submitted_at=stamp, created_at=utcnow()
         )
         db.session.add(inv)
         db.session.flush()
-        response = Response(
-            invitation_id=inv.id,
-            round_id=rnd.id,
-            side=side,
-            respondent_code=secrets.token_hex(6),
-            submitted_at=stamp,
-        )
-        db.session.add(response)
-        db.session.flush()
-        db.session.add_all(
-            Answer(response_id=response.id, question_id=questions[k].id, score=v)
-            for k, v in person["scores"].items()
-        )
-        db.session.add_all(
-            DimensionComment(response_id=response.id, dimension_id=dims[d], text="\n".join(texts))
-            for d, texts in person["comments"].items()
+        responses.record_submitted(
+            inv,
+            {questions[k].id: v for k, v in person["scores"].items()},
+            {dims[d]: "\n".join(texts) for d, texts in person["comments"].items()},
+            stamp,
         )
         count += len(person["scores"])
     db.session.flush()

@@ -176,3 +176,27 @@ def submit(token: str, answers: Answers) -> Invitation:
 
     summaries.note_submission(db.session.get(Round, inv.round_id), inv.side)
     return inv
+
+
+def record_submitted(
+    inv: Invitation, scores: dict[int, int | None], comments: dict[int, str], stamp
+) -> Response:
+    """Store a complete, already submitted response (history import, demo data).
+
+    ``scores`` maps question ids to a score or None (N/A); ``comments`` dimension ids to text.
+    The respondent gets a fresh random code: an id given elsewhere is never stored.
+    """
+    response = Response(invitation_id=inv.id, round_id=inv.round_id, side=inv.side, submitted_at=stamp)
+    db.session.add(response)
+    db.session.flush()
+    if scores:
+        db.session.execute(
+            insert(Answer),
+            [{"response_id": response.id, "question_id": qid, "score": v} for qid, v in scores.items()],
+        )
+    if comments:
+        db.session.execute(
+            insert(DimensionComment),
+            [{"response_id": response.id, "dimension_id": did, "text": t} for did, t in comments.items()],
+        )
+    return response

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import io
 import re
+from datetime import date
 
 import pandas as pd
 import pytest
@@ -89,6 +90,15 @@ def test_manager_forms_never_fail_on_generated_input(app, client, login, make_al
     login()
     alliance = make_alliance(owner="manager@example.com")
     rnd = make_round(alliance, status="draft")
+    closed = make_round(alliance, "Closed", status="closed")
+    with app.app_context():
+        from healthcheck.services import actions
+
+        action = actions.create(
+            db.session.get(Alliance, alliance), actions.ActionData("A", "B", date.today()), None
+        )
+        db.session.commit()
+        action_id = action.id
     token = csrf_token(client, "/portfolio")
     alliances_before = _count(app, Alliance)
 
@@ -130,6 +140,22 @@ def test_manager_forms_never_fail_on_generated_input(app, client, login, make_al
                 f"/alliances/{alliance}/actions/new",
                 {"title": name, "owner": side, "due_on": day, "visibility": segment, "dimension": ""},
             ),
+            (
+                f"/alliances/{alliance}/edit",
+                {
+                    "name": name,
+                    "side_a": side,
+                    "side_b": "P",
+                    "segment": segment,
+                    "phase": "discovery",
+                    "alliance_type": "R&D",
+                    "k_anonymity": k,
+                    "owners": email,
+                    "members": csv_text,
+                },
+            ),
+            (f"/alliances/{alliance}/rounds/{closed}/share", {"days": k, "recipients": email}),
+            (f"/alliances/{alliance}/actions/{action_id}/status", {"status": segment, "back": name}),
             ("/login", {"email": email, "password": name}),
         ]
         for url, data in posts:
