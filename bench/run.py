@@ -345,6 +345,14 @@ def table(results: dict) -> str:
     return "\n".join(lines)
 
 
+def repeat_raw_once(app) -> bool:
+    """At large scale the raw-answer baseline takes about a minute a run: measure it once."""
+    from healthcheck.models import Alliance
+
+    with app.app_context():
+        return db.session.scalar(select(db.func.count()).select_from(Alliance)) > 100
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -378,10 +386,3 @@ def main() -> int:
 if __name__ == "__main__":
     sys.exit(main())
 
-
-def repeat_raw_once(app) -> bool:
-    """At large scale the raw-answer baseline takes about a minute a run: measure it once."""
-    from healthcheck.models import Alliance
-
-    with app.app_context():
-        return db.session.scalar(select(db.func.count()).select_from(Alliance)) > 100
