@@ -10,10 +10,6 @@ from healthcheck.charts import LEVEL_COLOURS, base_config
 LEVELS = list(LEVEL_COLOURS)
 
 
-def _level_scale():
-    return alt.Scale(domain=LEVELS, range=[LEVEL_COLOURS[k] for k in LEVELS])
-
-
 def gap_chart(gaps: pd.DataFrame, side_a: str, side_b: str, scale_range: int = 4, width: int = 420):
     """``gaps``: title, gap (None when it cannot be shown), gap_level."""
     data = gaps.assign(
