@@ -66,10 +66,10 @@ def timed(fn, repeat: int) -> list[float]:
     return out
 
 
-def make_app(backend: str, workdir: Path):
+def make_app(backend: str, workdir: Path, reuse: bool = False):
     from flask_migrate import upgrade
 
-    if backend == "postgresql":
+    if backend == "postgresql" and not reuse:
         engine = create_engine(PG_URL)
         with engine.begin() as conn:
             conn.execute(text("DROP SCHEMA public CASCADE"))
@@ -252,15 +252,32 @@ def bench_submissions(app, count: int, concurrency: int = 50) -> dict:
     return {"project": project, "minimal_flask": ceiling, "worker_rss_mb": rss}
 
 
-def run_backend(backend: str, scale: dict) -> dict:
+def _generated(app) -> dict | None:
+    """Counts of an already generated portfolio (``--keep`` reruns), or None."""
+    from healthcheck.models import Alliance, Answer
+
+    with app.app_context():
+        alliances = db.session.scalar(select(db.func.count()).select_from(Alliance))
+        if not alliances:
+            return None
+        return {"alliances": alliances, "answers": db.session.scalar(select(db.func.count()).select_from(Answer))}
+
+
+def run_backend(backend: str, scale: dict, keep: Path | None = None) -> dict:
     with tempfile.TemporaryDirectory() as tmp:
         os.chdir(ROOT)
-        app = make_app(backend, Path(tmp))
+        workdir = Path(tmp)
+        if keep is not None:
+            workdir = keep / backend
+            workdir.mkdir(parents=True, exist_ok=True)
+        app = make_app(backend, workdir, reuse=keep is not None)
+        counts = _generated(app)
         began = time.perf_counter()
-        with app.app_context():
-            counts = generate(scale["alliances"], scale["rounds"], scale["respondents"])
+        if counts is None:
+            with app.app_context():
+                counts = generate(scale["alliances"], scale["rounds"], scale["respondents"])
         generated = time.perf_counter() - began
-        result = {"data": counts, "generate_s": generated}
+        result = {"data": counts, "generate_s": generated, "reused": generated < 1}
         result["rebuild"] = bench_rebuild(app)
         result["pages"] = bench_pages(app, scale["repeat"])
         result["submissions"] = bench_submissions(app, scale["submissions"])
@@ -360,6 +377,12 @@ def main() -> int:
     parser.add_argument("--scale", choices=SCALES, default="small")
     parser.add_argument("--backend", choices=["sqlite", "postgresql", "both"], default="both")
     parser.add_argument("--json", dest="json_file")
+    parser.add_argument(
+        "--keep",
+        type=Path,
+        help="keep the generated portfolio in this folder (SQLite) or database (PostgreSQL) and "
+        "reuse it on the next run instead of generating again",
+    )
     args = parser.parse_args()
     backends = ["sqlite", "postgresql"] if args.backend == "both" else [args.backend]
     results = {
@@ -375,7 +398,7 @@ def main() -> int:
     }
     for backend in backends:
         print(f"== {backend} ==", file=sys.stderr)
-        results["backends"][backend] = run_backend(backend, SCALES[args.scale])
+        results["backends"][backend] = run_backend(backend, SCALES[args.scale], args.keep)
     print(table(results))
     if args.json_file:
         Path(args.json_file).write_text(json.dumps(results, indent=2, default=str))

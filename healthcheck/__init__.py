@@ -7,7 +7,7 @@ import os
 from flask import Flask, request
 
 from healthcheck.config import default_instance_path, load_config
-from healthcheck.database import configure_engine, reset_read_only, set_read_only
+from healthcheck.database import JSON_OPTIONS, configure_engine, reset_read_only, set_read_only
 from healthcheck.extensions import bootstrap, csrf, db, limiter, login_manager, migrate
 
 
@@ -23,6 +23,7 @@ def create_app(config: dict | None = None) -> Flask:
     )
     os.makedirs(app.instance_path, exist_ok=True)
     load_config(app, config)
+    app.config["SQLALCHEMY_ENGINE_OPTIONS"] = {**JSON_OPTIONS, **app.config["SQLALCHEMY_ENGINE_OPTIONS"]}
 
     db.init_app(app)
     with app.app_context():

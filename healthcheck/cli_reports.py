@@ -1,8 +1,9 @@
-"""`healthcheck report` and `healthcheck trend`: exports from the command line."""
+"""`healthcheck report`, `trend` and `rebuild-summaries`: reports from the command line."""
 
 from __future__ import annotations
 
 import sys
+import time
 from pathlib import Path
 
 import click
@@ -84,6 +85,21 @@ def trend_command(alliance_name, fmt, output):
         click.echo(f"wrote {path}")
 
 
+@click.command("rebuild-summaries")
+@click.option("--alliance", "alliance_name", default=None, help="Only this alliance (default: all).")
+@with_appcontext
+def rebuild_command(alliance_name):
+    """Recompute every stored round summary (set-based; all or nothing)."""
+    from healthcheck.services import rebuild
+
+    ids = [_alliance(alliance_name).id] if alliance_name else None
+    began = time.perf_counter()
+    count = rebuild.rebuild(ids)
+    db.session.commit()
+    click.echo(f"rebuilt {count} round summaries in {time.perf_counter() - began:.1f} s")
+
+
 def register(app) -> None:
     app.cli.add_command(report_command)
     app.cli.add_command(trend_command)
+    app.cli.add_command(rebuild_command)

@@ -10,38 +10,39 @@ from __future__ import annotations
 
 import pandas as pd
 
-from healthcheck.analysis import anonymity, gaps, indices, stats
+from healthcheck.analysis import anonymity, gaps, grouped, indices
 from healthcheck.analysis.stats import Scale
 from healthcheck.analysis.warnings import change_warnings, round_warnings
 
 SIDES = ("A", "B")
 
 
-def respondent_scores(answers: pd.DataFrame) -> pd.DataFrame:
-    """Each respondent's mean of non-N/A answers per dimension (respondents weigh the same)."""
-    valid = answers.dropna(subset=["score"])
-    if valid.empty:
-        return pd.DataFrame({"side": [], "respondent": [], "dimension": [], "score": []})
-    return valid.groupby(["side", "respondent", "dimension"], observed=True)["score"].mean().reset_index()
+EMPTY = {"n": 0, "mean": None, "median": None, "std": None, "ci95": None}
 
 
-def _values(frame: pd.DataFrame, key_col: str) -> dict[tuple[str, str], pd.Series]:
-    return {
-        (key, side): group["score"] for (key, side), group in frame.groupby([key_col, "side"], observed=True)
-    }
+def wide(answers: pd.DataFrame, questions: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Long answers → (keys: round, side per response; scores: one column per question)."""
+    table = answers.pivot_table(
+        index=["side", "respondent"], columns="question", values="score", aggfunc="first", dropna=False
+    )
+    table = table.reindex(columns=list(questions["key"])).astype("float64")
+    keys = pd.DataFrame({"round": 0, "side": table.index.get_level_values("side") if len(table) else []})
+    return keys, table
 
 
-def _empty_series() -> pd.Series:
-    return pd.Series([], dtype="float64")
+def statistics(
+    answers: pd.DataFrame, dimensions: pd.DataFrame, questions: pd.DataFrame
+) -> grouped.RoundStats:
+    """One round's statistics (the same vectorised code a full rebuild uses for all rounds)."""
+    keys, scores = wide(answers, questions)
+    found = grouped.round_statistics(keys, scores, list(questions["dimension"]), list(dimensions["key"]))
+    return found.get(0) or grouped.RoundStats({}, {}, {})
 
 
-def dimension_rows(scores: pd.DataFrame, dimensions: pd.DataFrame, scale: Scale, k: int) -> list[dict]:
-    values = _values(scores, "dimension")
+def dimension_rows(found: grouped.RoundStats, dimensions: list, scale: Scale, k: int) -> list[dict]:
     rows = []
-    for dim in dimensions.itertuples(index=False):
-        a = values.get((dim.key, "A"), _empty_series())
-        b = values.get((dim.key, "B"), _empty_series())
-        pub = {s: anonymity.block(stats.describe(v), k) for s, v in (("A", a), ("B", b))}
+    for dim in dimensions:
+        pub = {s: anonymity.block(found.dimensions.get((dim.key, s), EMPTY), k) for s in SIDES}
         mean_a, mean_b = anonymity.published_mean(pub["A"]), anonymity.published_mean(pub["B"])
         both = mean_a is not None and mean_b is not None
         g = gaps.gap(mean_a, mean_b)
@@ -54,18 +55,17 @@ def dimension_rows(scores: pd.DataFrame, dimensions: pd.DataFrame, scale: Scale,
                 "B": pub["B"],
                 "gap": g,
                 "gap_level": gaps.gap_level(g, scale),
-                "p_value": stats.mann_whitney_p(a, b) if both else None,
+                "p_value": found.p_values.get(dim.key) if both else None,
                 "classification": gaps.classify(mean_a, mean_b, scale),
             }
         )
     return rows
 
 
-def question_rows(answers: pd.DataFrame, questions: pd.DataFrame, scale: Scale, k: int) -> list[dict]:
-    values = _values(answers, "question")
+def question_rows(found: grouped.RoundStats, questions: list, scale: Scale, k: int) -> list[dict]:
     rows = []
-    for q in questions.itertuples(index=False):
-        pub = {s: anonymity.block(stats.describe(values.get((q.key, s), _empty_series())), k) for s in SIDES}
+    for q in questions:
+        pub = {s: anonymity.block(found.questions.get((q.key, s), EMPTY), k) for s in SIDES}
         g = gaps.gap(anonymity.published_mean(pub["A"]), anonymity.published_mean(pub["B"]))
         rows.append(
             {
@@ -81,6 +81,11 @@ def question_rows(answers: pd.DataFrame, questions: pd.DataFrame, scale: Scale, 
     return rows
 
 
+def records(frame: pd.DataFrame) -> list:
+    """Rows as named tuples (``dimensions``: key, title, weight; ``questions``: key, dimension, text)."""
+    return list(frame.itertuples(index=False))
+
+
 def build(
     meta: dict,
     answers: pd.DataFrame,
@@ -90,14 +95,29 @@ def build(
     k: int,
     history: list[dict] | None = None,
 ) -> dict:
-    """The full round report.
+    """The full round report from the round's answers (see ``assemble``)."""
+    found = statistics(answers, dimensions, questions)
+    return assemble(meta, found, records(dimensions), records(questions), counts, k, history)
 
+
+def assemble(
+    meta: dict,
+    found: grouped.RoundStats,
+    dimensions: list,
+    questions: list,
+    counts: dict[str, dict],
+    k: int,
+    history: list[dict] | None = None,
+) -> dict:
+    """The full round report from its statistics.
+
+    ``dimensions``, ``questions``: ``records`` of the structure frames, in order.
     ``meta``: ``alliance`` and ``round`` blocks and ``scale`` ({min, max}).
     ``counts``: per side ``invited`` (None for imported history) and ``submitted``.
     ``history``: reports of earlier closed rounds, oldest first, for change warnings.
     """
     scale = Scale(meta["scale"]["min"], meta["scale"]["max"])
-    dims = dimension_rows(respondent_scores(answers), dimensions, scale, k)
+    dims = dimension_rows(found, dimensions, scale, k)
     weights = [d["weight"] for d in dims]
     side_index = {
         s: indices.health_index([anonymity.published_mean(d[s]) for d in dims], weights, scale) for s in SIDES
@@ -123,7 +143,7 @@ def build(
         "alignment_index": indices.alignment_index([d["gap"] for d in dims], scale),
         "rag": indices.rag(health),
         "dimensions": dims,
-        "questions": question_rows(answers, questions, scale, k),
+        "questions": question_rows(found, questions, scale, k),
     }
     names = {s: meta["alliance"]["sides"][s] for s in SIDES}
     report["warnings"] = round_warnings(report, names)

@@ -41,6 +41,20 @@ def compute(rnd: Round) -> dict:
     )
 
 
+def headline(report: dict) -> dict:
+    """The summary columns the portfolio reads, from a full report."""
+    return {
+        "health_index": report["health_index"],
+        "alignment_index": report["alignment_index"],
+        "rag": report["rag"],
+        "warnings": report["warnings"],
+        "invited_a": report["sides"]["A"]["invited"] or 0,
+        "invited_b": report["sides"]["B"]["invited"] or 0,
+        "submitted_a": report["sides"]["A"]["submitted"],
+        "submitted_b": report["sides"]["B"]["submitted"],
+    }
+
+
 def refresh_round(rnd: Round) -> RoundSummary:
     """Recompute and store the round's report and headline figures."""
     report = compute(rnd)
@@ -50,14 +64,8 @@ def refresh_round(rnd: Round) -> RoundSummary:
         db.session.add(summary)
     summary.version = (summary.version or 0) + 1
     summary.report = report
-    summary.health_index = report["health_index"]
-    summary.alignment_index = report["alignment_index"]
-    summary.rag = report["rag"]
-    summary.warnings = report["warnings"]
-    summary.invited_a = report["sides"]["A"]["invited"] or 0
-    summary.invited_b = report["sides"]["B"]["invited"] or 0
-    summary.submitted_a = report["sides"]["A"]["submitted"]
-    summary.submitted_b = report["sides"]["B"]["submitted"]
+    for column, value in headline(report).items():
+        setattr(summary, column, value)
     summary.refreshed_at = utcnow()
     summary.stale = False
     db.session.flush()
@@ -90,11 +98,10 @@ def note_submission(rnd: Round, side: str) -> None:
 
 def refresh_alliance(alliance: Alliance) -> None:
     """Recompute every round of an alliance in order (after k or history changes)."""
-    rounds = db.session.scalars(
-        select(Round).where(Round.alliance_id == alliance.id).order_by(Round.closes_on, Round.id)
-    )
-    for rnd in rounds:
-        refresh_round(rnd)
+    from healthcheck.services import rebuild
+
+    db.session.flush()
+    rebuild.rebuild([alliance.id])
 
 
 def stored(rnd: Round) -> dict:

@@ -1,0 +1,106 @@
+"""The set-based rebuild stores exactly the reports the per-round path computes."""
+
+import math
+
+from sqlalchemy import select
+
+from healthcheck.extensions import db
+from healthcheck.models import Round, RoundSummary
+from healthcheck.services import demo, rebuild, summaries
+
+
+def same(a, b, where="report"):
+    if isinstance(a, dict):
+        assert a.keys() == b.keys(), where
+        for k in a:
+            same(a[k], b[k], f"{where}.{k}")
+    elif isinstance(a, list):
+        assert len(a) == len(b), where
+        for i, (x, y) in enumerate(zip(a, b, strict=True)):
+            same(x, y, f"{where}[{i}]")
+    elif isinstance(a, float) and isinstance(b, float):
+        assert math.isclose(a, b, rel_tol=1e-9, abs_tol=1e-12), (where, a, b)
+    else:
+        assert a == b, (where, a, b)
+
+
+def _per_round_reports():
+    rounds = db.session.scalars(select(Round).order_by(Round.alliance_id, Round.closes_on, Round.id)).all()
+    return {r.id: summaries.compute(r) for r in rounds}
+
+
+def test_rebuild_matches_per_round_reports_on_the_demo_portfolio(app):
+    with app.app_context():
+        demo.run()
+        db.session.commit()
+        expected = _per_round_reports()
+        versions = dict(db.session.execute(select(RoundSummary.round_id, RoundSummary.version)).all())
+        assert rebuild.rebuild() == len(expected)
+        db.session.commit()
+        stored = {s.round_id: s for s in db.session.scalars(select(RoundSummary))}
+        assert stored.keys() == expected.keys()
+        na_seen = suppressed_seen = False
+        for rid, report in expected.items():
+            summary = stored[rid]
+            same(summary.report, report, f"round {rid}")
+            assert summary.version == versions.get(rid, 0) + 1 and not summary.stale
+            # headline columns are the stored report's (sums in another order may differ in the last bit)
+            assert (summary.health_index, summary.rag, summary.warnings) == (
+                summary.report["health_index"],
+                summary.report["rag"],
+                summary.report["warnings"],
+            )
+            for q in report["questions"]:
+                suppressed_seen |= bool(q["A"].get("suppressed") or q["B"].get("suppressed"))
+        na_seen = any(
+            q["A"].get("n") is not None and q["A"]["n"] < r["sides"]["A"]["submitted"]
+            for r in expected.values()
+            for q in r["questions"]
+        )
+        assert na_seen and suppressed_seen  # the demo exercises N/A answers and the k rule
+
+
+def test_rebuild_of_one_alliance_small_sides_and_na(app, make_alliance, make_round, invite, answer_all):
+    aid = make_alliance(k=3)
+    other = make_alliance(k=3)
+    rid = make_round(aid, label="2026-Q1")
+    tokens = invite(rid, sides="AAAABB")  # side B stays under k = 3: suppressed
+    for n, token in enumerate(tokens):
+        answer_all(
+            token, score=lambda q, n=n: None if q.key.endswith("1") and n == 0 else 1 + (n + len(q.key)) % 5
+        )
+    later = make_round(aid, label="2026-Q2")
+    for n, token in enumerate(invite(later, sides="AAABBB")):  # three per side: small-sample tests
+        answer_all(token, score=lambda q, n=n: 1 + (n + len(q.text)) % 5)
+    untouched = make_round(other, label="2026-Q1", status="closed")
+    with app.app_context():
+        from healthcheck.models import Alliance
+        from healthcheck.services import rounds
+
+        for r in (rid, later):
+            rounds.close_round(db.session.get(Round, r))
+        db.session.commit()
+        expected = {
+            r.id: summaries.compute(r)
+            for r in db.session.scalars(select(Round).where(Round.alliance_id == aid))
+        }
+        before = db.session.get(RoundSummary, untouched).version
+        assert rebuild.rebuild([aid]) == 2
+        db.session.commit()
+        for r, report in expected.items():
+            same(db.session.get(RoundSummary, r).report, report, f"round {r}")
+        assert expected[rid]["dimensions"][0]["B"] == {"n": 2, "suppressed": True}
+        assert db.session.get(RoundSummary, untouched).version == before  # other alliances untouched
+        assert db.session.get(Alliance, aid) is not None
+
+
+def test_rebuild_command(app, runner):
+    with app.app_context():
+        demo.run()
+        db.session.commit()
+        total = db.session.scalar(select(db.func.count()).select_from(Round))
+    result = runner.invoke(args=["rebuild-summaries"])
+    assert result.exit_code == 0, result.output
+    assert f"rebuilt {total} round summaries" in result.output
+    result = runner.invoke(args=["rebuild-summaries", "--alliance", "No such alliance"])
+    assert result.exit_code == 2 and "no alliance called" in result.output
