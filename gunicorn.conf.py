@@ -16,3 +16,10 @@ max_requests = 2000  # recycle workers now and then (bounded memory)
 max_requests_jitter = 200
 preload_app = False
 accesslog = "-"
+
+
+def post_worker_init(worker):
+    """The app is loaded: freeze start-up objects out of the cycle collector's way."""
+    from healthcheck.runtime import settle
+
+    settle()

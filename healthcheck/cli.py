@@ -88,6 +88,10 @@ def serve_command(demo, host, port, scheduler):
     click.echo(f"serving on http://{host}:{port}/")
     from werkzeug.serving import run_simple
 
+    from healthcheck.runtime import settle
+
+    settle()
+
     run_simple(host, port, current_app._get_current_object(), threaded=True)
 
 

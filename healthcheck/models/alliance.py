@@ -13,6 +13,13 @@ SEGMENTS = ("complex", "typical", "simple")
 PHASES = ("discovery", "development", "commercial", "sunset")
 ALLIANCE_TYPES = ("R&D", "co-commercial", "digital", "supplier", "licensing")
 CADENCE_MONTHS = {"complex": 3, "typical": 6, "simple": 12}
+
+
+def effective_cadence(segment: str, cadence_months: int | None) -> int:
+    """Months between health checks: the alliance's own cadence, else its segment's."""
+    return cadence_months or CADENCE_MONTHS[segment]
+
+
 MIN_K = 3
 
 alliance_owners = Table(
@@ -68,4 +75,4 @@ class Alliance(db.Model):
 
     @property
     def effective_cadence_months(self) -> int:
-        return self.cadence_months or CADENCE_MONTHS[self.segment]
+        return effective_cadence(self.segment, self.cadence_months)

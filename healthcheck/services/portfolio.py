@@ -5,15 +5,17 @@ Reads the stored round summaries' headline columns only; never raw answers or fu
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import select
+from sqlalchemy import and_, func, or_, select
+from sqlalchemy.orm import aliased
 
 from healthcheck.analysis import portfolio as analysis
 from healthcheck.extensions import db
-from healthcheck.models import Alliance, Round, RoundSummary, User
-from healthcheck.models.alliance import alliance_owners
+from healthcheck.models import Alliance, Organisation, Round, RoundSummary, User
+from healthcheck.models.alliance import alliance_owners, effective_cadence
 from healthcheck.services import access, actions
 from healthcheck.services.rounds import response_counts
 
@@ -28,12 +30,103 @@ class Filters:
 @dataclass
 class Dashboard:
     lines: list[analysis.PortfolioLine]
-    alliances: dict[int, Alliance]
+    alliances: dict[int, object]  # id → row: id, name, segment, phase, side_a_name, side_b_name…
     counts: dict[int, dict]  # alliance id → response counts of its latest round
-    latest_round: dict[int, Round]
+    latest_round: dict[int, RoundRef]
     segments: dict[str, dict]
     owners: list[User]
     actions: dict[int, dict[str, int]]  # alliance id → open and overdue actions
+
+
+@dataclass(frozen=True)
+class RoundRef:
+    """What the portfolio shows of an alliance's latest round."""
+
+    id: int
+    label: str
+    status: str
+    closes_on: date
+
+
+def _recent_rounds(alliance_ids: list[int]) -> list:
+    """Per alliance: its latest round, its two latest closed rounds and its latest open round,
+    newest first, with the closed rounds' headline figures.
+
+    Window functions pick them in the database, so a portfolio of years of rounds reads three
+    rows per alliance (not every round) and no full reports.
+    """
+    if not alliance_ids:
+        return []
+    newest = (Round.closes_on.desc(), Round.id.desc())
+    ranked = (
+        select(
+            Round.id,
+            Round.alliance_id,
+            Round.label,
+            Round.status,
+            Round.closes_on,
+            func.row_number().over(partition_by=Round.alliance_id, order_by=newest).label("recent"),
+            func.row_number()
+            .over(partition_by=(Round.alliance_id, Round.status), order_by=newest)
+            .label("recent_in_status"),
+        )
+        .where(Round.alliance_id.in_(alliance_ids))
+        .subquery()
+    )
+    wanted = or_(
+        ranked.c.recent == 1,
+        and_(ranked.c.status.in_(("closed", "open")), ranked.c.recent_in_status <= 2),
+    )
+    stmt = (
+        select(
+            ranked,
+            RoundSummary.health_index,
+            RoundSummary.alignment_index,
+            RoundSummary.rag,
+            RoundSummary.warnings,
+        )
+        .outerjoin(RoundSummary, RoundSummary.round_id == ranked.c.id)
+        .where(wanted)
+        .order_by(ranked.c.alliance_id, ranked.c.closes_on.desc(), ranked.c.id.desc())
+    )
+    return list(db.session.execute(stmt))
+
+
+def _alliance_rows(visible) -> list:
+    """The columns the portfolio shows of each visible alliance (plain rows, no ORM objects)."""
+    side_a, side_b = aliased(Organisation), aliased(Organisation)
+    ids = visible.with_only_columns(Alliance.id).order_by(None).subquery()
+    stmt = (
+        select(
+            Alliance.id,
+            Alliance.name,
+            Alliance.segment,
+            Alliance.phase,
+            Alliance.cadence_months,
+            Alliance.created_at,
+            side_a.name.label("side_a_name"),
+            side_b.name.label("side_b_name"),
+        )
+        .join(side_a, side_a.id == Alliance.side_a_id)
+        .join(side_b, side_b.id == Alliance.side_b_id)
+        .where(Alliance.id.in_(select(ids.c.id)))
+        .order_by(Alliance.name)
+    )
+    return list(db.session.execute(stmt))
+
+
+def owner_names(alliance_ids: list[int]) -> dict[int, list[str]]:
+    """{alliance: owners' display names, by email}."""
+    out: dict[int, list[str]] = {aid: [] for aid in alliance_ids}
+    rows = db.session.execute(
+        select(alliance_owners.c.alliance_id, User.name, User.email)
+        .join(User, User.id == alliance_owners.c.user_id)
+        .where(alliance_owners.c.alliance_id.in_(alliance_ids))
+        .order_by(User.email)
+    )
+    for aid, name, email in rows:
+        out[aid].append(name or email)
+    return out
 
 
 def dashboard(user, today: date | None = None, filters: Filters | None = None) -> Dashboard:
@@ -50,43 +143,38 @@ def dashboard(user, today: date | None = None, filters: Filters | None = None) -
                 select(alliance_owners.c.alliance_id).where(alliance_owners.c.user_id == filters.owner)
             )
         )
-    alliances = {a.id: a for a in db.session.scalars(stmt)}
+    alliances = {a.id: a for a in _alliance_rows(stmt)}
     states = {
         a.id: analysis.AllianceState(
-            a.id, a.name, a.segment, a.phase, a.effective_cadence_months, a.created_at.date()
+            a.id,
+            a.name,
+            a.segment,
+            a.phase,
+            effective_cadence(a.segment, a.cadence_months),
+            a.created_at.date(),
         )
         for a in alliances.values()
     }
-    latest: dict[int, Round] = {}
-    if alliances:
-        rows = db.session.execute(
-            select(
-                Round,
-                RoundSummary.health_index,
-                RoundSummary.alignment_index,
-                RoundSummary.rag,
-                RoundSummary.warnings,
+    latest: dict[int, RoundRef] = {}
+    for row in _recent_rounds(list(alliances)):
+        ref = RoundRef(row.id, row.label, row.status, row.closes_on)
+        state = states[row.alliance_id]
+        if row.recent == 1:
+            latest[row.alliance_id] = ref
+        if row.status == "closed" and row.recent_in_status <= 2:
+            state.closed.insert(  # newest first from the query; the analysis wants oldest first
+                0,
+                {
+                    "label": row.label,
+                    "closes_on": row.closes_on,
+                    "health_index": row.health_index,
+                    "alignment_index": row.alignment_index,
+                    "rag": row.rag,
+                    "warnings": row.warnings or [],
+                },
             )
-            .outerjoin(RoundSummary, RoundSummary.round_id == Round.id)
-            .where(Round.alliance_id.in_(alliances))
-            .order_by(Round.closes_on, Round.id)
-        )
-        for rnd, health, alignment, rag, warnings in rows:
-            latest[rnd.alliance_id] = rnd
-            state = states[rnd.alliance_id]
-            if rnd.status == "closed":
-                state.closed.append(
-                    {
-                        "label": rnd.label,
-                        "closes_on": rnd.closes_on,
-                        "health_index": health,
-                        "alignment_index": alignment,
-                        "rag": rag,
-                        "warnings": warnings or [],
-                    }
-                )
-            elif rnd.status == "open":
-                state.open_round = {"label": rnd.label, "closes_on": rnd.closes_on}
+        elif row.status == "open" and row.recent_in_status == 1:
+            state.open_round = {"label": row.label, "closes_on": row.closes_on}
     counts = response_counts([r.id for r in latest.values()])
     lines = analysis.summarise(list(states.values()), today)
     owners = list(
@@ -111,7 +199,7 @@ def breakdowns(board: Dashboard) -> dict[str, dict[str, dict]]:
         "phase": analysis.breakdown(lines, {k: [a.phase] for k, a in alliances.items()}, board.actions),
         "owner": analysis.breakdown(
             lines,
-            {k: [u.display_name for u in a.owners] or ["(no owner)"] for k, a in alliances.items()},
+            {k: names or ["(no owner)"] for k, names in owner_names(list(alliances)).items()},
             board.actions,
         ),
     }
@@ -128,3 +216,28 @@ def chart_rows(board: Dashboard) -> list[dict]:
         }
         for item in board.lines
     ]
+
+
+@dataclass
+class Page:
+    """One page of the risk-sorted lines (the riskiest alliances come first)."""
+
+    lines: list[analysis.PortfolioLine]
+    number: int
+    pages: int
+    total: int
+    first: int  # 1-based position of the first line shown (0 when there is none)
+    last: int
+
+
+def page(lines: list[analysis.PortfolioLine], number: int | None, size: int) -> Page:
+    pages = max(1, -(-len(lines) // size))
+    number = min(max(number or 1, 1), pages)
+    start = (number - 1) * size
+    shown = lines[start : start + size]
+    return Page(shown, number, pages, len(lines), start + 1 if shown else 0, start + len(shown))
+
+
+def chart_key(rows: list[dict]) -> tuple:
+    """Names the chart's data: the same figures give the same key, any change a new one."""
+    return ("portfolio", hashlib.sha256(repr(rows).encode()).hexdigest())

@@ -7,6 +7,7 @@ from healthcheck.services import portfolio
 from healthcheck.web.reports.context import inline_svg
 
 bp = Blueprint("portfolio", __name__, template_folder="templates")
+PAGE_SIZE = 50  # alliances per page of the risk-sorted table; chart and segments cover all
 
 
 @bp.route("/")
@@ -28,10 +29,21 @@ def _filters() -> portfolio.Filters:
 def index():
     filters = _filters()
     board = portfolio.dashboard(current_user, filters=filters)
+    shown = portfolio.page(board.lines, request.args.get("page", type=int), PAGE_SIZE)
     rows = portfolio.chart_rows(board)
-    chart = inline_svg(render.svg(sets.portfolio(rows))) if any(r["health_index"] for r in rows) else None
+    chart = None
+    if any(r["health_index"] for r in rows):
+        chart = inline_svg(render.svg_for(portfolio.chart_key(rows), lambda: sets.portfolio(rows)))
+    args = {k: v for k, v in request.args.items() if k != "page"}
     return render_template(
-        "portfolio/index.html", board=board, filters=filters, chart=chart, segments=SEGMENTS, phases=PHASES
+        "portfolio/index.html",
+        board=board,
+        page=shown,
+        page_args=args,
+        filters=filters,
+        chart=chart,
+        segments=SEGMENTS,
+        phases=PHASES,
     )
 
 
