@@ -24,7 +24,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from sqlalchemy import create_engine, select, text  # noqa: E402
+from sqlalchemy import create_engine, make_url, select, text  # noqa: E402
 
 from bench.generate import generate  # noqa: E402
 from healthcheck import create_app  # noqa: E402
@@ -44,7 +44,8 @@ TARGETS = {
     "rebuild_ratio": 2.0,
     "worker_rss_mb": 300,
 }
-PG_URL = os.environ.get("HEALTHCHECK_TEST_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
+# Its own database (created when missing): the test suite empties ``test``, the bench must not.
+PG_URL = os.environ.get("HEALTHCHECK_BENCH_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/bench")
 CSRF = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
 QUESTION = re.compile(r'name="(q-[a-z0-9_]+)"')
 
@@ -66,9 +67,21 @@ def timed(fn, repeat: int) -> list[float]:
     return out
 
 
+def _create_database(url: str) -> None:
+    target = make_url(url)
+    engine = create_engine(target.set(database="postgres"), isolation_level="AUTOCOMMIT")
+    with engine.connect() as conn:
+        exists = conn.scalar(text("SELECT 1 FROM pg_database WHERE datname = :n"), {"n": target.database})
+        if not exists:
+            conn.execute(text(f'CREATE DATABASE "{target.database}"'))
+    engine.dispose()
+
+
 def make_app(backend: str, workdir: Path, reuse: bool = False):
     from flask_migrate import upgrade
 
+    if backend == "postgresql":
+        _create_database(PG_URL)
     if backend == "postgresql" and not reuse:
         engine = create_engine(PG_URL)
         with engine.begin() as conn:

@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from sqlalchemy import delete, insert, select, update
+from sqlalchemy.orm import joinedload
+from sqlalchemy.orm.attributes import set_committed_value
 
 from healthcheck.extensions import db
 from healthcheck.models import (
@@ -46,14 +48,20 @@ def invitation_by_token(token: str, for_update: bool = False) -> Invitation:
     """The usable invitation behind a link, or LinkProblem. Never writes anything."""
     if not token or len(token) > 200:
         raise LinkProblem(404, "unknown")
-    link = db.session.scalar(select(InvitationToken).where(InvitationToken.token_hash == hash_token(token)))
-    if link is None:
-        raise LinkProblem(404, "unknown")
-    stmt = select(Invitation).where(Invitation.id == link.invitation_id)
+    # One query: link, invitation, its round and questionnaire (a submission's hot path).
+    stmt = (
+        select(Invitation, InvitationToken.revoked_at)
+        .join(InvitationToken, InvitationToken.invitation_id == Invitation.id)
+        .where(InvitationToken.token_hash == hash_token(token))
+        .options(joinedload(Invitation.round, innerjoin=True).joinedload(Round.questionnaire, innerjoin=True))
+    )
     if for_update:
-        stmt = stmt.with_for_update()
-    inv = db.session.scalar(stmt)
-    if inv.status == "revoked" or link.revoked_at is not None:
+        stmt = stmt.with_for_update(of=Invitation)
+    found = db.session.execute(stmt).first()
+    if found is None:
+        raise LinkProblem(404, "unknown")
+    inv, revoked_at = found
+    if inv.status == "revoked" or revoked_at is not None:
         raise LinkProblem(410, "revoked", inv)
     if inv.status == "submitted":
         raise LinkProblem(410, "submitted", inv)
@@ -118,20 +126,27 @@ def parse(questionnaire: Questionnaire, form, require_all: bool) -> Answers:
     return result
 
 
-def _store(inv: Invitation, answers: Answers) -> Response:
-    response = db.session.scalar(select(Response).where(Response.invitation_id == inv.id))
-    if response is None:
-        response = Response(invitation_id=inv.id, round_id=inv.round_id, side=inv.side)
-        db.session.add(response)
-        db.session.flush()
+def _store(inv: Invitation, answers: Answers, submitted_at=None) -> int:
+    """Replace the invitation's saved answers (Core statements: this is the submission hot path)."""
+    now = utcnow()
+    stamps = {"updated_at": now} | ({"submitted_at": submitted_at} if submitted_at else {})
+    response_id = db.session.scalar(select(Response.id).where(Response.invitation_id == inv.id))
+    if response_id is None:
+        response_id = db.session.scalar(
+            insert(Response)
+            .values(invitation_id=inv.id, round_id=inv.round_id, side=inv.side, **stamps)
+            .returning(Response.id)
+        )
+    else:
+        db.session.execute(delete(Answer).where(Answer.response_id == response_id))
+        db.session.execute(delete(DimensionComment).where(DimensionComment.response_id == response_id))
+        db.session.execute(update(Response).where(Response.id == response_id).values(**stamps))
     q = questionnaires.shape(inv.round.questionnaire)
-    db.session.execute(delete(Answer).where(Answer.response_id == response.id))
-    db.session.execute(delete(DimensionComment).where(DimensionComment.response_id == response.id))
     if answers.scores:
         db.session.execute(
             insert(Answer),
             [
-                {"response_id": response.id, "question_id": q.question_ids[k], "score": v}
+                {"response_id": response_id, "question_id": q.question_ids[k], "score": v}
                 for k, v in answers.scores.items()
             ],
         )
@@ -139,16 +154,18 @@ def _store(inv: Invitation, answers: Answers) -> Response:
         db.session.execute(
             insert(DimensionComment),
             [
-                {"response_id": response.id, "dimension_id": q.dimension_ids[k], "text": t}
+                {"response_id": response_id, "dimension_id": q.dimension_ids[k], "text": t}
                 for k, t in answers.comments.items()
             ],
         )
-    response.updated_at = utcnow()
-    return response
+    return response_id
 
 
 def save_draft(token: str, answers: Answers) -> Invitation:
-    inv = invitation_by_token(token, for_update=True)
+    return save_draft_for(invitation_by_token(token, for_update=True), answers)
+
+
+def save_draft_for(inv: Invitation, answers: Answers) -> Invitation:
     _store(inv, answers)
     if inv.status == "pending":
         inv.status = "started"
@@ -158,7 +175,11 @@ def save_draft(token: str, answers: Answers) -> Invitation:
 
 def submit(token: str, answers: Answers) -> Invitation:
     """Store and submit in one transaction; a second submission gets LinkProblem(410)."""
-    inv = invitation_by_token(token, for_update=True)
+    return submit_invitation(invitation_by_token(token, for_update=True), answers)
+
+
+def submit_invitation(inv: Invitation, answers: Answers) -> Invitation:
+    """Submit for an invitation already looked up (and locked) in this transaction."""
     now = utcnow()
     claimed = db.session.execute(
         update(Invitation)
@@ -168,13 +189,12 @@ def submit(token: str, answers: Answers) -> Invitation:
     ).rowcount
     if claimed != 1:
         raise LinkProblem(410, "submitted", inv)
-    response = _store(inv, answers)
-    response.submitted_at = now
-    inv.status, inv.submitted_at = "submitted", now
-    db.session.flush()
+    set_committed_value(inv, "status", "submitted")  # what the UPDATE wrote; no second UPDATE
+    set_committed_value(inv, "submitted_at", now)
+    _store(inv, answers, submitted_at=now)
     from healthcheck.services import summaries
 
-    summaries.note_submission(db.session.get(Round, inv.round_id), inv.side)
+    summaries.note_submission(inv.round, inv.side)
     return inv
 
 

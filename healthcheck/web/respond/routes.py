@@ -27,7 +27,8 @@ def welcome(token: str):
 
 @bp.route("/<token>/answer", methods=["GET", "POST"])
 def answer(token: str):
-    inv = responses.invitation_by_token(token)
+    # A POST locks the invitation from the start (the same lookup serves the whole request).
+    inv = responses.invitation_by_token(token, for_update=request.method == "POST")
     questionnaire = inv.round.questionnaire
     if request.method == "GET":
         return _form(inv, token, responses.draft_of(inv))
@@ -38,10 +39,10 @@ def answer(token: str):
     if given.errors:
         return _form(inv, token, given, status=400)
     if submitting:
-        responses.submit(token, given)
+        responses.submit_invitation(inv, given)
         db.session.commit()
         return redirect(url_for("respond.thanks", token=token), code=303)
-    responses.save_draft(token, given)
+    responses.save_draft_for(inv, given)
     db.session.commit()
     return _form(inv, token, given, notice="saved")
 
