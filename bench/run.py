@@ -80,17 +80,16 @@ def _create_database(url: str) -> None:
 def make_app(backend: str, workdir: Path, reuse: bool = False):
     from flask_migrate import upgrade
 
+    uri = f"sqlite:///{workdir / 'bench.sqlite'}"
     if backend == "postgresql":
-        _create_database(PG_URL)
-    if backend == "postgresql" and not reuse:
-        engine = create_engine(PG_URL)
-        with engine.begin() as conn:
-            conn.execute(text("DROP SCHEMA public CASCADE"))
-            conn.execute(text("CREATE SCHEMA public"))
-        engine.dispose()
         uri = PG_URL
-    else:
-        uri = f"sqlite:///{workdir / 'bench.sqlite'}"
+        _create_database(PG_URL)
+        if not reuse:
+            engine = create_engine(PG_URL)
+            with engine.begin() as conn:
+                conn.execute(text("DROP SCHEMA public CASCADE"))
+                conn.execute(text("CREATE SCHEMA public"))
+            engine.dispose()
     app = create_app(
         {
             "SECRET_KEY": "bench-" + "x" * 40,

@@ -110,18 +110,35 @@ def answer_matrix(questionnaire_id: int, round_ids: list[int] | None, questions:
     score + 64, N/A as 63); 36× fewer rows, decoded with numpy in a blink. The packing does
     not rely on the order of the aggregate: each answer carries its question.
     """
+    return unpack_answers(
+        db.session.execute(answer_query(questionnaire_id, round_ids, questions)).all(), questions
+    )
+
+
+def answer_query(questionnaire_id: int, round_ids: list[int] | None, questions: dict[str, int]):
+    """The packed-answers query of ``answer_matrix`` (for a caller that runs it elsewhere)."""
     base = min(questions.values())
     packed = _char(Answer.question_id - base + 32, func.coalesce(Answer.score, -1) + 64)
     stmt = (
         select(Response.round_id, Response.side, _string_agg(packed))
         .join(Answer, Answer.response_id == Response.id)
-        .join(Round, Round.id == Response.round_id)
-        .where(Round.questionnaire_id == questionnaire_id, Response.submitted_at.is_not(None))
-        .group_by(Response.id)  # the key: round and side depend on it (and no sort is needed)
+        .where(Response.submitted_at.is_not(None))
+        # Response.id is the key (side depends on it); round first follows the round_id index,
+        # so neither a rebuild of some rounds nor of all needs a sort (0.54 → 0.28 s per 800 rounds).
+        .group_by(Response.round_id, Response.id)
     )
-    if round_ids is not None:
+    if round_ids is None:
+        stmt = stmt.join(Round, Round.id == Response.round_id).where(
+            Round.questionnaire_id == questionnaire_id
+        )
+    else:  # the caller chose rounds of this version
         stmt = stmt.where(Response.round_id.in_(round_ids))
-    rows = db.session.execute(stmt).all()
+    return stmt
+
+
+def unpack_answers(rows, questions: dict[str, int]) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Rows of ``answer_query`` → (keys, scores) as ``answer_matrix`` returns them."""
+    base = min(questions.values())
     matrix = np.full((len(rows), len(questions)), np.nan)
     if rows:
         strings = [r[2] for r in rows]

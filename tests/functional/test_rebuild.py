@@ -2,7 +2,8 @@
 
 import math
 
-from sqlalchemy import select
+import pytest
+from sqlalchemy import select, text
 
 from healthcheck.extensions import db
 from healthcheck.models import Round, RoundSummary
@@ -104,3 +105,38 @@ def test_rebuild_command(app, runner):
     assert f"rebuilt {total} round summaries" in result.output
     result = runner.invoke(args=["rebuild-summaries", "--alliance", "No such alliance"])
     assert result.exit_code == 2 and "no alliance called" in result.output
+
+
+def test_full_rebuild_reads_ahead_in_a_forked_reader(app, monkeypatch):
+    """Chunks of two alliances: the reader process serves several chunks, same reports."""
+    calls = []
+    real = rebuild._fetched
+
+    def spy(plans, engine):
+        calls.append(len(plans))
+        return real(plans, engine)
+
+    monkeypatch.setattr(rebuild, "ALLIANCES_PER_CHUNK", 2)
+    monkeypatch.setattr(rebuild, "_fetched", spy)
+    with app.app_context():
+        demo.run()
+        db.session.commit()
+        expected = _per_round_reports()
+        assert rebuild.rebuild() == len(expected)
+        db.session.commit()
+        for summary in db.session.scalars(select(RoundSummary)):
+            same(summary.report, expected[summary.round_id], f"round {summary.round_id}")
+    assert calls == [4]  # seven demo alliances in chunks of two
+
+
+def test_reports_are_stored_with_lz4_on_postgresql(app):
+    with app.app_context():
+        if db.engine.dialect.name != "postgresql":
+            pytest.skip("a PostgreSQL storage setting")
+        method = db.session.scalar(
+            text(
+                "SELECT attcompression FROM pg_attribute "
+                "WHERE attrelid = 'round_summaries'::regclass AND attname = 'report'"
+            )
+        )
+    assert method == "l"
