@@ -13,7 +13,8 @@ from contextlib import contextmanager
 from http.cookiejar import CookieJar
 from pathlib import Path
 
-RESULTS = Path(__file__).resolve().parents[1] / "test-artifacts" / "security-results.json"
+ROOT = Path(__file__).resolve().parents[1]
+RESULTS = ROOT / "test-artifacts" / "security-results.json"
 
 
 def free_port() -> int:
@@ -42,6 +43,10 @@ def start_gunicorn(
         sys.executable,
         "-m",
         "gunicorn",
+        "-c",  # the production configuration (hooks included), with these overrides:
+        str(ROOT / "gunicorn.conf.py"),
+        "--max-requests",  # no worker recycling in the middle of a measurement
+        "0",
         "-w",
         str(workers),
         "-b",

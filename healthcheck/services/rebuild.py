@@ -1,10 +1,11 @@
 """Full summary rebuild, set-based: every round of the portfolio (or of some alliances).
 
-Stores exactly what ``summaries.refresh_round`` stores, but reads the answers of all rounds
-of a questionnaire version in one query and computes every round's statistics in one
-vectorised pass (``analysis.grouped``); only assembling each report is per round. Change
-warnings look back at the rebuilt reports of the two closed rounds before, so rounds are
-assembled per alliance in date order. One transaction: all rounds or none.
+Stores exactly what ``summaries.refresh_round`` stores, but in chunks of 100 alliances: one
+query per chunk (and questionnaire version) reads the packed answers of all its rounds, one
+vectorised pass (``analysis.grouped``) computes their statistics; only assembling each
+report is per round. Change warnings look back at the rebuilt reports of the two closed
+rounds before, so a chunk never splits an alliance and rounds are assembled in date order.
+One transaction: all rounds or none.
 """
 
 from __future__ import annotations
@@ -114,15 +115,10 @@ def _read(url, plans: list[dict[int, tuple]], send) -> None:
         send.close()
 
 
-def _unpacked(plan: dict[int, tuple], execute) -> dict[int, tuple]:
-    return {
-        version: dataset.unpack_answers(execute(query).all(), ids) for version, (query, ids) in plan.items()
-    }
-
-
 def _in_session(plans: list[dict[int, tuple]]) -> Iterator[dict[int, tuple]]:
+    """Each chunk's answer matrices, read in this transaction (sees what it has written)."""
     for plan in plans:
-        yield _unpacked(plan, db.session.execute)
+        yield {v: dataset.unpack_answers(db.session.execute(q).all(), ids) for v, (q, ids) in plan.items()}
 
 
 def _counts(rounds: list[Round]) -> dict[int, dict]:

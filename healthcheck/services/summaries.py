@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import and_, or_, select, update
+from sqlalchemy import and_, bindparam, or_, select, update
 from sqlalchemy.exc import IntegrityError
 
 from healthcheck.analysis import report as report_analysis
@@ -72,28 +72,35 @@ def refresh_round(rnd: Round) -> RoundSummary:
     return summary
 
 
-def note_submission(rnd: Round, side: str) -> None:
+def _count_submission(column):
+    table = RoundSummary.__table__
+    return (
+        update(table)
+        .where(table.c.round_id == bindparam("b_round_id"))
+        .values({column: column + 1, table.c.stale: True, table.c.version: table.c.version + 1})
+    )
+
+
+_COUNT_SUBMISSION = {  # built once: this runs on every submission
+    "A": _count_submission(RoundSummary.__table__.c.submitted_a),
+    "B": _count_submission(RoundSummary.__table__.c.submitted_b),
+}
+
+
+def note_submission(round_id: int, side: str) -> None:
     """A response arrived: count it and mark the stored report stale (one UPDATE).
 
     The full report is recomputed when the round closes: an open round's figures are never
     published, and recomputing a large round on every submission would cap throughput.
     """
-    column = RoundSummary.submitted_a if side == "A" else RoundSummary.submitted_b
-    stmt = (
-        update(RoundSummary)
-        .where(RoundSummary.round_id == rnd.id)
-        .values(
-            {column: column + 1, RoundSummary.stale: True, RoundSummary.version: RoundSummary.version + 1}
-        )
-        .execution_options(synchronize_session=False)
-    )
-    updated = db.session.execute(stmt).rowcount
+    stmt, params = _COUNT_SUBMISSION[side], {"b_round_id": round_id}
+    updated = db.session.connection().execute(stmt, params).rowcount
     if not updated:  # first response of a round that was opened without a summary
         try:
             with db.session.begin_nested():
-                refresh_round(rnd)
+                refresh_round(db.session.get(Round, round_id))
         except IntegrityError:
-            db.session.execute(stmt)  # a concurrent submission created the row first: count ours
+            db.session.connection().execute(stmt, params)  # a concurrent submission made the row
 
 
 def refresh_alliance(alliance: Alliance) -> None:

@@ -3,6 +3,7 @@
 from flask import Blueprint, redirect, render_template, request, url_for
 from flask_wtf import FlaskForm
 
+from healthcheck.database import read_only
 from healthcheck.extensions import csrf, db, limiter
 from healthcheck.services import responses
 from healthcheck.services.responses import LinkProblem
@@ -27,24 +28,26 @@ def welcome(token: str):
 
 @bp.route("/<token>/answer", methods=["GET", "POST"])
 def answer(token: str):
-    # A POST locks the invitation from the start (the same lookup serves the whole request).
-    inv = responses.invitation_by_token(token, for_update=request.method == "POST")
-    questionnaire = inv.round.questionnaire
     if request.method == "GET":
+        inv = responses.invitation_by_token(token)
         return _form(inv, token, responses.draft_of(inv))
     submitting = request.form.get("action") == "submit"
-    given = responses.parse(questionnaire, request.form, require_all=submitting)
-    if not FlaskForm().validate():
-        return _form(inv, token, given, notice="expired", status=400)
-    if given.errors:
-        return _form(inv, token, given, status=400)
+    with read_only():  # look up and check in a read transaction; write in a short one below
+        inv = responses.invitation_by_token(token)
+        given = responses.parse(inv.round.questionnaire, request.form, require_all=submitting)
+        if not FlaskForm().validate():
+            return _form(inv, token, given, notice="expired", status=400)
+        if given.errors:
+            return _form(inv, token, given, status=400)
+        target = responses.target_of(token, inv)
+        db.session.rollback()  # nothing was written: end the read transaction
     if submitting:
-        responses.submit_invitation(inv, given)
+        responses.submit_target(target, given)
         db.session.commit()
         return redirect(url_for("respond.thanks", token=token), code=303)
-    responses.save_draft_for(inv, given)
+    responses.save_draft_for(target, given)
     db.session.commit()
-    return _form(inv, token, given, notice="saved")
+    return _form(responses.invitation_by_token(token), token, given, notice="saved")
 
 
 def _form(inv, token, given, notice=None, status=200):
