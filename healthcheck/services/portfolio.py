@@ -9,7 +9,7 @@ import hashlib
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import and_, case, func, or_, select
 from sqlalchemy.orm import aliased
 
 from healthcheck.analysis import portfolio as analysis
@@ -48,15 +48,13 @@ class RoundRef:
     closes_on: date
 
 
-def _recent_rounds(alliance_ids: list[int]) -> list:
+def _recent_rounds(visible) -> list:
     """Per alliance: its latest round, its two latest closed rounds and its latest open round,
     newest first, with the closed rounds' headline figures.
 
     Window functions pick them in the database, so a portfolio of years of rounds reads three
     rows per alliance (not every round) and no full reports.
     """
-    if not alliance_ids:
-        return []
     newest = (Round.closes_on.desc(), Round.id.desc())
     ranked = (
         select(
@@ -70,7 +68,7 @@ def _recent_rounds(alliance_ids: list[int]) -> list:
             .over(partition_by=(Round.alliance_id, Round.status), order_by=newest)
             .label("recent_in_status"),
         )
-        .where(Round.alliance_id.in_(alliance_ids))
+        .where(Round.alliance_id.in_(_ids(visible)))
         .subquery()
     )
     wanted = or_(
@@ -83,7 +81,12 @@ def _recent_rounds(alliance_ids: list[int]) -> list:
             RoundSummary.health_index,
             RoundSummary.alignment_index,
             RoundSummary.rag,
-            RoundSummary.warnings,
+            # Only the latest closed round's warnings are shown. Read no others: behind a large
+            # stored report, SQLite keeps this column on overflow pages (65 vs 21 ms for 8,000).
+            case(
+                (and_(ranked.c.status == "closed", ranked.c.recent_in_status == 1), RoundSummary.warnings),
+                else_=None,
+            ).label("warnings"),
         )
         .outerjoin(RoundSummary, RoundSummary.round_id == ranked.c.id)
         .where(wanted)
@@ -92,10 +95,14 @@ def _recent_rounds(alliance_ids: list[int]) -> list:
     return list(db.session.execute(stmt))
 
 
+def _ids(visible):
+    """The ids of the visible alliances, as a subquery (not a list of 1,000 parameters)."""
+    return visible.with_only_columns(Alliance.id).order_by(None).scalar_subquery()
+
+
 def _alliance_rows(visible) -> list:
     """The columns the portfolio shows of each visible alliance (plain rows, no ORM objects)."""
     side_a, side_b = aliased(Organisation), aliased(Organisation)
-    ids = visible.with_only_columns(Alliance.id).order_by(None).subquery()
     stmt = (
         select(
             Alliance.id,
@@ -109,7 +116,7 @@ def _alliance_rows(visible) -> list:
         )
         .join(side_a, side_a.id == Alliance.side_a_id)
         .join(side_b, side_b.id == Alliance.side_b_id)
-        .where(Alliance.id.in_(select(ids.c.id)))
+        .where(Alliance.id.in_(_ids(visible)))
         .order_by(Alliance.name)
     )
     return list(db.session.execute(stmt))
@@ -156,7 +163,7 @@ def dashboard(user, today: date | None = None, filters: Filters | None = None) -
         for a in alliances.values()
     }
     latest: dict[int, RoundRef] = {}
-    for row in _recent_rounds(list(alliances)):
+    for row in _recent_rounds(stmt) if alliances else []:
         ref = RoundRef(row.id, row.label, row.status, row.closes_on)
         state = states[row.alliance_id]
         if row.recent == 1:

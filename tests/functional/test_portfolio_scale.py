@@ -33,10 +33,11 @@ def test_lines_use_the_latest_two_closed_rounds(app, demo_admin):
     with app.app_context():
         admin = users.by_email("boss@example.com")
         board = portfolio.dashboard(admin)
+        assert any(line.warnings for line in board.lines)
         assert len(board.lines) == db.session.scalar(select(db.func.count()).select_from(Alliance))
         for line in board.lines:
             closed = db.session.execute(
-                select(Round.label, RoundSummary.health_index)
+                select(Round.label, RoundSummary.health_index, RoundSummary.warnings)
                 .join(RoundSummary, RoundSummary.round_id == Round.id)
                 .where(Round.alliance_id == line.key, Round.status == "closed")
                 .order_by(Round.closes_on, Round.id)
@@ -44,6 +45,7 @@ def test_lines_use_the_latest_two_closed_rounds(app, demo_admin):
             assert len(closed) >= 3  # the demo has history: older rounds must not leak in
             assert line.latest["label"] == closed[-1].label
             assert line.health_index == closed[-1].health_index
+            assert line.warnings[: len(closed[-1].warnings)] == closed[-1].warnings  # then "overdue"
             assert line.delta == pytest.approx(closed[-1].health_index - closed[-2].health_index)
             newest = db.session.scalars(
                 select(Round)
