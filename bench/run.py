@@ -105,26 +105,36 @@ def make_app(backend: str, workdir: Path, reuse: bool = False):
     return app
 
 
-def bench_rebuild(app) -> dict:
+def bench_rebuild(app, repeat: int = 3) -> dict:
     """Full summary rebuild of every round (``healthcheck rebuild-summaries``) vs a bare SQL
-    ``GROUP BY`` over the answers."""
+    ``GROUP BY`` over the answers, alternated ``repeat`` times (medians: this machine's
+    timings wander by up to 2× from one minute to the next)."""
     from healthcheck.services import rebuild as summaries
 
+    group_by_sql = text(
+        "SELECT r.round_id, r.side, q.dimension_id, avg(a.score), count(a.score) FROM answers a "
+        "JOIN responses r ON r.id = a.response_id JOIN questions q ON q.id = a.question_id "
+        "GROUP BY r.round_id, r.side, q.dimension_id"
+    )
+    rebuilds, group_bys = [], []
     with app.app_context():
-        began = time.perf_counter()
-        rounds = summaries.rebuild()
-        db.session.commit()
-        rebuild = time.perf_counter() - began
-        began = time.perf_counter()
-        db.session.execute(
-            text(
-                "SELECT r.round_id, r.side, q.dimension_id, avg(a.score), count(a.score) FROM answers a "
-                "JOIN responses r ON r.id = a.response_id JOIN questions q ON q.id = a.question_id "
-                "GROUP BY r.round_id, r.side, q.dimension_id"
-            )
-        ).all()
-        group_by = time.perf_counter() - began
-    return {"rounds": rounds, "rebuild_s": rebuild, "group_by_s": group_by, "ratio": rebuild / group_by}
+        for _ in range(repeat):
+            began = time.perf_counter()
+            rounds = summaries.rebuild()
+            db.session.commit()
+            rebuilds.append(time.perf_counter() - began)
+            began = time.perf_counter()
+            db.session.execute(group_by_sql).all()
+            db.session.commit()
+            group_bys.append(time.perf_counter() - began)
+    rebuild, group_by = statistics.median(rebuilds), statistics.median(group_bys)
+    return {
+        "rounds": rounds,
+        "rebuild_s": rebuild,
+        "group_by_s": group_by,
+        "ratio": rebuild / group_by,
+        "runs": {"rebuild_s": rebuilds, "group_by_s": group_bys},
+    }
 
 
 def _admin_client(app):

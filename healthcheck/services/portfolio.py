@@ -92,7 +92,7 @@ def _recent_rounds(visible) -> list:
         .where(wanted)
         .order_by(ranked.c.alliance_id, ranked.c.closes_on.desc(), ranked.c.id.desc())
     )
-    return list(db.session.execute(stmt))
+    return [tuple(row) for row in db.session.execute(stmt)]
 
 
 def _ids(visible):
@@ -163,25 +163,25 @@ def dashboard(user, today: date | None = None, filters: Filters | None = None) -
         for a in alliances.values()
     }
     latest: dict[int, RoundRef] = {}
-    for row in _recent_rounds(stmt) if alliances else []:
-        ref = RoundRef(row.id, row.label, row.status, row.closes_on)
-        state = states[row.alliance_id]
-        if row.recent == 1:
-            latest[row.alliance_id] = ref
-        if row.status == "closed" and row.recent_in_status <= 2:
-            state.closed.insert(  # newest first from the query; the analysis wants oldest first
+    rows = _recent_rounds(stmt) if alliances else []
+    # Plain tuples: named access on 3,000 rows cost ~30 ms.
+    for rid, aid, label, status, closes_on, recent, in_status, health, alignment, rag, warnings in rows:
+        if recent == 1:
+            latest[aid] = RoundRef(rid, label, status, closes_on)
+        if status == "closed" and in_status <= 2:
+            states[aid].closed.insert(  # newest first from the query; the analysis wants oldest first
                 0,
                 {
-                    "label": row.label,
-                    "closes_on": row.closes_on,
-                    "health_index": row.health_index,
-                    "alignment_index": row.alignment_index,
-                    "rag": row.rag,
-                    "warnings": row.warnings or [],
+                    "label": label,
+                    "closes_on": closes_on,
+                    "health_index": health,
+                    "alignment_index": alignment,
+                    "rag": rag,
+                    "warnings": warnings or [],
                 },
             )
-        elif row.status == "open" and row.recent_in_status == 1:
-            state.open_round = {"label": row.label, "closes_on": row.closes_on}
+        elif status == "open" and in_status == 1:
+            states[aid].open_round = {"label": label, "closes_on": closes_on}
     counts = response_counts([r.id for r in latest.values()])
     lines = analysis.summarise(list(states.values()), today)
     owners = list(
