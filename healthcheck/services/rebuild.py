@@ -30,6 +30,7 @@ from healthcheck.services import dataset, questionnaires
 from healthcheck.services.summaries import headline
 
 NO_ANSWERS = grouped.RoundStats({}, {}, {})
+READ_TIMEOUT_S = 600  # one chunk's query; a reader that hangs must not hang the rebuild
 ALLIANCES_PER_CHUNK = 100  # ~800 rounds, ~20 k responses: read ahead while the last is computed
 
 
@@ -85,6 +86,8 @@ def _fetched(plans: list[dict[int, tuple]], engine) -> Iterator[dict[int, tuple]
     send.close()
     try:
         for plan in plans:
+            if not receive.poll(READ_TIMEOUT_S):
+                raise TimeoutError(f"rebuild: the answer reader sent nothing for {READ_TIMEOUT_S} s")
             item = receive.recv()
             if isinstance(item, str):
                 raise RuntimeError(f"rebuild: the answer reader failed: {item}")
@@ -94,6 +97,10 @@ def _fetched(plans: list[dict[int, tuple]], engine) -> Iterator[dict[int, tuple]
         reader.join(timeout=5)
         if reader.is_alive():
             reader.kill()
+
+
+def _single_threaded() -> bool:
+    return threading.active_count() == 1
 
 
 def _read(url, plans: list[dict[int, tuple]], send) -> None:
@@ -159,7 +166,7 @@ def _rebuild(alliance_ids: list[int] | None) -> int:
             )
     chunks = _chunks(rounds, ALLIANCES_PER_CHUNK)
     plans = [_queries(chunk) for chunk in chunks]
-    read_ahead = alliance_ids is None and threading.active_count() == 1 and len(plans) > 1
+    read_ahead = alliance_ids is None and _single_threaded() and len(plans) > 1
     matrices = _fetched(plans, db.engine) if read_ahead else _in_session(plans)
     for chunk, fetched in zip(chunks, matrices, strict=True):
         found = {}

@@ -118,6 +118,9 @@ def test_full_rebuild_reads_ahead_in_a_forked_reader(app, monkeypatch):
 
     monkeypatch.setattr(rebuild, "ALLIANCES_PER_CHUNK", 2)
     monkeypatch.setattr(rebuild, "_fetched", spy)
+    # Earlier tests may leave a helper thread (browser, SMTP); the CLI process has none.
+    monkeypatch.setattr(rebuild, "_single_threaded", lambda: True)
+    monkeypatch.setattr(rebuild, "READ_TIMEOUT_S", 60)
     with app.app_context():
         demo.run()
         db.session.commit()
