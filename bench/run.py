@@ -32,8 +32,22 @@ from healthcheck.extensions import db  # noqa: E402
 from tests.servers import Browser, gunicorn  # noqa: E402
 
 SCALES = {
-    "small": {"alliances": 30, "rounds": 4, "respondents": 10, "submissions": 400, "repeat": 15},
-    "large": {"alliances": 1000, "rounds": 8, "respondents": 15, "submissions": 3000, "repeat": 15},
+    "small": {
+        "name": "small",
+        "alliances": 30,
+        "rounds": 4,
+        "respondents": 10,
+        "submissions": 400,
+        "repeat": 15,
+    },
+    "large": {
+        "name": "large",
+        "alliances": 1000,
+        "rounds": 8,
+        "respondents": 15,
+        "submissions": 3000,
+        "repeat": 15,
+    },
 }
 TARGETS = {
     "portfolio_ms": 150,
@@ -44,8 +58,11 @@ TARGETS = {
     "rebuild_ratio": 2.0,
     "worker_rss_mb": 300,
 }
-# Its own database (created when missing): the test suite empties ``test``, the bench must not.
-PG_URL = os.environ.get("HEALTHCHECK_BENCH_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/bench")
+# Its own database per scale, ``bench_small`` / ``bench_large`` (created when missing): the
+# test suite empties ``test``, and a fresh small run must not wipe a kept large portfolio.
+PG_URL = os.environ.get(
+    "HEALTHCHECK_BENCH_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/bench_{scale}"
+)
 CSRF = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
 QUESTION = re.compile(r'name="(q-[a-z0-9_]+)"')
 
@@ -77,15 +94,15 @@ def _create_database(url: str) -> None:
     engine.dispose()
 
 
-def make_app(backend: str, workdir: Path, reuse: bool = False):
+def make_app(backend: str, workdir: Path, reuse: bool = False, scale: str = "large"):
     from flask_migrate import upgrade
 
     uri = f"sqlite:///{workdir / 'bench.sqlite'}"
     if backend == "postgresql":
-        uri = PG_URL
-        _create_database(PG_URL)
+        uri = PG_URL.format(scale=scale)
+        _create_database(uri)
         if not reuse:
-            engine = create_engine(PG_URL)
+            engine = create_engine(uri)
             with engine.begin() as conn:
                 conn.execute(text("DROP SCHEMA public CASCADE"))
                 conn.execute(text("CREATE SCHEMA public"))
@@ -291,9 +308,9 @@ def run_backend(backend: str, scale: dict, keep: Path | None = None) -> dict:
         os.chdir(ROOT)
         workdir = Path(tmp)
         if keep is not None:
-            workdir = keep / backend
+            workdir = keep / scale["name"] / backend
             workdir.mkdir(parents=True, exist_ok=True)
-        app = make_app(backend, workdir, reuse=keep is not None)
+        app = make_app(backend, workdir, reuse=keep is not None, scale=scale["name"])
         counts = _generated(app)
         began = time.perf_counter()
         if counts is None:
