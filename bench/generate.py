@@ -8,7 +8,7 @@ import sys
 import time
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import insert, select
+from sqlalchemy import insert, select, text
 
 from healthcheck.extensions import db
 from healthcheck.models import Alliance, Answer, Invitation, Organisation, Response, Round
@@ -102,6 +102,9 @@ def generate(
             _answered(rnd.id, respondents, question_ids, level, rng, totals)
         db.session.commit()
         _progress("generate", a + 1, alliances, started)
+    if db.engine.dialect.name == "postgresql":  # as an operator would after a bulk load
+        with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+            conn.execute(text("ANALYZE"))
     return totals
 
 
