@@ -22,9 +22,7 @@ EMPTY = {"n": 0, "mean": None, "median": None, "std": None, "ci95": None}
 
 def wide(answers: pd.DataFrame, questions: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Long answers → (keys: round, side per response; scores: one column per question)."""
-    table = answers.pivot_table(
-        index=["side", "respondent"], columns="question", values="score", aggfunc="first", dropna=False
-    )
+    table = answers.pivot(index=["side", "respondent"], columns="question", values="score")
     table = table.reindex(columns=list(questions["key"])).astype("float64")
     keys = pd.DataFrame({"round": 0, "side": table.index.get_level_values("side") if len(table) else []})
     return keys, table
