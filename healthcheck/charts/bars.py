@@ -39,14 +39,14 @@ def gap_chart(gaps: pd.DataFrame, side_a: str, side_b: str, scale_range: int = 4
                     domain=[*LEVELS, "not shown"], range=[*(LEVEL_COLOURS[k] for k in LEVELS), "#bbbbbb"]
                 ),
             ),
-            tooltip=["title:N", "label:N", "level:N"],
+            tooltip=[alt.Tooltip("title:N"), alt.Tooltip("label:N"), alt.Tooltip("level:N")],
         )
     )
-    zero = alt.Chart(pd.DataFrame({"x": [0]})).mark_rule(color="#333").encode(x="x:Q")
+    zero = alt.Chart(pd.DataFrame({"x": [0]})).mark_rule(color="#333").encode(x=alt.X("x:Q"))
     text = (
         alt.Chart(data)
         .mark_text(align="left", dx=4, fontSize=11)
-        .encode(x=alt.value(width + 6), y=y, text="label:N")
+        .encode(x=alt.value(width + 6), y=y, text=alt.Text("label:N"))
     )
     return base_config(alt.layer(bars, zero, text).properties(width=width, height=28 * len(data)))
 
@@ -77,7 +77,7 @@ def question_heatmap(questions: pd.DataFrame, scale_range: int = 4):
                     scale=alt.Scale(scheme="redblue", domain=[-limit, limit], clamp=True),
                 ),
             ),
-            tooltip=["title:N", "text:N", "label:N"],
+            tooltip=[alt.Tooltip("title:N"), alt.Tooltip("text:N"), alt.Tooltip("label:N")],
         )
     )
     text = (
@@ -86,7 +86,7 @@ def question_heatmap(questions: pd.DataFrame, scale_range: int = 4):
         .encode(
             x=x,
             y=y,
-            text="label:N",
+            text=alt.Text("label:N"),
             color=alt.condition(
                 f"datum.shown !== null && abs(datum.shown) > {limit * 0.6}",
                 alt.value("white"),

@@ -83,13 +83,13 @@ def radar_chart(means: pd.DataFrame, scale_min: int = 1, scale_max: int = 5, wid
     layers = [
         alt.Chart(rings)
         .mark_line(color="#c8c8c8", strokeWidth=1)
-        .encode(x, y, detail="ring:N", order="order:Q"),
+        .encode(x, y, detail=alt.Detail("ring:N"), order=alt.Order("order:Q")),
         alt.Chart(spokes)
         .mark_line(color="#c8c8c8", strokeWidth=1)
-        .encode(x, y, detail="spoke:N", order="order:Q"),
+        .encode(x, y, detail=alt.Detail("spoke:N"), order=alt.Order("order:Q")),
         alt.Chart(ring_labels)
         .mark_text(align="left", baseline="middle", fontSize=10, color="#6c757d")
-        .encode(x, y, text="text:N"),
+        .encode(x, y, text=alt.Text("text:N")),
     ]
     for align in ("left", "right", "center"):
         subset = labels[labels["align"] == align]
@@ -97,7 +97,7 @@ def radar_chart(means: pd.DataFrame, scale_min: int = 1, scale_max: int = 5, wid
             layers.append(
                 alt.Chart(subset)
                 .mark_text(align=align, baseline="middle", fontSize=13, fontWeight="bold", color="#333")
-                .encode(x, y, text="text:N")
+                .encode(x, y, text=alt.Text("text:N"))
             )
     colour = alt.Color(
         "series:N",
@@ -115,10 +115,15 @@ def radar_chart(means: pd.DataFrame, scale_min: int = 1, scale_max: int = 5, wid
         layers += [
             alt.Chart(poly)
             .mark_line(strokeWidth=2.5, interpolate="linear-closed")
-            .encode(x, y, color=colour, order="order:Q", detail="series:N"),
+            .encode(x, y, color=colour, order=alt.Order("order:Q"), detail=alt.Detail("series:N")),
             alt.Chart(poly)
             .mark_point(filled=True, size=45)
-            .encode(x, y, color=colour, tooltip=["series:N", "dimension:N", "mean:Q"]),
+            .encode(
+                x,
+                y,
+                color=colour,
+                tooltip=[alt.Tooltip("series:N"), alt.Tooltip("dimension:N"), alt.Tooltip("mean:Q")],
+            ),
         ]
     height = round(width * Y_LIMIT / X_LIMIT)
     return base_config(alt.layer(*layers).properties(width=width, height=height))
