@@ -97,12 +97,10 @@ def comments(rnd: Round) -> pd.DataFrame:
     return pd.DataFrame(db.session.execute(stmt).all(), columns=["side", "dimension", "text"])
 
 
-def answer_matrix(questionnaire_id: int, round_ids: list[int] | None, questions: dict[str, int]):
-    """Answers of the submitted responses of many rounds of one questionnaire version, wide.
-
-    Returns (keys: ``round, side`` per response; scores: responses × questions as float64
-    with NaN for N/A or no answer, one column per question key of ``questions`` (key → id),
-    in its order). ``round_ids`` None means every round of the version.
+def answer_query(questionnaire_id: int, round_ids: list[int] | None, questions: dict[str, int]):
+    """Answers of the submitted responses of many rounds of one questionnaire version, packed
+    (``unpack_answers`` turns the rows into a responses × questions matrix). ``round_ids``
+    None means every round of the version; ``questions`` maps key → id, in order.
 
     At a full rebuild this is millions of answers: one row per answer through the driver
     and pandas took 85 s for 7.6 M. So the database packs each response's answers into one
@@ -110,13 +108,6 @@ def answer_matrix(questionnaire_id: int, round_ids: list[int] | None, questions:
     score + 64, N/A as 63); 36× fewer rows, decoded with numpy in a blink. The packing does
     not rely on the order of the aggregate: each answer carries its question.
     """
-    return unpack_answers(
-        db.session.execute(answer_query(questionnaire_id, round_ids, questions)).all(), questions
-    )
-
-
-def answer_query(questionnaire_id: int, round_ids: list[int] | None, questions: dict[str, int]):
-    """The packed-answers query of ``answer_matrix`` (for a caller that runs it elsewhere)."""
     base = min(questions.values())
     packed = _char(Answer.question_id - base + 32, func.coalesce(Answer.score, -1) + 64)
     stmt = (
@@ -137,7 +128,8 @@ def answer_query(questionnaire_id: int, round_ids: list[int] | None, questions: 
 
 
 def unpack_answers(rows, questions: dict[str, int]) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Rows of ``answer_query`` → (keys, scores) as ``answer_matrix`` returns them."""
+    """Rows of ``answer_query`` → (keys: ``round, side`` per response; scores: responses ×
+    questions as float64, NaN for N/A or no answer, one column per question key)."""
     base = min(questions.values())
     matrix = np.full((len(rows), len(questions)), np.nan)
     if rows:
