@@ -142,17 +142,35 @@ def mann_whitney(values: pd.DataFrame, keys: pd.DataFrame) -> dict[tuple, float 
     }
 
 
+def without_hidden_questions(scores: pd.DataFrame, keys: pd.DataFrame, k: pd.Series) -> pd.DataFrame:
+    """The answers with those to a question hidden for a side (its n < k) treated as N/A.
+
+    DESIGN §3.9, no differencing: such an answer must not enter the side's dimension figures,
+    or it could be recovered from them. ``k``: the round's frozen k, per response row.
+    """
+    answered = scores.notna().groupby([keys["round"], keys["side"]], sort=False).transform("sum")
+    return scores.where(answered.ge(k.to_numpy(), axis=0))
+
+
 def round_statistics(
-    keys: pd.DataFrame, scores: pd.DataFrame, question_dims: list[str], dims: list[str]
+    keys: pd.DataFrame,
+    scores: pd.DataFrame,
+    question_dims: list[str],
+    dims: list[str],
+    k: dict[object, int] | int,
 ) -> dict[object, RoundStats]:
     """Everything a report needs from the answers, for every round in ``keys``.
 
     ``keys``: ``round, side`` per response row; ``scores``: the answers, one column per
-    question key, rows aligned with ``keys``; ``question_dims``: the dimension of each column.
+    question key, rows aligned with ``keys``; ``question_dims``: the dimension of each column;
+    ``k``: each round's anonymity threshold (or one for all). Dimension statistics and tests
+    leave out answers to questions hidden for their side.
     """
     keys = keys.reset_index(drop=True)
     scores = scores.reset_index(drop=True)
-    by_dimension = respondent_dimension_scores(scores, question_dims, dims)
+    per_row = keys["round"].map(k) if isinstance(k, dict) else pd.Series(k, index=keys.index)
+    shown = without_hidden_questions(scores, keys, per_row)
+    by_dimension = respondent_dimension_scores(shown, question_dims, dims)
     questions = describe_groups(scores, keys)
     dimensions = describe_groups(by_dimension, keys)
     p_values = mann_whitney(by_dimension, keys)

@@ -29,11 +29,11 @@ def wide(answers: pd.DataFrame, questions: pd.DataFrame) -> tuple[pd.DataFrame, 
 
 
 def statistics(
-    answers: pd.DataFrame, dimensions: pd.DataFrame, questions: pd.DataFrame
+    answers: pd.DataFrame, dimensions: pd.DataFrame, questions: pd.DataFrame, k: int
 ) -> grouped.RoundStats:
     """One round's statistics (the same vectorised code a full rebuild uses for all rounds)."""
     keys, scores = wide(answers, questions)
-    found = grouped.round_statistics(keys, scores, list(questions["dimension"]), list(dimensions["key"]))
+    found = grouped.round_statistics(keys, scores, list(questions["dimension"]), list(dimensions["key"]), k)
     return found.get(0) or grouped.RoundStats({}, {}, {})
 
 
@@ -94,7 +94,7 @@ def build(
     history: list[dict] | None = None,
 ) -> dict:
     """The full round report from the round's answers (see ``assemble``)."""
-    found = statistics(answers, dimensions, questions)
+    found = statistics(answers, dimensions, questions, k)
     return assemble(meta, found, records(dimensions), records(questions), counts, k, history)
 
 

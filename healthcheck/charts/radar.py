@@ -24,28 +24,53 @@ def _xy(index: int, count: int, radius: float) -> tuple[float, float]:
     return radius * math.sin(angle), radius * math.cos(angle)
 
 
+def _vertex(series: str, order: int, title: str, value: float, count: int, scale_min: int, scale_max: int):
+    x, y = _xy(order % count, count, (value - scale_min) / (scale_max - scale_min))
+    return {"series": series, "order": order, "x": x, "y": y, "dimension": title, "mean": round(value, 2)}
+
+
+COLUMNS = ["series", "order", "x", "y", "dimension", "mean"]
+
+
 def vertices(means: pd.DataFrame, scale_min: int, scale_max: int) -> pd.DataFrame:
-    """Closed polygons of each shown side: series, order, x, y, dimension, mean."""
+    """Closed polygons of each side with every dimension shown: series, order, x, y, dimension, mean."""
     titles = list(dict.fromkeys(means["title"]))
     rows = []
     for series, group in means.groupby("series", sort=False):
         if group["mean"].isna().any():
-            continue  # a suppressed side has no polygon
+            continue  # a side with a hidden dimension has no polygon (see ``points``)
         by_title = dict(zip(group["title"], group["mean"], strict=True))
         for order, title in enumerate([*titles, titles[0]]):
-            value = by_title[title]
-            x, y = _xy(order % len(titles), len(titles), (value - scale_min) / (scale_max - scale_min))
-            rows.append(
-                {
-                    "series": series,
-                    "order": order,
-                    "x": x,
-                    "y": y,
-                    "dimension": title,
-                    "mean": round(value, 2),
-                }
-            )
-    return pd.DataFrame(rows, columns=["series", "order", "x", "y", "dimension", "mean"])
+            rows.append(_vertex(series, order, title, by_title[title], len(titles), scale_min, scale_max))
+    return pd.DataFrame(rows, columns=COLUMNS)
+
+
+def points(means: pd.DataFrame, scale_min: int, scale_max: int) -> pd.DataFrame:
+    """The shown dimensions of sides that have some hidden: markers without a polygon, which
+    would misdraw the side's shape."""
+    titles = list(dict.fromkeys(means["title"]))
+    rows = []
+    for series, group in means.groupby("series", sort=False):
+        shown = group["mean"].notna()
+        if shown.all() or not shown.any():
+            continue
+        for title, value in zip(group["title"][shown], group["mean"][shown], strict=True):
+            rows.append(_vertex(series, titles.index(title), title, value, len(titles), scale_min, scale_max))
+    return pd.DataFrame(rows, columns=COLUMNS)
+
+
+def series_names(means: pd.DataFrame) -> pd.Series:
+    """One legend entry per side, saying how much of it is shown."""
+    hidden = means.groupby("side", sort=False)["suppressed"].agg(["all", "any"])
+    names = {}
+    for side, org in zip(means["side"], means["organisation"], strict=True):
+        if hidden.loc[side, "all"]:
+            names[side] = f"{org} (not shown: fewer than k answers)"
+        elif hidden.loc[side, "any"]:
+            names[side] = f"{org} (some dimensions not shown: fewer than k answers)"
+        else:
+            names[side] = org
+    return means["side"].map(names)
 
 
 def grid(titles: list[str], scale_min: int, scale_max: int):
@@ -69,11 +94,7 @@ def grid(titles: list[str], scale_min: int, scale_max: int):
 
 def radar_chart(means: pd.DataFrame, scale_min: int = 1, scale_max: int = 5, width: int = 560):
     """``means``: title, organisation, mean (None when suppressed), suppressed, side."""
-    means = means.copy()
-    means["series"] = [
-        f"{org} (not shown: fewer than k answers)" if sup else org
-        for org, sup in zip(means["organisation"], means["suppressed"], strict=True)
-    ]
+    means = means.assign(series=series_names(means))
     titles = list(dict.fromkeys(means["title"]))
     series = list(dict.fromkeys(means["series"]))
     rings, spokes, labels, ring_labels = grid(titles, scale_min, scale_max)
@@ -108,22 +129,25 @@ def radar_chart(means: pd.DataFrame, scale_min: int = 1, scale_max: int = 5, wid
         ),
     )
     poly = vertices(means, scale_min, scale_max)
-    if poly.empty:  # keep the legend even when both sides are suppressed
-        poly = pd.DataFrame({"series": series, "order": 0, "x": 0.0, "y": 0.0, "dimension": "", "mean": None})
-        layers.append(alt.Chart(poly).mark_point(opacity=0).encode(x, y, color=colour))
-    else:
-        layers += [
+    marks = points(means, scale_min, scale_max)
+    tooltip = [alt.Tooltip("series:N"), alt.Tooltip("dimension:N"), alt.Tooltip("mean:Q")]
+    if not poly.empty:
+        layers.append(
             alt.Chart(poly)
             .mark_line(strokeWidth=2.5, interpolate="linear-closed")
-            .encode(x, y, color=colour, order=alt.Order("order:Q"), detail=alt.Detail("series:N")),
-            alt.Chart(poly)
-            .mark_point(filled=True, size=45)
-            .encode(
-                x,
-                y,
-                color=colour,
-                tooltip=[alt.Tooltip("series:N"), alt.Tooltip("dimension:N"), alt.Tooltip("mean:Q")],
-            ),
-        ]
+            .encode(x, y, color=colour, order=alt.Order("order:Q"), detail=alt.Detail("series:N"))
+        )
+    drawn = [f for f in (poly, marks) if not f.empty]
+    if not drawn:  # keep the legend even when both sides are suppressed
+        empty = pd.DataFrame(
+            {"series": series, "order": 0, "x": 0.0, "y": 0.0, "dimension": "", "mean": None}
+        )
+        layers.append(alt.Chart(empty).mark_point(opacity=0).encode(x, y, color=colour))
+    else:
+        layers.append(
+            alt.Chart(pd.concat(drawn))
+            .mark_point(filled=True, size=60)
+            .encode(x, y, color=colour, tooltip=tooltip)
+        )
     height = round(width * Y_LIMIT / X_LIMIT)
     return base_config(alt.layer(*layers).properties(width=width, height=height))

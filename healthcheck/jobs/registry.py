@@ -16,11 +16,18 @@ class Job:
     cron: dict  # APScheduler CronTrigger fields
     run: Callable[[datetime], dict]
     description: str
+    # Work after the job's commit (e.g. files); gets and returns the run's detail. Its
+    # failure is recorded on the run and never undoes the job's committed work.
+    after_commit: Callable[[dict], dict] | None = None
 
 
 def _close(now: datetime) -> dict:
-    closed = scheduling.close_due_rounds(now)
-    return {"closed": len(closed), "round_ids": closed}
+    result = scheduling.close_due_rounds(now)
+    return {"closed": len(result["round_ids"]), **result}
+
+
+def _write_packs(detail: dict) -> dict:
+    return {"packs": scheduling.write_packs(detail["round_ids"])}
 
 
 JOBS = [
@@ -37,6 +44,7 @@ JOBS = [
         {"minute": 5},
         _close,
         "Close rounds after their close date: final summary, report pack, owners notified.",
+        after_commit=_write_packs,
     ),
     Job(
         "plan_rounds",

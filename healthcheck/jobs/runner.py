@@ -17,7 +17,6 @@ from healthcheck.extensions import db
 from healthcheck.jobs.registry import BY_NAME, Job, slot
 from healthcheck.models import JobRun
 from healthcheck.models.base import utcnow
-from healthcheck.services import scheduling
 
 log = logging.getLogger(__name__)
 LEASE = timedelta(minutes=15)
@@ -70,8 +69,13 @@ def run(name: str, now: datetime | None = None) -> dict | None:
             log.exception("job %s (%s) failed", name, key)
             _finish(job, key, "failed", {"error": f"{type(exc).__name__}: {exc}"[:500]})
             raise
-        if name == "close_rounds" and detail.get("round_ids"):
-            detail["packs"] = scheduling.write_packs(detail["round_ids"])
+        if job.after_commit is not None:
+            try:
+                detail.update(job.after_commit(detail))
+            except Exception as exc:  # noqa: BLE001 - the job's work is committed; record and end the run
+                db.session.rollback()
+                log.exception("after-commit work of job %s (%s) failed", name, key)
+                detail["after_commit_error"] = f"{type(exc).__name__}: {exc}"[:500]
         _finish(job, key, "done", detail)
         return detail
     finally:

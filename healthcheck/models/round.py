@@ -39,6 +39,9 @@ class Round(db.Model):
     imported: Mapped[bool] = mapped_column(default=False)
     auto_open: Mapped[bool] = mapped_column(default=True, server_default="1")  # the scheduler opens it
     planned: Mapped[bool] = mapped_column(default=False, server_default="0")  # made from the cadence
+    # The anonymity threshold promised to respondents, frozen when the round opens (or is
+    # imported); a later change of the alliance's k may only raise it (DESIGN §3.9).
+    k_anonymity: Mapped[int | None]
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     alliance: Mapped[Alliance] = relationship()
@@ -49,12 +52,28 @@ class Round(db.Model):
             raise IllegalTransition(f"round {self.label!r} is {self.status}; only a draft opens")
         self.status = "open"
         self.opened_at = now or utcnow()
+        self.freeze_k()
 
     def close(self, now: datetime | None = None) -> None:
         if self.status != "open":
             raise IllegalTransition(f"round {self.label!r} is {self.status}; only an open round closes")
         self.status = "closed"
         self.closed_at = now or utcnow()
+
+    def freeze_k(self) -> None:
+        """Fix k at the alliance's current value; respondents were promised it."""
+        if self.k_anonymity is None:
+            self.k_anonymity = self.alliance.k_anonymity
+
+    def alliance_k_changed(self, new_k: int) -> None:
+        """A new alliance k applies to rounds not yet opened, and only raises a frozen one."""
+        if self.k_anonymity is not None:
+            self.k_anonymity = max(self.k_anonymity, new_k)
+
+    @property
+    def k(self) -> int:
+        """The k that applies to this round's figures (the alliance's until it opens)."""
+        return self.k_anonymity if self.k_anonymity is not None else self.alliance.k_anonymity
 
     @property
     def is_open(self) -> bool:

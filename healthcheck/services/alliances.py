@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import func, select
 
 from healthcheck.extensions import db
-from healthcheck.models import MIN_K, PHASES, SEGMENTS, Alliance, Organisation, User
+from healthcheck.models import MIN_K, PHASES, SEGMENTS, Alliance, Organisation, Round, User
 from healthcheck.services import audit
 from healthcheck.services.errors import InvalidInput
 
@@ -118,5 +118,7 @@ def save(data: AllianceData, actor: User | None, alliance: Alliance | None = Non
     if not creating and old_k != alliance.k_anonymity:
         from healthcheck.services import summaries
 
+        for rnd in db.session.scalars(select(Round).where(Round.alliance_id == alliance.id)):
+            rnd.alliance_k_changed(alliance.k_anonymity)
         summaries.refresh_alliance(alliance)
     return alliance

@@ -92,7 +92,7 @@ def comments(rnd: Round) -> pd.DataFrame:
         .join(DimensionComment, DimensionComment.response_id == Response.id)
         .join(Dimension, Dimension.id == DimensionComment.dimension_id)
         .where(Response.round_id == rnd.id, Response.submitted_at.is_not(None))
-        .order_by(Response.side, Dimension.position, DimensionComment.id)
+        .order_by(Response.side, Dimension.position, DimensionComment.text)
     )
     return pd.DataFrame(db.session.execute(stmt).all(), columns=["side", "dimension", "text"])
 

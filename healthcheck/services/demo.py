@@ -288,6 +288,7 @@ def _seed(story: Story, rng: random.Random, today: date) -> None:
             opens_on=opens_on,
             closes_on=closes_on,
             opened_at=datetime.combine(opens_on, datetime.min.time()) + timedelta(hours=9),
+            k_anonymity=alliance.k_anonymity,
         )
         if status == "closed":
             rnd.closed_at = datetime.combine(closes_on, datetime.min.time()) + timedelta(hours=18)

@@ -14,11 +14,9 @@ CSV_COLUMNS = ["round", "side", "respondent", "dimension", "question", "score"]
 
 
 def answers_frame(rnd: Round, report: dict) -> pd.DataFrame:
-    """Tidy answers with per-round random respondent ids; sides under k are left out."""
-    k = report["k_anonymity"]
-    shown = [s for s in ("A", "B") if anonymity.comments_visible(report["sides"][s]["submitted"], k)]
-    frame = dataset.answers(rnd)
-    frame = frame[frame["side"].isin(shown)].sort_values(["side", "respondent", "dimension", "question"])
+    """Tidy answers with per-round random respondent ids, under the k rule per cell."""
+    frame = anonymity.leaving_answers(dataset.answers(rnd), report)
+    frame = frame.sort_values(["side", "respondent", "dimension", "question"])
     frame.insert(0, "round", rnd.label)
     frame["score"] = frame["score"].astype("Int64")
     return frame[CSV_COLUMNS]

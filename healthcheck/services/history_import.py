@@ -116,6 +116,7 @@ def run(spec: ImportSpec, raw: bytes | str, actor=None) -> ImportResult:
         opens_on=closes_on - timedelta(days=21),
         closes_on=closes_on,
         imported=True,
+        k_anonymity=alliance.k_anonymity,
     )
     stamp = datetime.combine(closes_on, datetime.min.time())
     rnd.opened_at, rnd.closed_at = stamp - timedelta(days=21), stamp

@@ -7,6 +7,7 @@ from datetime import date, datetime
 
 from sqlalchemy import func, or_, select
 
+from healthcheck.analysis import anonymity
 from healthcheck.extensions import db
 from healthcheck.models import (
     NOTE_KINDS,
@@ -174,8 +175,7 @@ def search(alliance: Alliance, query: str) -> dict[str, list]:
         .where(Round.alliance_id == alliance.id, Round.status == "closed")
         .order_by(Round.closes_on)
     ):
-        k = summary.report["k_anonymity"]
-        sides = [s for s in ("A", "B") if summary.report["sides"][s]["submitted"] >= k]
+        sides = anonymity.comment_sides(summary.report)
         if not sides:
             continue
         rows = db.session.execute(
@@ -191,6 +191,6 @@ def search(alliance: Alliance, query: str) -> dict[str, list]:
         )
         comments += [
             {"round": rnd.label, "side": alliance.side(side).name, "dimension": title, "text": text}
-            for side, title, text in rows
+            for side, title, text in sorted(rows, key=lambda r: (r[1], r[0], anonymity.comment_order(r[2])))
         ]
     return {"notes": notes, "actions": actions, "comments": comments}

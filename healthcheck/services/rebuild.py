@@ -168,13 +168,14 @@ def _rebuild(alliance_ids: list[int] | None) -> int:
     plans = [_queries(chunk) for chunk in chunks]
     read_ahead = alliance_ids is None and _single_threaded() and len(plans) > 1
     matrices = _fetched(plans, db.engine) if read_ahead else _in_session(plans)
+    k_of = {rnd.id: rnd.k for rnd in rounds}
     for chunk, fetched in zip(chunks, matrices, strict=True):
         found = {}
         for version_id, (keys, scores) in fetched.items():
             dims, questions = structures[version_id]
             found.update(
                 grouped.round_statistics(
-                    keys, scores, [q.dimension for q in questions], [d.key for d in dims]
+                    keys, scores, [q.dimension for q in questions], [d.key for d in dims], k_of
                 )
             )
         _store(_assembled(chunk, found, structures, counts))
@@ -195,7 +196,7 @@ def _assembled(chunk: list[Round], found: dict, structures: dict, counts: dict) 
             dims,
             questions,
             counts[rnd.id],
-            rnd.alliance.k_anonymity,
+            rnd.k,
             history=history[-2:],
         )
         if rnd.status == "closed":

@@ -30,15 +30,18 @@ def summary_version(rnd: Round) -> int:
 
 
 def comments(rnd: Round, report: dict) -> dict[str, dict[str, list[str]]]:
-    """{dimension: {side: [text]}} — only for sides with at least k submitted responses."""
-    k = report["k_anonymity"]
-    visible = {s for s in ("A", "B") if anonymity.comments_visible(report["sides"][s]["submitted"], k)}
+    """{dimension: {side: [text]}} for sides with at least k submitted responses, each list
+    in an order independent of who submitted when."""
+    visible = anonymity.comment_sides(report)
     out: dict[str, dict[str, list[str]]] = {}
     frame = dataset.comments(rnd)
     for side, dimension, text in frame.itertuples(index=False):
         if side in visible:
             out.setdefault(dimension, {}).setdefault(side, []).append(text)
-    return out
+    return {
+        dim: {side: anonymity.ordered_comments(texts) for side, texts in by_side.items()}
+        for dim, by_side in out.items()
+    }
 
 
 def closed_rounds(alliance: Alliance) -> list[Round]:

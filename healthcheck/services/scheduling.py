@@ -31,14 +31,25 @@ def open_due_rounds(now: datetime) -> int:
     return opened
 
 
-def close_due_rounds(now: datetime) -> list[int]:
-    """Close open rounds whose close date has passed; notify their owners."""
-    closed = []
-    for rnd in db.session.scalars(select(Round).where(Round.status == "open", Round.closes_on < now.date())):
-        if rounds.close_round(rnd, now=now):
-            notify_closed(rnd, now)
-            closed.append(rnd.id)
-    return closed
+def close_due_rounds(now: datetime) -> dict:
+    """Close open rounds whose close date has passed; notify their owners.
+
+    Each round closes in a savepoint of its own: one whose report cannot be computed stays
+    open (listed in ``failed``, retried next hour) and never stops the others.
+    """
+    closed, failed = [], []
+    due = db.session.scalars(select(Round).where(Round.status == "open", Round.closes_on < now.date())).all()
+    for rnd in due:
+        round_id = rnd.id
+        try:
+            with db.session.begin_nested():
+                if rounds.close_round(rnd, now=now):
+                    notify_closed(rnd, now)
+                    closed.append(round_id)
+        except Exception:  # noqa: BLE001 - logged; the round stays open and is retried
+            log.exception("round %s could not be closed", round_id)
+            failed.append(round_id)
+    return {"round_ids": closed, "failed": failed}
 
 
 def notify_closed(rnd: Round, now: datetime) -> None:
@@ -66,8 +77,9 @@ def write_packs(round_ids: list[int]) -> list[str]:
     for rid in round_ids:
         try:
             written.append(str(packs.write_round_pack(db.session.get(Round, rid))))
-        except OSError as exc:
-            log.error("report pack of round %s not written: %s", rid, exc)
+        except Exception:  # noqa: BLE001 - one round's pack never stops the others'
+            log.exception("report pack of round %s not written", rid)
+            db.session.rollback()
     return written
 
 

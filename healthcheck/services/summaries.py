@@ -36,7 +36,7 @@ def compute(rnd: Round) -> dict:
         dims,
         questions,
         dataset.counts(rnd),
-        rnd.alliance.k_anonymity,
+        rnd.k,
         history=earlier_closed_reports(rnd),
     )
 

@@ -90,7 +90,8 @@ def test_rebuild_of_one_alliance_small_sides_and_na(app, make_alliance, make_rou
         db.session.commit()
         for r, report in expected.items():
             same(db.session.get(RoundSummary, r).report, report, f"round {r}")
-        assert expected[rid]["dimensions"][0]["B"] == {"n": 2, "suppressed": True}
+        # B's two answers per statement are hidden, so none enters B's dimension figures (§3.9)
+        assert expected[rid]["dimensions"][0]["B"] == {"n": 0, "suppressed": True}
         assert db.session.get(RoundSummary, untouched).version == before  # other alliances untouched
         assert db.session.get(Alliance, aid) is not None
 

@@ -69,8 +69,12 @@ def dim(rep, key):
     return next(d for d in rep["dimensions"] if d["key"] == key)
 
 
+# k = 2 in the next three tests keeps statement t2 of side A (two answers) shown; the k = 3
+# case, where t2 is hidden for A and leaves A's trust figures, follows them.
+
+
 def test_respondents_weigh_the_same_and_na_is_excluded():
-    trust = dim(build(full_frame()), "trust")
+    trust = dim(build(full_frame(), k=2), "trust")
     # A: (4.5 + 4.0 + 3.0) / 3 — a2's N/A is left out, a2 still counts once
     assert trust["A"]["n"] == 3
     assert trust["A"]["mean"] == pytest.approx(11.5 / 3)
@@ -85,7 +89,7 @@ def test_respondents_weigh_the_same_and_na_is_excluded():
 
 
 def test_gap_level_classification_and_p_value():
-    rep = build(full_frame())
+    rep = build(full_frame(), k=2)
     trust, finance = dim(rep, "trust"), dim(rep, "finance")
     assert trust["gap"] == pytest.approx(2.0)
     assert trust["gap_level"] == "gap"
@@ -98,7 +102,7 @@ def test_gap_level_classification_and_p_value():
 
 
 def test_indices_use_dimension_weights():
-    rep = build(full_frame())
+    rep = build(full_frame(), k=2)
     # A: trust 100*(11.5/3-1)/4 = 70.83, finance 75 -> (2*70.83 + 75)/3
     a = (2 * 100 * (11.5 / 3 - 1) / 4 + 75) / 3
     # B: trust 100*(5.5/3-1)/4 = 20.83, finance 100*(10/3-1)/4 = 58.33
@@ -112,6 +116,23 @@ def test_indices_use_dimension_weights():
     assert rep["alignment_index"] == pytest.approx(100 * (1 - (4 / 3) / 4))
 
 
+def test_answers_to_a_question_hidden_for_a_side_leave_its_dimension_figures():
+    rep = build(full_frame())
+    t2 = next(q for q in rep["questions"] if q["key"] == "t2")
+    assert t2["A"] == {"n": 2, "suppressed": True}
+    trust = dim(rep, "trust")
+    # A without t2: a1 4, a2 4, a3 3 -> 11/3; deviations 1/3, 1/3, -2/3 -> squares 6/9 -> /2
+    assert trust["A"]["n"] == 3
+    assert trust["A"]["mean"] == pytest.approx(11 / 3)
+    assert trust["A"]["std"] == pytest.approx(math.sqrt(1 / 3))
+    assert trust["B"]["mean"] == pytest.approx(5.5 / 3)  # t2 has three answers on B: unchanged
+    assert trust["gap"] == pytest.approx(11 / 3 - 5.5 / 3)
+    # changing the hidden answer changes nothing
+    frame = full_frame()
+    frame.loc[(frame["respondent"] == "a1") & (frame["question"] == "t2"), "score"] = 1
+    assert build(frame) == rep
+
+
 def test_response_rates_and_low_response_warning():
     rep = build(full_frame())
     assert rep["sides"]["A"]["response_rate"] == pytest.approx(0.75)
@@ -122,10 +143,11 @@ def test_response_rates_and_low_response_warning():
 
 
 def test_side_below_k_is_suppressed_and_needs_nothing_from_it():
-    # a3 answers finance N/A: side A finance has n=2 < k=3
+    # a3 answers finance N/A: f1 has 2 answers on side A < k = 3, so (no differencing) none
+    # of them enters A's finance figures either
     rep = build(full_frame(finance_a3=NA))
     finance = dim(rep, "finance")
-    assert finance["A"] == {"n": 2, "suppressed": True}
+    assert finance["A"] == {"n": 0, "suppressed": True}
     assert finance["gap"] is None and finance["gap_level"] is None
     assert finance["p_value"] is None and finance["classification"] is None
     assert rep["sides"]["A"]["health_index"] is None
