@@ -5,9 +5,8 @@ Revises: 4504d36d3618
 Create Date: 2026-11-22 11:35:05.275100
 
 """
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = '39a3e856ef3f'

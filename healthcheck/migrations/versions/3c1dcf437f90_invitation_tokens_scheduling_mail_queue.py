@@ -5,9 +5,8 @@ Revises: 6c8e4e252ccb
 Create Date: 2026-11-22 11:03:46.801155
 
 """
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = '3c1dcf437f90'

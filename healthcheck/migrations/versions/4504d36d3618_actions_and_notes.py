@@ -5,9 +5,8 @@ Revises: 3c1dcf437f90
 Create Date: 2026-11-22 11:15:23.949495
 
 """
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = '4504d36d3618'

@@ -5,9 +5,8 @@ Revises: 84208bd707a8
 Create Date: 2026-11-22 10:52:34.930177
 
 """
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = '6c8e4e252ccb'

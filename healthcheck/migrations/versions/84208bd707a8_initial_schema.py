@@ -1,13 +1,12 @@
 """initial schema
 
 Revision ID: 84208bd707a8
-Revises: 
+Revises:
 Create Date: 2026-11-22 10:45:27.803639
 
 """
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = '84208bd707a8'

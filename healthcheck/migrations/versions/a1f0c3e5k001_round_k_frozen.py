@@ -8,9 +8,8 @@ Revises: 5b1f0c2d9e7a
 Create Date: 2026-12-01 19:30:00
 
 """
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 revision = "a1f0c3e5k001"
 down_revision = "5b1f0c2d9e7a"
