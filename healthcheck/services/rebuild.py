@@ -21,15 +21,12 @@ from sqlalchemy import create_engine, delete, insert, select
 from sqlalchemy.orm import selectinload
 from sqlalchemy.pool import NullPool
 
-from healthcheck.analysis import grouped
-from healthcheck.analysis import report as report_analysis
 from healthcheck.extensions import db
 from healthcheck.models import Alliance, Round, RoundSummary
 from healthcheck.models.base import utcnow
-from healthcheck.services import dataset, questionnaires
+from healthcheck.services import assembly, dataset, questionnaires
 from healthcheck.services.summaries import headline
 
-NO_ANSWERS = grouped.RoundStats({}, {}, {})
 READ_TIMEOUT_S = 600  # one chunk's query; a reader that hangs must not hang the rebuild
 ALLIANCES_PER_CHUNK = 100  # ~800 rounds, ~20 k responses: read ahead while the last is computed
 
@@ -159,11 +156,7 @@ def _rebuild(alliance_ids: list[int] | None) -> int:
     structures = {}
     for rnd in rounds:
         if rnd.questionnaire_id not in structures:
-            dims, questions = dataset.structure(rnd)
-            structures[rnd.questionnaire_id] = (
-                report_analysis.records(dims),
-                report_analysis.records(questions),
-            )
+            structures[rnd.questionnaire_id] = assembly.structure(rnd)
     chunks = _chunks(rounds, ALLIANCES_PER_CHUNK)
     plans = [_queries(chunk) for chunk in chunks]
     read_ahead = alliance_ids is None and _single_threaded() and len(plans) > 1
@@ -172,12 +165,7 @@ def _rebuild(alliance_ids: list[int] | None) -> int:
     for chunk, fetched in zip(chunks, matrices, strict=True):
         found = {}
         for version_id, (keys, scores) in fetched.items():
-            dims, questions = structures[version_id]
-            found.update(
-                grouped.round_statistics(
-                    keys, scores, [q.dimension for q in questions], [d.key for d in dims], k_of
-                )
-            )
+            found.update(assembly.statistics(keys, scores, structures[version_id], k_of))
         _store(_assembled(chunk, found, structures, counts))
     db.session.expire_all()  # summaries were written with Core statements
     return len(rounds)
@@ -189,16 +177,8 @@ def _assembled(chunk: list[Round], found: dict, structures: dict, counts: dict) 
     for rnd in chunk:
         if rnd.alliance_id != alliance:
             alliance, history = rnd.alliance_id, []
-        dims, questions = structures[rnd.questionnaire_id]
-        report = report_analysis.assemble(
-            dataset.meta(rnd),
-            found.get(rnd.id, NO_ANSWERS),
-            dims,
-            questions,
-            counts[rnd.id],
-            rnd.k,
-            history=history[-2:],
-        )
+        found_here = found.get(rnd.id, assembly.NO_ANSWERS)
+        report = assembly.report(rnd, found_here, structures[rnd.questionnaire_id], counts[rnd.id], history)
         if rnd.status == "closed":
             history.append(report)
         rows.append({"round_id": rnd.id, "report": report} | headline(report))

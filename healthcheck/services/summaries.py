@@ -5,14 +5,13 @@ from __future__ import annotations
 from sqlalchemy import and_, bindparam, or_, select, update
 from sqlalchemy.exc import IntegrityError
 
-from healthcheck.analysis import report as report_analysis
 from healthcheck.extensions import db
 from healthcheck.models import Alliance, Round, RoundSummary
 from healthcheck.models.base import utcnow
-from healthcheck.services import dataset
+from healthcheck.services import assembly, dataset
 
 
-def earlier_closed_reports(rnd: Round, limit: int = 2) -> list[dict]:
+def earlier_closed_reports(rnd: Round, limit: int = assembly.LOOK_BACK) -> list[dict]:
     """Stored reports of the (at most ``limit``) closed rounds before ``rnd``, oldest first.
 
     Change warnings look back two rounds at most, so only those are loaded.
@@ -29,16 +28,10 @@ def earlier_closed_reports(rnd: Round, limit: int = 2) -> list[dict]:
 
 
 def compute(rnd: Round) -> dict:
-    dims, questions = dataset.structure(rnd)
-    return report_analysis.build(
-        dataset.meta(rnd),
-        dataset.answers(rnd),
-        dims,
-        questions,
-        dataset.counts(rnd),
-        rnd.k,
-        history=earlier_closed_reports(rnd),
-    )
+    """The round's report from its answers now (the same path as the set-based rebuild)."""
+    shape = assembly.structure(rnd)
+    found = assembly.round_statistics(rnd, shape)
+    return assembly.report(rnd, found, shape, dataset.counts(rnd), earlier_closed_reports(rnd))
 
 
 def headline(report: dict) -> dict:
