@@ -149,3 +149,17 @@ def assemble(
         earlier = history[-2] if len(history) > 1 else None
         report["warnings"] += change_warnings(history[-1], report, names, earlier)
     return report
+
+
+def headline(report: dict) -> dict:
+    """The summary columns the portfolio reads, from a full report."""
+    return {
+        "health_index": report["health_index"],
+        "alignment_index": report["alignment_index"],
+        "rag": report["rag"],
+        "warnings": report["warnings"],
+        "invited_a": report["sides"]["A"]["invited"] or 0,
+        "invited_b": report["sides"]["B"]["invited"] or 0,
+        "submitted_a": report["sides"]["A"]["submitted"],
+        "submitted_b": report["sides"]["B"]["submitted"],
+    }

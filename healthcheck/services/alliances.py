@@ -8,7 +8,7 @@ from sqlalchemy import func, select
 
 from healthcheck.extensions import db
 from healthcheck.models import MIN_K, PHASES, SEGMENTS, Alliance, Organisation, Round, User
-from healthcheck.services import audit
+from healthcheck.services import audit, summaries
 from healthcheck.services.errors import InvalidInput
 
 
@@ -116,8 +116,6 @@ def save(data: AllianceData, actor: User | None, alliance: Alliance | None = Non
     db.session.flush()
     audit.record("alliance.create" if creating else "alliance.update", actor, alliance)
     if not creating and old_k != alliance.k_anonymity:
-        from healthcheck.services import summaries
-
         for rnd in db.session.scalars(select(Round).where(Round.alliance_id == alliance.id)):
             rnd.alliance_k_changed(alliance.k_anonymity)
         summaries.refresh_alliance(alliance)

@@ -7,8 +7,7 @@ import pandas as pd
 from sqlalchemy import func, select
 
 from healthcheck.extensions import db
-from healthcheck.models import Answer, Dimension, DimensionComment, Question, Response, Round
-from healthcheck.services.rounds import response_counts
+from healthcheck.models import Answer, Dimension, DimensionComment, Invitation, Question, Response, Round
 
 
 def answers(rnd: Round) -> pd.DataFrame:
@@ -50,6 +49,26 @@ def counts(rnd: Round) -> dict[str, dict]:
     if rnd.imported:
         return submitted_counts([rnd.id])[rnd.id]
     return response_counts([rnd.id])[rnd.id]
+
+
+def response_counts(round_ids: list[int]) -> dict[int, dict[str, dict[str, int]]]:
+    """{round_id: {side: {"invited", "submitted"}}}; revoked invitations do not count."""
+    out = {rid: {s: {"invited": 0, "submitted": 0} for s in ("A", "B")} for rid in round_ids}
+    if not round_ids:
+        return out
+    rows = db.session.execute(
+        select(
+            Invitation.round_id,
+            Invitation.side,
+            func.count(),
+            func.count(Invitation.submitted_at),
+        )
+        .where(Invitation.round_id.in_(round_ids), Invitation.status != "revoked")
+        .group_by(Invitation.round_id, Invitation.side)
+    )
+    for rid, side, invited, submitted in rows:
+        out[rid][side] = {"invited": invited, "submitted": submitted}
+    return out
 
 
 def submitted_counts(round_ids: list[int]) -> dict[int, dict[str, dict]]:

@@ -17,7 +17,7 @@ from healthcheck.extensions import db
 from healthcheck.models import Alliance, Organisation, Round, RoundSummary, User
 from healthcheck.models.alliance import alliance_owners, effective_cadence
 from healthcheck.services import access, actions
-from healthcheck.services.rounds import response_counts
+from healthcheck.services.dataset import response_counts
 
 
 @dataclass

@@ -21,11 +21,11 @@ from sqlalchemy import create_engine, delete, insert, select
 from sqlalchemy.orm import selectinload
 from sqlalchemy.pool import NullPool
 
+from healthcheck.analysis import report as report_analysis
 from healthcheck.extensions import db
 from healthcheck.models import Alliance, Round, RoundSummary
 from healthcheck.models.base import utcnow
 from healthcheck.services import assembly, dataset, questionnaires
-from healthcheck.services.summaries import headline
 
 READ_TIMEOUT_S = 600  # one chunk's query; a reader that hangs must not hang the rebuild
 ALLIANCES_PER_CHUNK = 100  # ~800 rounds, ~20 k responses: read ahead while the last is computed
@@ -181,7 +181,7 @@ def _assembled(chunk: list[Round], found: dict, structures: dict, counts: dict) 
         report = assembly.report(rnd, found_here, structures[rnd.questionnaire_id], counts[rnd.id], history)
         if rnd.status == "closed":
             history.append(report)
-        rows.append({"round_id": rnd.id, "report": report} | headline(report))
+        rows.append({"round_id": rnd.id, "report": report} | report_analysis.headline(report))
     return rows
 
 

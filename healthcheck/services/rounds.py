@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from sqlalchemy import func, select, update
+from sqlalchemy import select, update
 
 from healthcheck.extensions import db
-from healthcheck.models import Alliance, IllegalTransition, Invitation, Questionnaire, Round
+from healthcheck.models import Alliance, IllegalTransition, Questionnaire, Round
 from healthcheck.models.base import utcnow
-from healthcheck.services import audit
+from healthcheck.services import audit, summaries
 from healthcheck.services.errors import InvalidInput
 
 
@@ -80,7 +80,7 @@ def open_round(rnd: Round, actor=None, now=None) -> bool:
     """Open a draft round and queue the invitation message of everyone invited."""
     done = _transition(rnd, "open", actor, now)
     if done:
-        from healthcheck.services import notifications, summaries
+        from healthcheck.services import notifications
 
         notifications.invite_all(rnd, now=now)
         summaries.refresh_round(rnd)
@@ -91,30 +91,8 @@ def close_round(rnd: Round, actor=None, now=None) -> bool:
     """Close an open round and refresh its stored summary."""
     done = _transition(rnd, "closed", actor, now)
     if done:
-        from healthcheck.services import summaries
-
         summaries.refresh_round(rnd)
     return done
-
-
-def response_counts(round_ids: list[int]) -> dict[int, dict[str, dict[str, int]]]:
-    """{round_id: {side: {"invited", "submitted"}}}; revoked invitations do not count."""
-    out = {rid: {s: {"invited": 0, "submitted": 0} for s in ("A", "B")} for rid in round_ids}
-    if not round_ids:
-        return out
-    rows = db.session.execute(
-        select(
-            Invitation.round_id,
-            Invitation.side,
-            func.count(),
-            func.count(Invitation.submitted_at),
-        )
-        .where(Invitation.round_id.in_(round_ids), Invitation.status != "revoked")
-        .group_by(Invitation.round_id, Invitation.side)
-    )
-    for rid, side, invited, submitted in rows:
-        out[rid][side] = {"invited": invited, "submitted": submitted}
-    return out
 
 
 def response_rate(counts: dict[str, int]) -> float | None:

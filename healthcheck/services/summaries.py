@@ -5,10 +5,11 @@ from __future__ import annotations
 from sqlalchemy import and_, bindparam, or_, select, update
 from sqlalchemy.exc import IntegrityError
 
+from healthcheck.analysis import report as report_analysis
 from healthcheck.extensions import db
 from healthcheck.models import Alliance, Round, RoundSummary
 from healthcheck.models.base import utcnow
-from healthcheck.services import assembly, dataset
+from healthcheck.services import assembly, dataset, rebuild
 
 
 def earlier_closed_reports(rnd: Round, limit: int = assembly.LOOK_BACK) -> list[dict]:
@@ -34,20 +35,6 @@ def compute(rnd: Round) -> dict:
     return assembly.report(rnd, found, shape, dataset.counts(rnd), earlier_closed_reports(rnd))
 
 
-def headline(report: dict) -> dict:
-    """The summary columns the portfolio reads, from a full report."""
-    return {
-        "health_index": report["health_index"],
-        "alignment_index": report["alignment_index"],
-        "rag": report["rag"],
-        "warnings": report["warnings"],
-        "invited_a": report["sides"]["A"]["invited"] or 0,
-        "invited_b": report["sides"]["B"]["invited"] or 0,
-        "submitted_a": report["sides"]["A"]["submitted"],
-        "submitted_b": report["sides"]["B"]["submitted"],
-    }
-
-
 def refresh_round(rnd: Round) -> RoundSummary:
     """Recompute and store the round's report and headline figures."""
     report = compute(rnd)
@@ -57,7 +44,7 @@ def refresh_round(rnd: Round) -> RoundSummary:
         db.session.add(summary)
     summary.version = (summary.version or 0) + 1
     summary.report = report
-    for column, value in headline(report).items():
+    for column, value in report_analysis.headline(report).items():
         setattr(summary, column, value)
     summary.refreshed_at = utcnow()
     summary.stale = False
@@ -98,8 +85,6 @@ def note_submission(round_id: int, side: str) -> None:
 
 def refresh_alliance(alliance: Alliance) -> None:
     """Recompute every round of an alliance in order (after k or history changes)."""
-    from healthcheck.services import rebuild
-
     db.session.flush()
     rebuild.rebuild([alliance.id])
 

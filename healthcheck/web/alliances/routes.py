@@ -4,7 +4,7 @@ from flask import Blueprint, abort, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from healthcheck.extensions import db
-from healthcheck.services import access, actions, alliances, rounds, schedule
+from healthcheck.services import access, actions, alliances, dataset, rounds, schedule
 from healthcheck.services.errors import InvalidInput
 from healthcheck.web.alliances.forms import AllianceForm
 from healthcheck.web.memory.forms import StatusForm
@@ -57,7 +57,7 @@ def _save(form: AllianceForm, alliance):
 def detail(alliance_id: int):
     alliance = access.alliance_for(current_user, alliance_id)
     all_rounds = rounds.rounds_of(alliance)
-    counts = rounds.response_counts([r.id for r in all_rounds])
+    counts = dataset.response_counts([r.id for r in all_rounds])
     return render_template(
         "alliances/detail.html",
         alliance=alliance,

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+import json
 from datetime import date
 
 from markupsafe import Markup
@@ -22,7 +24,9 @@ def inline_svg(svg: str) -> Markup:
 def round_context(rnd: Round, joint_only: bool = False) -> dict:
     """Report data; ``joint_only`` for the partner: joint actions only, no internal ones."""
     report = reports.round_report(rnd)
-    version = reports.summary_version(rnd)
+    # keyed by the report's content, not the round's id and version: a restored database or
+    # another test's round 1 must never be served this round's cached chart
+    digest = hashlib.sha256(json.dumps(report, sort_keys=True).encode()).hexdigest()
     return {
         "round_actions": actions.of_round(rnd, joint_only=joint_only),
         "action_effects": actions.effects(rnd, joint_only=joint_only),
@@ -32,7 +36,7 @@ def round_context(rnd: Round, joint_only: bool = False) -> dict:
         "charts": {
             name: inline_svg(
                 render.svg_for(
-                    ("round", rnd.id, version, name, *report["alliance"]["sides"].values()),
+                    ("round", digest, name),
                     lambda name=name: sets.round_chart(report, name),
                 )
             )

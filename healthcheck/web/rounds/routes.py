@@ -3,7 +3,7 @@ from flask_login import current_user, login_required
 
 from healthcheck.extensions import db
 from healthcheck.models import IllegalTransition
-from healthcheck.services import access, invitations, questionnaires, rounds, schedule
+from healthcheck.services import access, dataset, invitations, questionnaires, rounds, schedule
 from healthcheck.services.errors import InvalidInput
 from healthcheck.web.rounds.forms import BulkInviteForm, ConfirmForm, InviteForm, RoundForm
 
@@ -63,7 +63,7 @@ def _render_detail(rnd, invite_form=None, bulk_form=None, problems=None, status=
         alliance=rnd.alliance,
         can_edit=can_edit,
         invitations=invitations.of_round(rnd) if can_edit else [],
-        counts=rounds.response_counts([rnd.id])[rnd.id],
+        counts=dataset.response_counts([rnd.id])[rnd.id],
         links={int(k): v for k, v in links.items()},
         invite_form=invite_form or InviteForm(),
         bulk_form=bulk_form or BulkInviteForm(),
