@@ -7,6 +7,7 @@ from flask_wtf.csrf import CSRFError
 
 from healthcheck.extensions import db, login_manager
 from healthcheck.models import User
+from healthcheck.models.base import MAX_ID
 from healthcheck.services.errors import Forbidden, InvalidInput, NotFound
 
 
@@ -45,9 +46,13 @@ def register(app: Flask) -> None:
     filters.register(app)
 
 
-def _load_user(user_id: str) -> User | None:
-    user = db.session.get(User, int(user_id)) if user_id.isascii() and user_id.isdigit() else None
-    return user if user is not None and user.active else None
+def _load_user(session_id: str) -> User | None:
+    """The user of a session id ``"<user id>.<session version>"`` while that version is current."""
+    user_id, _, version = session_id.partition(".")
+    if not (user_id.isascii() and user_id.isdigit() and version.isascii() and version.isdigit()):
+        return None
+    user = db.session.get(User, int(user_id)) if int(user_id) <= MAX_ID else None
+    return user if user is not None and user.holds_session(int(version)) else None
 
 
 def _error_page(status: int, title: str, message: str):

@@ -97,3 +97,99 @@ def test_trust_13_library_questionnaires_still_valid():
     for path in SURVEYS.glob("*.yaml"):
         assert questionnaires.load_file(path)["dimensions"]
     assert time  # keeps the import used when tests are run one at a time
+
+
+# --- 14. Logout, password change and role change end the session --------------------------------
+
+
+def _replay(client, cookie: str) -> int:
+    """Send a request with an old session cookie; the status of /portfolio."""
+    client.set_cookie("session", cookie)
+    return client.get("/portfolio").status_code
+
+
+def test_trust_14_logout_ends_the_session_server_side(client, login, post):
+    login()
+    assert client.get("/portfolio").status_code == 200
+    stolen = client.get_cookie("session").value
+    assert post("/logout", token_from="/portfolio").status_code == 302
+    assert _replay(client, stolen) == 302  # the cookie from before logout no longer works
+    login_again = client.get("/login")
+    assert login_again.status_code == 200
+
+
+def test_trust_14_password_change_ends_every_session(app, client, login, runner):
+    email = login()
+    stolen = client.get_cookie("session").value
+    result = runner.invoke(args=["user", "set-password", email], input="another-long-passphrase-9\n")
+    assert result.exit_code == 0, result.output
+    assert _replay(client, stolen) == 302
+    fresh = app.test_client()
+    page = fresh.get("/login").get_data(as_text=True)
+    from tests.conftest import CSRF_RE
+
+    response = fresh.post(
+        "/login",
+        data={
+            "email": email,
+            "password": "another-long-passphrase-9",
+            "csrf_token": CSRF_RE.search(page).group(1),
+        },
+    )
+    assert response.status_code == 302 and fresh.get("/portfolio").status_code == 200
+
+
+def test_trust_14_role_change_ends_every_session(app, client, login, runner):
+    email = login()
+    stolen = client.get_cookie("session").value
+    assert runner.invoke(args=["user", "set-role", email, "viewer"]).exit_code == 0
+    assert _replay(client, stolen) == 302
+
+
+def test_trust_14_an_unchanged_session_keeps_working(app, client, login, make_user):
+    login()
+    cookie = client.get_cookie("session").value
+    make_user("other@example.com", "manager", "correct-horse-battery")  # someone else's change
+    assert _replay(client, cookie) == 200
+
+
+# --- 15. Admin passwords: long, not common, not repetitive -------------------------------------
+
+WEAK_ADMIN_PASSWORDS = {
+    "aaaaaaaaaa": "at least 12 characters",
+    "1234567890": "at least 12 characters",
+    "aaaaaaaaaaaa": "too repetitive",
+    "abcabcabcabc": "too repetitive",
+    "123456789012": "sequence",
+    "qwertyuiop12": "sequence",
+    "Password2026!": "most common passwords",
+    "admin1234567": "most common passwords",
+    "the-boss2-admin-pass": "must not contain your email",
+}
+
+
+def test_trust_15_weak_admin_passwords_are_refused_everywhere_one_is_set(app, runner):
+    runner.invoke(
+        args=["user", "create", "boss@x.example", "--role", "admin"], input="a-fine-admin-passphrase\n"
+    )
+    for password, why in WEAK_ADMIN_PASSWORDS.items():
+        for args in (
+            ["user", "create", "boss2@x.example", "--role", "admin"],
+            ["user", "set-password", "boss@x.example"],
+        ):
+            result = runner.invoke(args=args, input=password + "\n")
+            assert result.exit_code == 2 and why in result.output, (password, args, result.output)
+    for password in ("aaaaaaaaaa", "1234567890", "password12"):  # and for managers: not repetitive or common
+        result = runner.invoke(
+            args=["user", "create", "m@x.example", "--role", "manager"], input=password + "\n"
+        )
+        assert result.exit_code == 2, (password, result.output)
+    from sqlalchemy import select
+
+    from healthcheck.extensions import db
+    from healthcheck.models import User
+
+    with app.app_context():
+        assert db.session.scalars(select(User.email)).all() == ["boss@x.example"]
+    ok = runner.invoke(args=["user", "create", "m@x.example", "--role", "manager"], input="tall-lamp-river\n")
+    assert ok.exit_code == 0, ok.output

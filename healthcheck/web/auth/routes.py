@@ -2,7 +2,7 @@ import time
 from urllib.parse import urlsplit
 
 from flask import Blueprint, flash, redirect, render_template, request, session, url_for
-from flask_login import login_required, login_user, logout_user
+from flask_login import current_user, login_required, login_user, logout_user
 
 from healthcheck.extensions import db, limiter
 from healthcheck.services import audit, users
@@ -40,6 +40,8 @@ def login():
 @bp.route("/logout", methods=["POST"])
 @login_required
 def logout():
+    users.log_out(current_user._get_current_object())
+    db.session.commit()
     logout_user()
     session.clear()
     flash("You are logged out.", "info")
