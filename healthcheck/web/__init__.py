@@ -83,9 +83,13 @@ def _error_pages(app: Flask) -> None:
         return _error_page(413, "Too large", "The upload is larger than the 2 MB allowed.")
 
     @app.errorhandler(429)
-    def too_many(_exc):
+    def too_many(exc):
+        limit = getattr(exc, "limit", None)  # flask-limiter's RateLimitExceeded
+        message = exc.description if limit is not None and limit.error_message else None
         return _error_page(
-            429, "Too many requests", "Too many attempts in a short time. Wait a minute and try again."
+            429,
+            "Too many requests",
+            message or "Too many attempts in a short time. Wait a minute and try again.",
         )
 
     @app.errorhandler(InvalidInput)

@@ -193,3 +193,52 @@ def test_trust_15_weak_admin_passwords_are_refused_everywhere_one_is_set(app, ru
         assert db.session.scalars(select(User.email)).all() == ["boss@x.example"]
     ok = runner.invoke(args=["user", "create", "m@x.example", "--role", "manager"], input="tall-lamp-river\n")
     assert ok.exit_code == 0, ok.output
+
+
+# --- 15. Login throttled per account as well as per address --------------------------------------
+
+
+def test_trust_15_login_throttled_per_account_across_addresses(make_app, make_user):
+    from tests.conftest import csrf_token
+
+    app = make_app(RATELIMIT_ENABLED=True, TRUSTED_PROXIES=1)
+    make_user("target@example.com", "manager", "correct-horse-battery")
+    make_user("bystander@example.com", "manager", "correct-horse-battery")
+    client = app.test_client()
+    token = csrf_token(client)
+
+    def attempt(email, password, address):
+        return client.post(
+            "/login",
+            data={"email": email, "password": password, "csrf_token": token},
+            headers={"X-Forwarded-For": address},
+        )
+
+    # an attacker rotating addresses: each one stays far below the per-address limit
+    codes = [attempt("Target@Example.com ", f"guess-{i}", f"203.0.113.{i}").status_code for i in range(10)]
+    assert codes == [200] * 10
+    refused = attempt("target@example.com", "correct-horse-battery", "198.51.100.7")
+    assert refused.status_code == 429  # even the right password: the account is throttled
+    page = refused.get_data(as_text=True)
+    assert "Too many failed logins for this account" in page and "15 minutes" in page
+    # another account from the same new address is not affected
+    assert attempt("bystander@example.com", "correct-horse-battery", "198.51.100.7").status_code == 302
+
+
+def test_trust_15_successful_logins_do_not_count_against_the_account(make_app, make_user):
+    from tests.conftest import csrf_token
+
+    app = make_app(RATELIMIT_ENABLED=True, TRUSTED_PROXIES=1)
+    make_user("busy@example.com", "manager", "correct-horse-battery")
+    for i in range(12):  # one person on many devices: 12 good logins from 12 addresses
+        client = app.test_client()
+        response = client.post(
+            "/login",
+            data={
+                "email": "busy@example.com",
+                "password": "correct-horse-battery",
+                "csrf_token": csrf_token(client),
+            },
+            headers={"X-Forwarded-For": f"192.0.2.{i}"},
+        )
+        assert response.status_code == 302, i
