@@ -1,4 +1,4 @@
-"""Password rules: long enough for the role, not common, not repetitive, not the email address."""
+"""Password rules: long enough for the role, not common, not repetitive, not a keyboard sequence."""
 
 from __future__ import annotations
 
@@ -30,7 +30,7 @@ SEQUENCES = (
 )
 
 
-def problems(password: str, role: str, email: str = "") -> list[str]:
+def problems(password: str, role: str) -> list[str]:
     """Why a password is refused for an account of this role (empty: acceptable)."""
     minimum = MIN_LENGTH_ADMIN if role == "admin" else MIN_LENGTH
     if len(password) < minimum:
@@ -42,9 +42,6 @@ def problems(password: str, role: str, email: str = "") -> list[str]:
         return ["password: a keyboard or counting sequence (like '1234567890'); use a passphrase"]
     if _is_common(lowered):
         return ["password: one of the most common passwords; use a passphrase of unrelated words"]
-    local = email.split("@")[0].lower()
-    if len(local) >= 4 and local in lowered:
-        return ["password: must not contain your email address"]
     return []
 
 

@@ -26,7 +26,7 @@ def create(email: str, role: str, password: str, name: str = "", actor=None) -> 
     if role not in ROLES:
         problems.append(f"role: one of {', '.join(ROLES)} (got {role!r})")
     else:
-        problems += passwords.problems(password, role, email)
+        problems += passwords.problems(password, role)
     if problems:
         raise InvalidInput(problems)
     user = User(email=email, role=role, name=name.strip())
@@ -69,7 +69,7 @@ def set_role(email: str, role: str, actor=None) -> User:
 def set_password(email: str, password: str, actor=None) -> User:
     """Give a user a new password; every session they had ends."""
     user = _existing(email)
-    problems = passwords.problems(password, user.role, user.email)
+    problems = passwords.problems(password, user.role)
     if problems:
         raise InvalidInput(problems)
     user.set_password(password)

@@ -15,6 +15,7 @@ def register(app: Flask) -> None:
     from healthcheck.web.admin.routes import bp as admin_bp
     from healthcheck.web.alliances.routes import bp as alliances_bp
     from healthcheck.web.auth.routes import bp as auth_bp
+    from healthcheck.web.ids import IdConverter
     from healthcheck.web.memory.routes import bp as memory_bp
     from healthcheck.web.ops import bp as ops_bp
     from healthcheck.web.portfolio.routes import bp as portfolio_bp
@@ -22,6 +23,7 @@ def register(app: Flask) -> None:
     from healthcheck.web.respond.routes import bp as respond_bp
     from healthcheck.web.rounds.routes import bp as rounds_bp
 
+    app.url_map.converters["int"] = IdConverter  # before any rule is added
     for bp in (
         auth_bp,
         portfolio_bp,

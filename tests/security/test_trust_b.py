@@ -164,7 +164,6 @@ WEAK_ADMIN_PASSWORDS = {
     "qwertyuiop12": "sequence",
     "Password2026!": "most common passwords",
     "admin1234567": "most common passwords",
-    "the-boss2-admin-pass": "must not contain your email",
 }
 
 
@@ -242,3 +241,126 @@ def test_trust_15_successful_logins_do_not_count_against_the_account(make_app, m
             headers={"X-Forwarded-For": f"192.0.2.{i}"},
         )
         assert response.status_code == 302, i
+
+
+# --- 15. Oversized integer ids in URLs and filters -----------------------------------------------
+
+HUGE_IDS = ("99999999999999999999", str(2**63), str(2**31))  # > 64 bits, > SQLite, > PostgreSQL int
+
+
+def _int_routes(app):
+    from werkzeug.routing import IntegerConverter
+
+    for rule in app.url_map.iter_rules():
+        names = [name for name, conv in rule._converters.items() if isinstance(conv, IntegerConverter)]
+        if names:
+            yield rule, names
+
+
+def test_trust_15_oversized_ids_in_every_int_route_answer_404(app, client, login, make_alliance, make_round):
+    from tests.conftest import csrf_token
+
+    login("admin@example.com", "admin")
+    alliance = make_alliance(owner="admin@example.com")
+    rnd = make_round(alliance, status="closed")
+    token = csrf_token(client, "/portfolio")
+    routes = list(_int_routes(app))
+    assert len(routes) >= 15
+    checked = 0
+    for rule, names in routes:
+        real = {"alliance_id": alliance, "round_id": rnd}
+        for huge in HUGE_IDS:
+            for name in names:  # one oversized id at a time, the others real
+                values = {n: real.get(n, 1) for n in names} | {name: huge}
+                values.update(
+                    {n: next(iter(c.items)) for n, c in rule._converters.items() if hasattr(c, "items")}
+                )
+                path = rule.build(values, append_unknown=False)[1]
+                method = "GET" if "GET" in rule.methods else "POST"
+                response = client.open(
+                    path, method=method, data={"csrf_token": token} if method == "POST" else None
+                )
+                assert response.status_code == 404, (path, method, response.status_code)
+                checked += 1
+    assert checked >= 3 * len(routes)
+
+
+def test_trust_15_oversized_ids_in_filters_are_refused_clearly(app, client, login, make_alliance, make_round):
+    login("admin@example.com", "admin")
+    alliance = make_alliance(owner="admin@example.com")
+    for huge in HUGE_IDS:
+        response = client.get(f"/portfolio?owner={huge}")
+        assert response.status_code == 400, response.status_code
+        assert "owner: not a known account" in response.get_data(as_text=True)
+        assert client.get(f"/portfolio?page={huge}").status_code == 200  # a page number is clamped
+        response = client.get(f"/alliances/{alliance}/actions/new?round={huge}")
+        assert response.status_code == 400 and "round: not a known round" in response.get_data(as_text=True)
+    assert client.get("/portfolio?owner=-1").status_code == 400
+    assert client.get("/portfolio?owner=abc").status_code == 400
+    assert client.get("/portfolio?owner=").status_code == 200
+
+
+# --- 15. The owners field must not tell a manager which accounts exist and their roles -----------
+
+
+def test_trust_15_portfolio_owner_filter_lists_only_owners_the_user_already_sees(
+    app, client, login, make_user, make_alliance
+):
+    make_user("secret-admin@example.com", "admin")
+    make_user("stranger@example.com", "manager")
+    make_user("colleague@example.com", "manager")
+    login()
+    make_alliance(owner="stranger@example.com")
+    mine = make_alliance(owner="manager@example.com")
+    with app.app_context():  # a co-owner of my alliance: already on my portfolio rows
+        from healthcheck.extensions import db
+        from healthcheck.models import Alliance
+        from healthcheck.services import users
+
+        alliance = db.session.get(Alliance, mine)
+        alliance.owners.append(users.by_email("colleague@example.com"))
+        db.session.commit()
+    page = client.get("/portfolio").get_data(as_text=True)
+    assert "colleague@example.com" in page
+    assert "stranger@example.com" not in page and "secret-admin@example.com" not in page
+    admin = app.test_client()
+    from tests.conftest import csrf_token
+
+    admin.post(
+        "/login",
+        data={
+            "email": "secret-admin@example.com",
+            "password": "correct-horse-battery",
+            "csrf_token": csrf_token(admin),
+        },
+    )
+    admin_page = admin.get("/portfolio").get_data(as_text=True)
+    assert "stranger@example.com" in admin_page  # admins still see every manager
+
+
+def test_trust_15_alliance_form_does_not_reveal_accounts_or_roles_to_managers(app, client, login, make_user):
+    from tests.conftest import csrf_token
+
+    make_user("viewer@example.com", "viewer")
+    login()
+    messages = {}
+    for email in ("viewer@example.com", "nobody@example.com"):
+        response = client.post(
+            "/alliances/new",
+            data={
+                "name": "Probe",
+                "side_a": "A",
+                "side_b": "B",
+                "segment": "typical",
+                "phase": "development",
+                "alliance_type": "digital",
+                "k_anonymity": 5,
+                "owners": email,
+                "csrf_token": csrf_token(client, "/alliances/new"),
+            },
+        )
+        assert response.status_code == 400
+        page = response.get_data(as_text=True)
+        messages[email] = page.replace(email, "EMAIL")
+    assert messages["viewer@example.com"] == messages["nobody@example.com"]
+    assert "is not a manager account" in messages["nobody@example.com"]
