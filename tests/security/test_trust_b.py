@@ -364,3 +364,121 @@ def test_trust_15_alliance_form_does_not_reveal_accounts_or_roles_to_managers(ap
         messages[email] = page.replace(email, "EMAIL")
     assert messages["viewer@example.com"] == messages["nobody@example.com"]
     assert "is not a manager account" in messages["nobody@example.com"]
+
+
+# --- 12. Slow clients must not stall the production stack -----------------------------------------
+
+SLOW_CONNECTIONS = 50
+
+
+class Slowloris:
+    """Connections that send a request's headers one byte a second and never finish them."""
+
+    def __init__(self, base: str, count: int):
+        import socket
+        import threading
+
+        host, port = base.removeprefix("http://").split(":")
+        self.sockets = [socket.create_connection((host, int(port)), timeout=5) for _ in range(count)]
+        self.open = len(self.sockets)
+        self.stopping = threading.Event()
+        for s in self.sockets:
+            s.sendall(b"GET /healthz HTTP/1.1\r\nHost: localhost\r\nX-Slow: ")
+        self.thread = threading.Thread(target=self._drip, daemon=True)
+        self.thread.start()
+
+    def _drip(self) -> None:
+        while not self.stopping.wait(1):
+            alive = 0
+            for s in self.sockets:
+                try:
+                    s.sendall(b"a")
+                    alive += 1
+                except OSError:
+                    pass
+            self.open = alive
+
+    def close(self) -> None:
+        self.stopping.set()
+        self.thread.join()
+        for s in self.sockets:
+            s.close()
+
+
+def _healthz(base: str, timeout: float = 5) -> int:
+    import urllib.request
+
+    try:
+        with urllib.request.urlopen(f"{base}/healthz", timeout=timeout) as r:
+            return r.status
+    except OSError as exc:
+        return f"no answer within {timeout} s: {exc}"
+
+
+def test_trust_12_production_stack_answers_with_50_slow_connections_open(app, tmp_path):
+    from tests.servers import production_stack
+
+    with production_stack(app, tmp_path / "nginx", workers=2) as base:
+        slow = Slowloris(base, SLOW_CONNECTIONS)
+        try:
+            time.sleep(3)  # every slow connection has started dripping its headers
+            answers = [_healthz(base) for _ in range(5)]
+            still_open = slow.open
+        finally:
+            slow.close()
+    assert answers == [200] * 5
+    assert still_open == SLOW_CONNECTIONS  # the attack was on while /healthz answered
+
+
+# --- 15. Access logs hold no working link --------------------------------------------------------
+
+
+def _links(app, make_alliance, make_round, invite):
+    """A respondent token (open round) and a share token (closed round)."""
+    from healthcheck.extensions import db
+    from healthcheck.models import Round
+    from healthcheck.services import sharing
+
+    respondent = invite(make_round(make_alliance()), "A")[0]
+    closed = make_round(make_alliance(), label="2026-Q1", status="closed")
+    with app.app_context():
+        _link, share = sharing.create(db.session.get(Round, closed), None)
+        db.session.commit()
+    return respondent, share
+
+
+def _visit(base: str, respondent: str, share: str) -> None:
+    from tests.servers import Browser
+
+    browser = Browser(base)
+    for path in (f"/r/{respondent}", f"/r/{respondent}/answer", f"/shared/{share}", f"/shared/{share}?x=1"):
+        status, _body, _headers = browser.request("GET", path)
+        assert status in (200, 302), (path, status)
+    import urllib.request
+
+    request = urllib.request.Request(f"{base}/healthz", headers={"Referer": f"{base}/r/{respondent}/answer"})
+    urllib.request.urlopen(request, timeout=10).close()
+
+
+def test_trust_15_gunicorn_access_log_redacts_link_tokens(app, tmp_path, make_alliance, make_round, invite):
+    from tests.servers import gunicorn
+
+    respondent, share = _links(app, make_alliance, make_round, invite)
+    log = tmp_path / "access.log"
+    with gunicorn(app, workers=1, args=("--access-logfile", str(log))) as base:
+        _visit(base, respondent, share)
+    text = log.read_text()
+    assert "/r/[redacted]/answer" in text and "/shared/[redacted]" in text
+    assert respondent not in text and share not in text
+
+
+def test_trust_15_nginx_access_log_redacts_link_tokens(app, tmp_path, make_alliance, make_round, invite):
+    from tests.servers import production_stack
+
+    respondent, share = _links(app, make_alliance, make_round, invite)
+    runtime = tmp_path / "nginx"
+    with production_stack(app, runtime, workers=1) as base:
+        _visit(base, respondent, share)
+    text = (runtime / "access.log").read_text()
+    assert "/r/[redacted]/answer" in text and "/shared/[redacted]" in text
+    assert respondent not in text and share not in text
