@@ -2,10 +2,19 @@
 
 Nothing renders or connects at import time, so no --preload hazard; the scheduler is a
 separate process (`healthcheck scheduler`), never started by a worker.
+
+Sync workers are kept (one request per process: SQLite's write lock, psycopg and vl-convert need
+no cooperative patching). They must never face clients directly: a slow client holds a sync
+worker for the whole `timeout`, so a handful of slowloris connections stall every worker. In
+production nginx sits in front (deploy/nginx.conf, started by scripts/stack.sh): it buffers each
+request and response completely, so gunicorn only ever sees whole requests from loopback.
 """
 
 import multiprocessing
 import os
+import re
+
+from gunicorn.glogging import Logger
 
 bind = os.environ.get("HEALTHCHECK_BIND", "127.0.0.1:8000")
 workers = int(os.environ.get("HEALTHCHECK_WORKERS", multiprocessing.cpu_count() * 2))
@@ -16,6 +25,25 @@ max_requests = 2000  # recycle workers now and then (bounded memory)
 max_requests_jitter = 200
 preload_app = False
 accesslog = "-"
+
+# Paths whose next segment is a secret: respondents' links and partner share links.
+SECRET_PATH = re.compile(r"(/(?:r|shared)/)[^/?#\s\"]+")
+
+
+def redact(text):
+    """The text with the token of every /r/<token> or /shared/<token> path replaced."""
+    return SECRET_PATH.sub(r"\1[redacted]", text) if isinstance(text, str) else text
+
+
+class RedactingLogger(Logger):
+    """gunicorn's logger with tokens removed from every access-log field (request line, path,
+    referer, headers), so the log holds no working link."""
+
+    def atoms(self, resp, req, environ, request_time):
+        return {key: redact(value) for key, value in super().atoms(resp, req, environ, request_time).items()}
+
+
+logger_class = RedactingLogger
 
 
 def post_worker_init(worker):

@@ -107,16 +107,33 @@ def user_group():
 @with_appcontext
 def user_create(email, role, name):
     """Create a user; the password comes from a prompt, or from stdin when piped."""
-    if sys.stdin.isatty():
-        password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
-    else:
-        password = sys.stdin.readline().rstrip("\n")
+    password = _read_password()
     try:
         user = users.create(email, role, password, name=name)
     except InvalidInput as exc:
         fail(exc.problems)
     db.session.commit()
     click.echo(f"user {user.email} created with role {user.role}")
+
+
+def _read_password() -> str:
+    if sys.stdin.isatty():
+        return click.prompt("Password", hide_input=True, confirmation_prompt=True)
+    return sys.stdin.readline().rstrip("\n")
+
+
+@user_group.command("set-password")
+@click.argument("email")
+@with_appcontext
+def user_set_password(email):
+    """Set a new password (prompt, or stdin when piped); the user's open sessions end."""
+    password = _read_password()
+    try:
+        user = users.set_password(email, password)
+    except InvalidInput as exc:
+        fail(exc.problems)
+    db.session.commit()
+    click.echo(f"password of {user.email} changed; their open sessions have ended")
 
 
 @user_group.command("set-role")
@@ -130,7 +147,7 @@ def user_set_role(email, role):
     except InvalidInput as exc:
         fail(exc.problems)
     db.session.commit()
-    click.echo(f"user {user.email} is now {user.role}")
+    click.echo(f"user {user.email} is now {user.role}; their open sessions have ended")
 
 
 @click.group("questionnaire")

@@ -36,7 +36,7 @@ def server_env(app, **extra) -> dict:
 
 
 def start_gunicorn(
-    app, workers: int = 4, target: str = "healthcheck:create_app()", **extra
+    app, workers: int = 4, target: str = "healthcheck:create_app()", args: tuple = (), **extra
 ) -> tuple[subprocess.Popen, str]:
     port = free_port()
     cmd = [
@@ -55,6 +55,7 @@ def start_gunicorn(
         "2",
         "--timeout",
         "60",
+        *args,
         target,
     ]
     proc = subprocess.Popen(
@@ -78,12 +79,69 @@ def start_gunicorn(
 
 
 @contextmanager
-def gunicorn(app, workers: int = 4, **extra):
-    proc, base = start_gunicorn(app, workers, **extra)
+def gunicorn(app, workers: int = 4, args: tuple = (), **extra):
+    proc, base = start_gunicorn(app, workers, args=args, **extra)
     try:
         yield base
     finally:
         stop(proc)
+
+
+def nginx_binary() -> str:
+    """nginx from Debian; outside CI a missing one skips, in CI (CI=true) it fails."""
+    import shutil
+
+    import pytest
+
+    from tests.conftest import IN_CI
+
+    found = shutil.which("nginx") or next(
+        (p for p in ("/usr/sbin/nginx", "/usr/local/sbin/nginx") if os.access(p, os.X_OK)), None
+    )
+    if found is None:
+        message = "nginx is not installed (apt-get install nginx); .ci/run installs it"
+        if IN_CI:
+            pytest.fail(message)
+        pytest.skip(message)
+    return found
+
+
+@contextmanager
+def production_stack(app, runtime: Path, workers: int = 2, **extra):
+    """The production stack of scripts/stack.sh on loopback: gunicorn with gunicorn.conf.py
+    behind nginx configured by deploy/nginx.conf. Yields nginx's base URL."""
+    from scripts import nginx
+
+    binary = nginx_binary()
+    with gunicorn(app, workers, TRUSTED_PROXIES=1, **extra) as upstream:
+        port = free_port()
+        conf = nginx.write(f"127.0.0.1:{port}", upstream.removeprefix("http://"), runtime)
+        proc = subprocess.Popen(
+            [binary, "-c", str(conf), "-p", str(runtime)],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+            start_new_session=True,
+        )
+        base = f"http://127.0.0.1:{port}"
+        try:
+            _wait_for(base, proc)
+            yield base
+        finally:
+            stop(proc)
+
+
+def _wait_for(base: str, proc: subprocess.Popen) -> None:
+    deadline = time.time() + 30
+    while time.time() < deadline:
+        if proc.poll() is not None:
+            raise RuntimeError(f"server exited: {proc.stderr.read().decode()[-2000:]}")
+        try:
+            with urllib.request.urlopen(f"{base}/healthz", timeout=2) as r:
+                if r.status == 200:
+                    return
+        except OSError:
+            time.sleep(0.2)
+    raise RuntimeError(f"{base} did not answer /healthz")
 
 
 def stop(proc: subprocess.Popen, hard: bool = False) -> None:

@@ -24,12 +24,25 @@ class User(UserMixin, db.Model):
     password_hash: Mapped[str] = mapped_column(String(300))
     active: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # Part of the login cookie's user id: bumping it ends every session of this user
+    # (Flask's signed cookie sessions cannot be revoked otherwise).
+    session_version: Mapped[int] = mapped_column(default=0, server_default="0")
 
     def set_password(self, password: str) -> None:
         self.password_hash = generate_password_hash(password)
 
     def check_password(self, password: str) -> bool:
         return check_password_hash(self.password_hash, password)
+
+    def get_id(self) -> str:  # Flask-Login stores this in the session
+        return f"{self.id}.{self.session_version}"
+
+    def end_sessions(self) -> None:
+        """Every session cookie issued so far stops working (logout, password or role change)."""
+        self.session_version += 1
+
+    def holds_session(self, version: int) -> bool:
+        return self.active and version == self.session_version
 
     @property
     def is_active(self) -> bool:  # Flask-Login

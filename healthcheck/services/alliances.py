@@ -72,24 +72,34 @@ def _check(data: AllianceData, existing: Alliance | None) -> list[str]:
     return problems
 
 
-def _users(emails: list[str], roles: tuple[str, ...], label: str, problems: list[str]) -> list[User]:
+ROLE_NEEDED = {"owners": "a manager account", "members": "an account that may read reports"}
+
+
+def _users(
+    emails: list[str], roles: tuple[str, ...], label: str, problems: list[str], actor: User | None
+) -> list[User]:
+    """The accounts named by email. Only admins (and the CLI) learn whether an account exists or
+    which role it has; a manager gets the same message for both, so the field lists no one."""
     found = []
+    detailed = actor is None or actor.role == "admin"
     for email in emails:
         user = db.session.scalar(select(User).where(func.lower(User.email) == email.strip().lower()))
-        if user is None:
-            problems.append(f"{label}: no user with email {email!r}")
-        elif user.role not in roles:
-            problems.append(f"{label}: {email} is a {user.role}; needs role {' or '.join(roles)}")
-        else:
+        if user is not None and user.role in roles:
             found.append(user)
+        elif not detailed:
+            problems.append(f"{label}: {email} is not {ROLE_NEEDED[label]} (ask an admin if it should be)")
+        elif user is None:
+            problems.append(f"{label}: no user with email {email!r}")
+        else:
+            problems.append(f"{label}: {email} is a {user.role}; needs role {' or '.join(roles)}")
     return found
 
 
 def save(data: AllianceData, actor: User | None, alliance: Alliance | None = None) -> Alliance:
     """Create (``alliance`` None) or update an alliance; all-or-nothing validation."""
     problems = _check(data, alliance)
-    owners = _users(data.owner_emails, ("manager", "admin"), "owners", problems)
-    members = _users(data.member_emails, ("viewer", "manager", "admin"), "members", problems)
+    owners = _users(data.owner_emails, ("manager", "admin"), "owners", problems, actor)
+    members = _users(data.member_emails, ("viewer", "manager", "admin"), "members", problems, actor)
     if problems:
         raise InvalidInput(problems)
     side_a, side_b = organisation(data.side_a), organisation(data.side_b)

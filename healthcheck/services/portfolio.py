@@ -136,6 +136,16 @@ def owner_names(alliance_ids: list[int]) -> dict[int, list[str]]:
     return out
 
 
+def owner_choices(user) -> list[User]:
+    """Owners offered by the portfolio's owner filter: every manager and admin for an admin;
+    for anyone else only the owners of alliances they already see (no list of accounts)."""
+    stmt = select(User).where(User.role.in_(("manager", "admin"))).order_by(User.email)
+    if user.role != "admin":
+        visible = alliance_owners.c.alliance_id.in_(_ids(access.visible_alliances(user)))
+        stmt = stmt.where(User.id.in_(select(alliance_owners.c.user_id).where(visible)))
+    return list(db.session.scalars(stmt))
+
+
 def dashboard(user, today: date | None = None, filters: Filters | None = None) -> Dashboard:
     today = today or date.today()
     filters = filters or Filters()
@@ -184,16 +194,13 @@ def dashboard(user, today: date | None = None, filters: Filters | None = None) -
             states[aid].open_round = {"label": label, "closes_on": closes_on}
     counts = response_counts([r.id for r in latest.values()])
     lines = analysis.summarise(list(states.values()), today)
-    owners = list(
-        db.session.scalars(select(User).where(User.role.in_(("manager", "admin"))).order_by(User.email))
-    )
     return Dashboard(
         lines,
         alliances,
         {aid: counts[r.id] for aid, r in latest.items()},
         latest,
         analysis.by_segment(lines),
-        owners,
+        owner_choices(user),
         actions.counts_by_alliance(list(alliances), today),
     )
 

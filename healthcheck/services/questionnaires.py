@@ -16,6 +16,16 @@ from healthcheck.models import Dimension, Question, Questionnaire
 
 KEY_RE = re.compile(r"^[a-z0-9][a-z0-9_-]{0,99}$")
 MAX_FILE_BYTES = 512 * 1024
+ALLOWED_KEYS = {
+    "": ("key", "title", "description", "scale", "dimensions"),
+    "scale": ("min", "max", "labels"),
+    "dimension": ("key", "title", "description", "weight", "questions"),
+    "question": ("key", "text"),
+}
+NO_ALIASES = (
+    "anchors and aliases (&name, *name, <<: merge keys) are not allowed in a questionnaire; "
+    "write every value out in full"
+)
 
 
 class QuestionnaireError(Exception):
@@ -24,6 +34,17 @@ class QuestionnaireError(Exception):
     def __init__(self, problems: list[str]):
         super().__init__("\n".join(problems))
         self.problems = problems
+
+
+class _NoAliasLoader(yaml.SafeLoader):
+    """SafeLoader that refuses anchors and aliases: nested aliases expand exponentially
+    (a "billion laughs" block) from a small file."""
+
+    def compose_node(self, parent, index):
+        event = self.peek_event()
+        if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None) is not None:
+            raise yaml.composer.ComposerError(None, None, NO_ALIASES, event.start_mark)
+        return super().compose_node(parent, index)
 
 
 @dataclass
@@ -50,12 +71,13 @@ def parse(raw: bytes, source: str) -> dict:
     except UnicodeDecodeError as exc:
         raise QuestionnaireError([f"{source}: not valid UTF-8 (byte {exc.start})"]) from exc
     try:
-        doc = yaml.safe_load(text)
+        doc = yaml.load(text, Loader=_NoAliasLoader)  # noqa: S506 - a SafeLoader subclass
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f"line {mark.line + 1}, column {mark.column + 1}" if mark else "somewhere"
         problem = getattr(exc, "problem", None) or str(exc)
-        raise QuestionnaireError([f"{source}: YAML syntax error at {where}: {problem}"]) from exc
+        kind = "not allowed" if problem == NO_ALIASES else "YAML syntax error"
+        raise QuestionnaireError([f"{source}: {kind} at {where}: {problem}"]) from exc
     problems = validate(doc)
     if problems:
         raise QuestionnaireError([f"{source}: {p}" for p in problems])
@@ -66,7 +88,7 @@ def validate(doc) -> list[str]:
     """Every problem in a parsed document, each naming its place in the document."""
     if not isinstance(doc, dict):
         return ["the document must be a mapping with key, title, scale and dimensions"]
-    problems: list[str] = []
+    problems: list[str] = _unknown_keys(doc, "", "")
     _check_key(doc.get("key"), "key", problems)
     if not isinstance(doc.get("title"), str) or not doc["title"].strip():
         problems.append("title: required text")
@@ -82,6 +104,7 @@ def validate(doc) -> list[str]:
         if not isinstance(dim, dict):
             problems.append(f"{place}: must be a mapping with key, title, questions")
             continue
+        problems += _unknown_keys(dim, "dimension", place)
         _check_unique_key(dim.get("key"), f"{place}.key", dim_keys, problems)
         if not isinstance(dim.get("title"), str) or not dim["title"].strip():
             problems.append(f"{place}.title: required text")
@@ -97,6 +120,7 @@ def validate(doc) -> list[str]:
             if not isinstance(q, dict):
                 problems.append(f"{qplace}: must be a mapping with key and text")
                 continue
+            problems += _unknown_keys(q, "question", qplace)
             _check_unique_key(q.get("key"), f"{qplace}.key", question_keys, problems)
             if not isinstance(q.get("text"), str) or not q["text"].strip():
                 problems.append(f"{qplace}.text: required text")
@@ -106,6 +130,9 @@ def validate(doc) -> list[str]:
 def _validate_scale(scale) -> list[str]:
     if not isinstance(scale, dict):
         return ["scale: must be a mapping with min, max and labels"]
+    unknown = _unknown_keys(scale, "scale", "scale")
+    if unknown:
+        return unknown
     lo, hi = scale.get("min", 1), scale.get("max", 5)
     if not all(isinstance(v, int) and not isinstance(v, bool) for v in (lo, hi)):
         return [f"scale: min and max must be integers, got {lo!r} and {hi!r}"]
@@ -119,6 +146,14 @@ def _validate_scale(scale) -> list[str]:
     ):
         return [f"scale.labels: must be a list of {hi - lo + 1} texts, one per point"]
     return []
+
+
+def _unknown_keys(mapping: dict, kind: str, place: str) -> list[str]:
+    """One problem per key the questionnaire format does not know (typos would vanish silently)."""
+    allowed = ALLOWED_KEYS[kind]
+    prefix = f"{place}: " if place else ""
+    names = ", ".join(allowed)
+    return [f"{prefix}unknown key {key!r} (allowed: {names})" for key in mapping if key not in allowed]
 
 
 def _check_key(value, place: str, problems: list[str]) -> None:

@@ -7,11 +7,9 @@ from werkzeug.security import generate_password_hash
 
 from healthcheck.extensions import db
 from healthcheck.models import ROLES, User
-from healthcheck.services import audit
+from healthcheck.services import audit, passwords
 from healthcheck.services.errors import InvalidInput
 from healthcheck.services.invitations import EMAIL_RE
-
-MIN_PASSWORD = 10
 
 
 def by_email(email: str) -> User | None:
@@ -27,8 +25,8 @@ def create(email: str, role: str, password: str, name: str = "", actor=None) -> 
         problems.append(f"email: a user {email} already exists")
     if role not in ROLES:
         problems.append(f"role: one of {', '.join(ROLES)} (got {role!r})")
-    if len(password) < MIN_PASSWORD:
-        problems.append(f"password: at least {MIN_PASSWORD} characters")
+    else:
+        problems += passwords.problems(password, role)
     if problems:
         raise InvalidInput(problems)
     user = User(email=email, role=role, name=name.strip())
@@ -50,12 +48,37 @@ def authenticate(email: str, password: str) -> User | None:
     return user
 
 
-def set_role(email: str, role: str, actor=None) -> User:
+def _existing(email: str) -> User:
     user = by_email(email)
     if user is None:
         raise InvalidInput(f"email: no user {email!r}")
+    return user
+
+
+def set_role(email: str, role: str, actor=None) -> User:
+    """Change a user's role; their open sessions end (they log in again with the new rights)."""
+    user = _existing(email)
     if role not in ROLES:
         raise InvalidInput(f"role: one of {', '.join(ROLES)} (got {role!r})")
     old, user.role = user.role, role
+    user.end_sessions()
     audit.record("user.role", actor, user, old=old, new=role)
     return user
+
+
+def set_password(email: str, password: str, actor=None) -> User:
+    """Give a user a new password; every session they had ends."""
+    user = _existing(email)
+    problems = passwords.problems(password, user.role)
+    if problems:
+        raise InvalidInput(problems)
+    user.set_password(password)
+    user.end_sessions()
+    audit.record("user.password", actor, user)
+    return user
+
+
+def log_out(user: User) -> None:
+    """End this user's sessions server-side: the cookie they held stops working everywhere."""
+    user.end_sessions()
+    audit.record("logout", user, user)

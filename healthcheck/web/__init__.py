@@ -7,6 +7,7 @@ from flask_wtf.csrf import CSRFError
 
 from healthcheck.extensions import db, login_manager
 from healthcheck.models import User
+from healthcheck.models.base import MAX_ID
 from healthcheck.services.errors import Forbidden, InvalidInput, NotFound
 
 
@@ -14,6 +15,7 @@ def register(app: Flask) -> None:
     from healthcheck.web.admin.routes import bp as admin_bp
     from healthcheck.web.alliances.routes import bp as alliances_bp
     from healthcheck.web.auth.routes import bp as auth_bp
+    from healthcheck.web.ids import IdConverter
     from healthcheck.web.memory.routes import bp as memory_bp
     from healthcheck.web.ops import bp as ops_bp
     from healthcheck.web.portfolio.routes import bp as portfolio_bp
@@ -21,6 +23,7 @@ def register(app: Flask) -> None:
     from healthcheck.web.respond.routes import bp as respond_bp
     from healthcheck.web.rounds.routes import bp as rounds_bp
 
+    app.url_map.converters["int"] = IdConverter  # before any rule is added
     for bp in (
         auth_bp,
         portfolio_bp,
@@ -45,9 +48,13 @@ def register(app: Flask) -> None:
     filters.register(app)
 
 
-def _load_user(user_id: str) -> User | None:
-    user = db.session.get(User, int(user_id)) if user_id.isascii() and user_id.isdigit() else None
-    return user if user is not None and user.active else None
+def _load_user(session_id: str) -> User | None:
+    """The user of a session id ``"<user id>.<session version>"`` while that version is current."""
+    user_id, _, version = session_id.partition(".")
+    if not (user_id.isascii() and user_id.isdigit() and version.isascii() and version.isdigit()):
+        return None
+    user = db.session.get(User, int(user_id)) if int(user_id) <= MAX_ID else None
+    return user if user is not None and user.holds_session(int(version)) else None
 
 
 def _error_page(status: int, title: str, message: str):
@@ -78,9 +85,13 @@ def _error_pages(app: Flask) -> None:
         return _error_page(413, "Too large", "The upload is larger than the 2 MB allowed.")
 
     @app.errorhandler(429)
-    def too_many(_exc):
+    def too_many(exc):
+        limit = getattr(exc, "limit", None)  # flask-limiter's RateLimitExceeded
+        message = exc.description if limit is not None and limit.error_message else None
         return _error_page(
-            429, "Too many requests", "Too many attempts in a short time. Wait a minute and try again."
+            429,
+            "Too many requests",
+            message or "Too many attempts in a short time. Wait a minute and try again.",
         )
 
     @app.errorhandler(InvalidInput)

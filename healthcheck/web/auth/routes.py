@@ -2,13 +2,29 @@ import time
 from urllib.parse import urlsplit
 
 from flask import Blueprint, flash, redirect, render_template, request, session, url_for
-from flask_login import login_required, login_user, logout_user
+from flask_login import current_user, login_required, login_user, logout_user
 
 from healthcheck.extensions import db, limiter
 from healthcheck.services import audit, users
 from healthcheck.web.auth.forms import LoginForm
 
 bp = Blueprint("auth", __name__, template_folder="templates")
+
+
+ACCOUNT_LIMIT = "10 per 15 minutes"
+ACCOUNT_LIMIT_MESSAGE = (
+    "Too many failed logins for this account: it is locked for 15 minutes, whatever the "
+    "password. Wait and try again, or ask an admin."
+)
+
+
+def _submitted_account() -> str:
+    """Rate-limit key for failed logins of one account, whichever address they come from."""
+    return "login-account:" + (request.form.get("email") or "").strip().lower()[:254]
+
+
+def _failed(response) -> bool:
+    return response.status_code != 302  # a successful login redirects
 
 
 def _safe_next(target: str | None) -> str:
@@ -19,6 +35,13 @@ def _safe_next(target: str | None) -> str:
 
 @bp.route("/login", methods=["GET", "POST"])
 @limiter.limit("10 per minute", methods=["POST"])
+@limiter.limit(
+    ACCOUNT_LIMIT,
+    methods=["POST"],
+    key_func=_submitted_account,
+    deduct_when=_failed,
+    error_message=ACCOUNT_LIMIT_MESSAGE,
+)
 def login():
     form = LoginForm()
     if form.validate_on_submit():
@@ -40,6 +63,8 @@ def login():
 @bp.route("/logout", methods=["POST"])
 @login_required
 def logout():
+    users.log_out(current_user._get_current_object())
+    db.session.commit()
     logout_user()
     session.clear()
     flash("You are logged out.", "info")

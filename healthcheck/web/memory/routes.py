@@ -7,6 +7,7 @@ from healthcheck.extensions import db
 from healthcheck.models import Action, Round
 from healthcheck.services import access, actions, memory
 from healthcheck.services.errors import InvalidInput, NotFound
+from healthcheck.web.ids import id_arg
 from healthcheck.web.memory.forms import ActionForm, HandoffForm, NoteForm, StatusForm
 
 bp = Blueprint("memory", __name__, url_prefix="/alliances/<int:alliance_id>", template_folder="templates")
@@ -86,7 +87,7 @@ def handoff(alliance_id: int):
 def new_action(alliance_id: int):
     alliance = access.alliance_for(current_user, alliance_id, edit=True)
     rnd = None
-    round_id = request.args.get("round", type=int)
+    round_id = id_arg("round", "round")
     if round_id:
         rnd = db.session.get(Round, round_id)
         if rnd is None or rnd.alliance_id != alliance.id:

@@ -4,6 +4,7 @@ from flask_login import current_user, login_required
 from healthcheck.charts import render, sets
 from healthcheck.models import PHASES, SEGMENTS
 from healthcheck.services import portfolio
+from healthcheck.web.ids import id_arg
 from healthcheck.web.reports.context import inline_svg
 
 bp = Blueprint("portfolio", __name__, template_folder="templates")
@@ -20,7 +21,7 @@ def home():
 def _filters() -> portfolio.Filters:
     segment = request.args.get("segment") if request.args.get("segment") in SEGMENTS else None
     phase = request.args.get("phase") if request.args.get("phase") in PHASES else None
-    owner = request.args.get("owner", type=int)
+    owner = id_arg("owner", "account")
     return portfolio.Filters(segment, phase, owner)
 
 

@@ -1,0 +1,26 @@
+"""user session version (logout, password and role changes end sessions)
+
+Revision ID: b1a5e55e0001
+Revises: 5b1f0c2d9e7a
+Create Date: 2026-12-01 19:00:00.000000
+
+"""
+from alembic import op
+import sqlalchemy as sa
+
+
+# revision identifiers, used by Alembic.
+revision = 'b1a5e55e0001'
+down_revision = '5b1f0c2d9e7a'
+branch_labels = None
+depends_on = None
+
+
+def upgrade():
+    with op.batch_alter_table('users', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('session_version', sa.Integer(), server_default='0', nullable=False))
+
+
+def downgrade():
+    with op.batch_alter_table('users', schema=None) as batch_op:
+        batch_op.drop_column('session_version')
