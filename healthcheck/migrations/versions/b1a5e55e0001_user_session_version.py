@@ -1,17 +1,16 @@
 """user session version (logout, password and role changes end sessions)
 
 Revision ID: b1a5e55e0001
-Revises: 5b1f0c2d9e7a
+Revises: a1f0c3e5k001
 Create Date: 2026-12-01 19:00:00.000000
 
 """
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = 'b1a5e55e0001'
-down_revision = '5b1f0c2d9e7a'
+down_revision = "a1f0c3e5k001"
 branch_labels = None
 depends_on = None
 
