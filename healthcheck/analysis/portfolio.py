@@ -5,7 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
-from healthcheck.analysis.warnings import add_months, overdue_warning
+from healthcheck.analysis.dates import add_months
+from healthcheck.analysis.warnings import overdue_warning
 
 RAG_RISK = {"red": 0, "amber": 1, None: 2, "green": 3}
 

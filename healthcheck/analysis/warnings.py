@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
+from healthcheck.analysis.dates import add_months
 from healthcheck.analysis.stats import Scale
 
 LOW_RESPONSE_RATE = 0.6
@@ -128,14 +129,3 @@ def overdue_warning(
             f"the next was due {due.isoformat()} ({days_late} days ago).",
         )
     return None
-
-
-def add_months(day: date, months: int) -> date:
-    month_index = day.month - 1 + months
-    year, month = day.year + month_index // 12, month_index % 12 + 1
-    for candidate in (day.day, 30, 29, 28):
-        try:
-            return day.replace(year=year, month=month, day=min(day.day, candidate))
-        except ValueError:
-            continue
-    raise AssertionError("unreachable")

@@ -7,7 +7,7 @@ import random
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
-from healthcheck.analysis.warnings import add_months
+from healthcheck.analysis.dates import add_months
 from healthcheck.extensions import db
 from healthcheck.models import Invitation, Round
 from healthcheck.services import alliances, demo_memory, questionnaires, responses, summaries, users

@@ -9,7 +9,7 @@ from datetime import datetime, timedelta
 from flask import current_app
 from sqlalchemy import func, select
 
-from healthcheck.analysis.warnings import add_months
+from healthcheck.analysis.dates import add_months
 from healthcheck.extensions import db
 from healthcheck.models import Alliance, Invitation, Reminder, Round, RoundSummary, User
 from healthcheck.models.alliance import alliance_owners

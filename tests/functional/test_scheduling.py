@@ -102,9 +102,9 @@ def test_a_quarter_runs_itself(app, alliance_with_round, answer_all):
 
     # the manager confirms; on its date the scheduler opens it and invites everyone again
     with app.app_context():
-        from healthcheck.services import schedule
+        from healthcheck.services import cadence
 
-        schedule.confirm(db.session.get(Round, planned.id), None)
+        cadence.confirm(db.session.get(Round, planned.id), None)
         db.session.commit()
     for day in range(1, 6):
         run_day(app, datetime(2026, 4, day, 9, 0))

@@ -4,7 +4,7 @@ from datetime import date
 
 import pytest
 
-from healthcheck.analysis import gaps, indices, trends, warnings
+from healthcheck.analysis import dates, gaps, indices, trends, warnings
 from healthcheck.analysis.stats import Scale
 
 S5 = Scale(1, 5)
@@ -116,4 +116,4 @@ def test_overdue_after_cadence_plus_30_days():
     assert warnings.overdue_warning(last, 6, date(2026, 8, 14)) is None  # due 15 Jul + 30 days
     found = warnings.overdue_warning(last, 6, date(2026, 8, 15))
     assert found["code"] == "overdue"
-    assert warnings.add_months(date(2026, 1, 31), 1) == date(2026, 2, 28)
+    assert dates.add_months(date(2026, 1, 31), 1) == date(2026, 2, 28)

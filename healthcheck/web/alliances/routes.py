@@ -4,7 +4,7 @@ from flask import Blueprint, abort, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from healthcheck.extensions import db
-from healthcheck.services import access, actions, alliances, dataset, rounds, schedule
+from healthcheck.services import access, actions, alliances, cadence, dataset, rounds
 from healthcheck.services.errors import InvalidInput
 from healthcheck.web.alliances.forms import AllianceForm
 from healthcheck.web.memory.forms import StatusForm
@@ -64,7 +64,7 @@ def detail(alliance_id: int):
         rounds=all_rounds,
         counts=counts,
         can_edit=access.can_edit(current_user, alliance),
-        schedule=schedule.for_alliance(alliance),
+        schedule=cadence.for_alliance(alliance),
         confirm=ConfirmForm(),
         alliance_actions=actions.of_alliance(alliance),
         status_form=StatusForm(),

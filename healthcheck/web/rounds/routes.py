@@ -3,7 +3,7 @@ from flask_login import current_user, login_required
 
 from healthcheck.extensions import db
 from healthcheck.models import IllegalTransition
-from healthcheck.services import access, dataset, invitations, questionnaires, rounds, schedule
+from healthcheck.services import access, cadence, dataset, invitations, questionnaires, rounds
 from healthcheck.services.errors import InvalidInput
 from healthcheck.web.rounds.forms import BulkInviteForm, ConfirmForm, InviteForm, RoundForm
 
@@ -173,7 +173,7 @@ def confirm(alliance_id: int, round_id: int):
         flash("The form expired; please try again.", "error")
         return _back(rnd)
     try:
-        schedule.confirm(rnd, current_user)
+        cadence.confirm(rnd, current_user)
     except InvalidInput as exc:
         db.session.rollback()
         flash("; ".join(exc.problems), "error")

@@ -1,15 +1,14 @@
-"""An alliance's rhythm as the manager sees it: next round, reminders, job runs."""
+"""An alliance's cadence as the manager sees it: next round, reminders, the last run of each job."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
-from healthcheck.analysis.warnings import add_months
+from healthcheck.analysis.dates import add_months
 from healthcheck.extensions import db
-from healthcheck.jobs.registry import JOBS
 from healthcheck.models import Alliance, JobRun, Round
 from healthcheck.services import audit, scheduling
 from healthcheck.services.errors import InvalidInput
@@ -40,13 +39,16 @@ def for_alliance(alliance: Alliance) -> Schedule:
         if draft or open_round or last is None
         else add_months(last.opens_on, alliance.effective_cadence_months)
     )
-    runs = []
-    for job in JOBS:
-        run = db.session.scalar(
-            select(JobRun).where(JobRun.job == job.name).order_by(JobRun.started_at.desc()).limit(1)
+    latest = (
+        select(JobRun.job, func.max(JobRun.started_at).label("started_at")).group_by(JobRun.job).subquery()
+    )
+    runs = list(
+        db.session.scalars(
+            select(JobRun)
+            .join(latest, (JobRun.job == latest.c.job) & (JobRun.started_at == latest.c.started_at))
+            .order_by(JobRun.job)
         )
-        if run:
-            runs.append(run)
+    )
     return Schedule(
         alliance.effective_cadence_months,
         alliance.cadence_months is None,
