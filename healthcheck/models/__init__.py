@@ -1,5 +1,6 @@
 """Typed SQLAlchemy 2 models, one module per aggregate."""
 
+from healthcheck.models.action import ACTION_STATUSES, VISIBILITIES, Action
 from healthcheck.models.alliance import (
     ALLIANCE_TYPES,
     CADENCE_MONTHS,
@@ -11,7 +12,7 @@ from healthcheck.models.alliance import (
 )
 from healthcheck.models.audit import AuditEvent
 from healthcheck.models.jobs import JobRun, OutgoingMail, Reminder
-from healthcheck.models.memory import ACTION_STATUSES, NOTE_KINDS, VISIBILITIES, Action, Note
+from healthcheck.models.note import NOTE_KINDS, Note
 from healthcheck.models.questionnaire import Dimension, Question, Questionnaire
 from healthcheck.models.response import (
     SIDES,

@@ -1,3 +1,5 @@
+"""A follow-up agreed after a round, tied to a dimension."""
+
 from __future__ import annotations
 
 from datetime import date, datetime
@@ -12,7 +14,6 @@ from healthcheck.models.round import Round
 
 ACTION_STATUSES = ("open", "in_progress", "done", "dropped")
 VISIBILITIES = ("internal", "joint")
-NOTE_KINDS = ("note", "meeting", "decision", "milestone", "handoff")
 
 
 class Action(db.Model):
@@ -43,19 +44,3 @@ class Action(db.Model):
 
     def is_overdue(self, today: date) -> bool:
         return self.status in ("open", "in_progress") and self.due_on < today
-
-
-class Note(db.Model):
-    """Something the alliance should remember: a meeting, a decision, a milestone, a handoff."""
-
-    __tablename__ = "notes"
-    __table_args__ = (CheckConstraint(f"kind IN {NOTE_KINDS}", name="ck_notes_kind"),)
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    alliance_id: Mapped[int] = mapped_column(ForeignKey("alliances.id", ondelete="CASCADE"), index=True)
-    kind: Mapped[str] = mapped_column(String(12), default="note")
-    title: Mapped[str] = mapped_column(String(200))
-    body: Mapped[str] = mapped_column(Text, default="")
-    happened_on: Mapped[date]
-    author_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
-    created_at: Mapped[datetime] = mapped_column(default=utcnow)
