@@ -28,7 +28,7 @@ def _bomb(levels: int = 9, width: int = 9) -> str:
 def _validate_in_child(path: str, queue) -> None:
     from click.testing import CliRunner
 
-    from healthcheck.cli import questionnaire_validate
+    from healthcheck.cli.questionnaires import questionnaire_validate
 
     result = CliRunner().invoke(questionnaire_validate, [path])
     queue.put((result.exit_code, result.output))

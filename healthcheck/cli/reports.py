@@ -12,7 +12,7 @@ from sqlalchemy import select
 
 from healthcheck.extensions import db
 from healthcheck.models import Round
-from healthcheck.services import alliances, exports, reports
+from healthcheck.services import alliances, exports, rebuild, reports
 from healthcheck.web.reports import packs
 
 
@@ -90,8 +90,6 @@ def trend_command(alliance_name, fmt, output):
 @with_appcontext
 def rebuild_command(alliance_name):
     """Recompute every stored round summary (set-based; all or nothing)."""
-    from healthcheck.services import rebuild
-
     ids = [_alliance(alliance_name).id] if alliance_name else None
     began = time.perf_counter()
     count = rebuild.rebuild(ids)
@@ -99,7 +97,4 @@ def rebuild_command(alliance_name):
     click.echo(f"rebuilt {count} round summaries in {time.perf_counter() - began:.1f} s")
 
 
-def register(app) -> None:
-    app.cli.add_command(report_command)
-    app.cli.add_command(trend_command)
-    app.cli.add_command(rebuild_command)
+COMMANDS = [report_command, trend_command, rebuild_command]

@@ -21,7 +21,7 @@ from healthcheck.models import JobRun
 @with_appcontext
 def scheduler_command():
     """Run the job scheduler (exactly one such process per deployment)."""
-    from healthcheck.jobs.scheduler import build
+    from healthcheck.jobs.scheduler import build  # APScheduler only in the scheduler process
 
     scheduler = build(current_app._get_current_object(), blocking=True)
     click.echo(f"scheduler: {len(JOBS)} jobs; stop with Ctrl-C")
@@ -82,6 +82,4 @@ def outbox_command(limit):
     click.echo(f"{len(rows)} message(s) in {folder}")
 
 
-def register(app) -> None:
-    for command in (scheduler_command, jobs_group, outbox_command):
-        app.cli.add_command(command)
+COMMANDS = [scheduler_command, jobs_group, outbox_command]
