@@ -106,6 +106,19 @@ def test_trust_07_pack_clash_each_round_gets_its_own_file_named_by_ids(app, clas
         assert leftovers == []  # no temporary file left behind
 
 
+def test_trust_07_pack_clash_cli_report_writes_each_pack_to_its_own_file(app, clashing_rounds, tmp_path):
+    runner = app.test_cli_runner()
+    for (name, label, secret), (_owner, _secret, alliance, rnd) in zip(CLASH, clashing_rounds, strict=True):
+        out = tmp_path / f"{alliance}.html"
+        result = runner.invoke(
+            args=["report", "--alliance", name, "--round", label, "--format", "html", "-o", str(out)]
+        )
+        assert result.exit_code == 0, result.output
+        stored = next(Path(app.config["REPORTS_DIR"], str(alliance)).glob(f"{rnd}-v*.html"))
+        for text in (out.read_text(encoding="utf-8"), stored.read_text(encoding="utf-8")):
+            assert secret in text and "secret of alliance" not in text.replace(secret, "")
+
+
 def test_trust_07_pack_clash_concurrent_downloads_each_get_their_own_whole_pack(app, clashing_rounds):
     with gunicorn(app, workers=4, RATELIMIT_ENABLED="false") as base:
         people = [

@@ -91,10 +91,12 @@ def round_export(alliance_id: int, round_id: int, fmt: str):
 
 
 def _round_export_body(rnd, fmt: str) -> str | bytes:
-    """Built in memory for this request (after its access check); never read back from a
-    shared file another request may be writing."""
+    """Built in memory for this request (after its access check) and served from memory; an
+    HTML pack is also stored under reports/ by ids, never read back from there."""
     if fmt == "html":
-        return packs.round_pack(rnd)
+        html = packs.round_pack(rnd)
+        packs.write_round_pack(rnd, html)
+        return html
     report = reports.round_report(rnd)
     if fmt == "json":
         return packs.to_json(report)
@@ -127,7 +129,11 @@ def trend(alliance_id: int):
 def trend_export(alliance_id: int, fmt: str):
     alliance = access.alliance_for(current_user, alliance_id)
     name = packs.filename(alliance.name, "trend", fmt)
-    body = packs.to_json(reports.trend(alliance)) if fmt == "json" else packs.trend_pack(alliance)
+    if fmt == "json":
+        body = packs.to_json(reports.trend(alliance))
+    else:
+        body = packs.trend_pack(alliance)
+        packs.write_trend_pack(alliance, body)
     _audit_download("trend.export", alliance, fmt)
     return _download(body, fmt, name)
 
