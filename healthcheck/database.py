@@ -36,6 +36,22 @@ def read_only():
         _read_only.reset(token)
 
 
+@contextmanager
+def writing():
+    """Transactions begun inside take the write lock at once (``BEGIN IMMEDIATE``), even in a GET.
+
+    A GET that must write (an export's audit row) ends its read transaction first and writes
+    in a short one begun here: upgrading a deferred SQLite transaction to a writer fails at
+    once with "database is locked" when another connection wrote since it began, whereas
+    ``BEGIN IMMEDIATE`` waits for the lock (busy_timeout).
+    """
+    token = _read_only.set(False)
+    try:
+        yield
+    finally:
+        _read_only.reset(token)
+
+
 def configure_engine(engine: Engine, busy_timeout_ms: int) -> None:
     if engine.dialect.name != "sqlite":
         return

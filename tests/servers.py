@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import http.client
 import json
 import os
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.request
 from contextlib import contextmanager
@@ -15,6 +17,10 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 RESULTS = ROOT / "test-artifacts" / "security-results.json"
+BROKEN_CONNECTION = (OSError, http.client.HTTPException)
+"""What a request raises when the connection breaks: refused, reset, timed out (OSError) or
+cut while the status line or body was being read (``IncompleteRead``, ``RemoteDisconnected``
+are ``HTTPException``, not ``OSError``)."""
 
 
 def free_port() -> int:
@@ -58,24 +64,28 @@ def start_gunicorn(
         *args,
         target,
     ]
-    proc = subprocess.Popen(
-        cmd,
-        env=server_env(app, **extra),
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-        start_new_session=True,  # its own process group, so kill -9 reaches every worker
-    )
-    base = f"http://127.0.0.1:{port}"
-    deadline = time.time() + 60
-    while time.time() < deadline:
-        try:
-            with urllib.request.urlopen(f"{base}/healthz", timeout=2) as r:
-                if r.status == 200:
-                    return proc, base
-        except OSError:
-            time.sleep(0.2)
-    proc.kill()
-    raise RuntimeError(f"gunicorn did not start: {proc.stderr.read().decode()[-2000:]}")
+    # The error log goes to a file, not a pipe nobody reads: a full pipe (tracebacks of a
+    # few dozen 500s) would block every worker writing to it and hang the test.
+    with tempfile.TemporaryFile() as log:
+        proc = subprocess.Popen(
+            cmd,
+            env=server_env(app, **extra),
+            stdout=subprocess.DEVNULL,
+            stderr=log,  # the server keeps its own descriptor after this one is closed
+            start_new_session=True,  # its own process group, so kill -9 reaches every worker
+        )
+        base = f"http://127.0.0.1:{port}"
+        deadline = time.time() + 60
+        while time.time() < deadline:
+            try:
+                with urllib.request.urlopen(f"{base}/healthz", timeout=2) as r:
+                    if r.status == 200:
+                        return proc, base
+            except OSError:
+                time.sleep(0.2)
+        proc.kill()
+        log.seek(0)
+        raise RuntimeError(f"gunicorn did not start: {log.read().decode()[-2000:]}")
 
 
 @contextmanager
@@ -176,6 +186,14 @@ class Browser:
                 return r.status, r.read().decode("utf-8", "replace"), dict(r.headers)
         except urllib.error.HTTPError as e:
             return e.code, e.read().decode("utf-8", "replace"), dict(e.headers)
+
+    def attempt(self, method: str, path: str, data: dict | None = None, timeout: float = 60) -> int | None:
+        """The status of a whole answer, or None when the connection broke at any point
+        (a crash-safety test counts that as "not acknowledged" and checks the database)."""
+        try:
+            return self.request(method, path, data, timeout)[0]
+        except BROKEN_CONNECTION:
+            return None
 
 
 class _NoRedirect(urllib.request.HTTPRedirectHandler):

@@ -12,7 +12,7 @@ from sqlalchemy import select
 
 from healthcheck.extensions import db
 from healthcheck.models import Round
-from healthcheck.services import alliances, exports, rebuild, reports
+from healthcheck.services import alliances, exports, files, rebuild, reports
 from healthcheck.web.reports import packs
 
 
@@ -27,8 +27,7 @@ def _emit(body: str | bytes, output: str | None) -> None:
     if output is None:
         click.echo(body if isinstance(body, str) else body.decode(), nl=False)
         return
-    path = Path(output)
-    path.write_bytes(body.encode() if isinstance(body, str) else body)
+    path = files.write_atomically(Path(output), body.encode() if isinstance(body, str) else body)
     click.echo(f"wrote {path}", err=True)
 
 
@@ -59,11 +58,8 @@ def report_command(alliance_name, label, fmt, output):
         body = exports.report_xlsx(report, reports.comments(rnd, report))
         _emit(body, output or packs.filename(alliance.name, label, "xlsx"))
     else:
-        path = packs.write_round_pack(rnd)
-        if output:
-            _emit(path.read_text(encoding="utf-8"), output)
-        else:
-            click.echo(f"wrote {path}")
+        html = packs.round_pack(rnd)
+        _emit_pack(html, packs.write_round_pack(rnd, html), output)
     db.session.commit()
 
 
@@ -78,9 +74,14 @@ def trend_command(alliance_name, fmt, output):
     if fmt == "json":
         _emit(packs.to_json(reports.trend(alliance)) + "\n", output)
         return
-    path = packs.write_trend_pack(alliance)
+    html = packs.trend_pack(alliance)
+    _emit_pack(html, packs.write_trend_pack(alliance, html), output)
+
+
+def _emit_pack(html: str, path: Path, output: str | None) -> None:
+    """The pack is stored under REPORTS_DIR (named by ids); copy it to ``output`` if given."""
     if output:
-        _emit(path.read_text(encoding="utf-8"), output)
+        _emit(html, output)
     else:
         click.echo(f"wrote {path}")
 

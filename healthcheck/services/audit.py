@@ -4,16 +4,21 @@ from healthcheck.extensions import db
 from healthcheck.models import AuditEvent
 
 
-def record(action: str, actor=None, obj=None, **detail) -> AuditEvent:
-    event = AuditEvent(
+def event(action: str, actor=None, obj=None, **detail) -> AuditEvent:
+    """The audit row of ``action``, not yet added to the session."""
+    return AuditEvent(
         action=action,
         actor_id=getattr(actor, "id", None),
         object_type=type(obj).__name__.lower() if obj is not None else "",
         object_id=getattr(obj, "id", None),
         detail=detail,
     )
-    db.session.add(event)
-    return event
+
+
+def record(action: str, actor=None, obj=None, **detail) -> AuditEvent:
+    recorded = event(action, actor, obj, **detail)
+    db.session.add(recorded)
+    return recorded
 
 
 def query(

@@ -8,7 +8,7 @@ import pandas as pd
 
 from healthcheck.analysis import anonymity
 from healthcheck.models import Round
-from healthcheck.services import dataset
+from healthcheck.services import cells, dataset
 
 CSV_COLUMNS = ["round", "side", "respondent", "dimension", "question", "score"]
 
@@ -23,7 +23,7 @@ def answers_frame(rnd: Round, report: dict) -> pd.DataFrame:
 
 
 def answers_csv(rnd: Round, report: dict) -> str:
-    return answers_frame(rnd, report).to_csv(index=False)
+    return cells.neutral_frame(answers_frame(rnd, report)).to_csv(index=False)
 
 
 def _side_columns(block: dict, prefix: str) -> dict:
@@ -108,5 +108,5 @@ def report_xlsx(report: dict, comments: dict[str, dict[str, list[str]]]) -> byte
             ("questions", questions),
             ("comments", notes),
         ):
-            frame.to_excel(writer, sheet_name=name, index=False)
+            cells.neutral_frame(frame).to_excel(writer, sheet_name=name, index=False)
     return buffer.getvalue()

@@ -116,6 +116,14 @@ _STILL_USABLE = and_(
     ),
     exists().where(ROUNDS.c.id == INVITATIONS.c.round_id, ROUNDS.c.status == "open"),
 )
+# The round row, locked FOR SHARE (PostgreSQL; SQLite's BEGIN IMMEDIATE already serialises
+# writers) at the start of every write of a response: closing a round UPDATEs this row, so a
+# close waits for the submissions that hold it and a submission waits for a close under way,
+# then reads the round as closed. Without it a submission could check the round open, and
+# commit after the close had computed its report: acknowledged, yet left out of it.
+_ROUND_STATUS_LOCKED = (
+    select(ROUNDS.c.status).where(ROUNDS.c.id == bindparam("round_id")).with_for_update(read=True)
+)
 _CLAIM = update(INVITATIONS).where(_STILL_USABLE).values(status="submitted", submitted_at=bindparam("now"))
 _START = (
     update(INVITATIONS)
@@ -130,7 +138,17 @@ _CLEAR_COMMENTS = delete(COMMENTS).where(COMMENTS.c.response_id == bindparam("re
 _ADD_ANSWERS, _ADD_COMMENTS = insert(ANSWERS), insert(COMMENTS)
 
 
+def _lock_open_round(target: Target) -> None:
+    """Hold the round open for this transaction, or LinkProblem when it no longer is."""
+    status = db.session.connection().scalar(_ROUND_STATUS_LOCKED, {"round_id": target.round_id})
+    if status == "closed":
+        raise LinkProblem(410, "closed")
+    if status != "open":
+        raise LinkProblem(404, "not_open")
+
+
 def _claimed(statement, target: Target, **params) -> bool:
+    _lock_open_round(target)
     found = db.session.connection().execute(
         statement, {"invitation_id": target.invitation_id, "token_hash": target.token_hash, **params}
     )

@@ -87,7 +87,7 @@ def test_a_quarter_runs_itself(app, alliance_with_round, answer_all):
             with app.app_context():
                 assert db.session.get(Round, round_id).status == "closed"
             assert count(app, "is closed") == 1
-            assert list((Path(app.config["REPORTS_DIR"])).glob("quarterly-2026-q1.html"))
+            assert list((Path(app.config["REPORTS_DIR"])).glob(f"*/{round_id}-v*.html"))
     with app.app_context():
         planned = db.session.scalar(select(Round).where(Round.alliance_id == alliance_id, Round.planned))
         assert planned is not None and planned.status == "draft" and not planned.auto_open

@@ -10,12 +10,14 @@ from pathlib import Path
 from flask import current_app, render_template
 from markupsafe import Markup
 
+from healthcheck.services import files, reports
 from healthcheck.web.reports import context
 
 STATIC = Path(__file__).resolve().parent.parent / "static"
 
 
 def filename(*parts: str) -> str:
+    """A human-friendly download name (Content-Disposition only: names can collide)."""
     *stem, ext = parts
     slug = re.sub(r"[^A-Za-z0-9]+", "-", "-".join(stem)).strip("-").lower() or "report"
     return f"{slug}.{ext}"
@@ -29,12 +31,8 @@ def _css() -> Markup:
     return Markup((STATIC / "pack.css").read_text() + (STATIC / "app.css").read_text())
 
 
-def _write(name: str, html: str) -> Path:
-    folder = Path(current_app.config["REPORTS_DIR"])
-    folder.mkdir(parents=True, exist_ok=True)
-    path = folder / name
-    path.write_text(html, encoding="utf-8")
-    return path
+def _write(relative: Path, html: str) -> Path:
+    return files.write_atomically(Path(current_app.config["REPORTS_DIR"]) / relative, html.encode("utf-8"))
 
 
 def round_pack(rnd) -> str:
@@ -60,9 +58,20 @@ def trend_pack(alliance) -> str:
     )
 
 
-def write_round_pack(rnd) -> Path:
-    return _write(filename(rnd.alliance.name, rnd.label, "html"), round_pack(rnd))
+def round_pack_path(rnd) -> Path:
+    """``<alliance id>/<round id>-v<summary version>.html`` under REPORTS_DIR: by ids, so two
+    alliances never share a file, whatever their names and labels."""
+    return Path(str(rnd.alliance_id), f"{rnd.id}-v{reports.summary_version(rnd)}.html")
 
 
-def write_trend_pack(alliance) -> Path:
-    return _write(filename(alliance.name, "trend", "html"), trend_pack(alliance))
+def trend_pack_path(alliance) -> Path:
+    return Path(str(alliance.id), "trend.html")
+
+
+def write_round_pack(rnd, html: str | None = None) -> Path:
+    """Store the round's pack (rendered now unless ``html`` is given) atomically."""
+    return _write(round_pack_path(rnd), round_pack(rnd) if html is None else html)
+
+
+def write_trend_pack(alliance, html: str | None = None) -> Path:
+    return _write(trend_pack_path(alliance), trend_pack(alliance) if html is None else html)

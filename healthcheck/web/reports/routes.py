@@ -2,6 +2,7 @@ from flask import Blueprint, Response, abort, flash, redirect, render_template, 
 from flask_login import current_user, login_required
 
 from healthcheck.charts import render, sets
+from healthcheck.database import writing
 from healthcheck.extensions import db
 from healthcheck.services import access, audit, exports, reports, sharing
 from healthcheck.services.errors import InvalidInput, NotFound
@@ -33,6 +34,21 @@ def _closed_round(alliance_id, round_id, edit=False):
     if rnd.status != "closed":
         return rnd, False
     return rnd, True
+
+
+def _audit_download(action: str, obj, fmt: str) -> None:
+    """Audit a download in a short write transaction of its own, after the reads.
+
+    A GET reads in a deferred transaction; writing the audit row in it would have to upgrade
+    it, which SQLite refuses at once ("database is locked") when another connection wrote
+    meanwhile. So the read transaction ends here and the row is written under BEGIN
+    IMMEDIATE, which waits its turn for the write lock.
+    """
+    event = audit.event(action, current_user, obj, format=fmt)
+    db.session.rollback()
+    with writing():
+        db.session.add(event)
+        db.session.commit()
 
 
 def _download(body, fmt: str, filename: str) -> Response:
@@ -68,18 +84,25 @@ def round_export(alliance_id: int, round_id: int, fmt: str):
     rnd, ready = _closed_round(alliance_id, round_id)
     if not ready:
         abort(409)
-    report = reports.round_report(rnd)
-    audit.record("report.export", current_user, rnd, format=fmt)
-    db.session.commit()
     name = packs.filename(rnd.alliance.name, rnd.label, fmt)
+    body = _round_export_body(rnd, fmt)
+    _audit_download("report.export", rnd, fmt)
+    return _download(body, fmt, name)
+
+
+def _round_export_body(rnd, fmt: str) -> str | bytes:
+    """Built in memory for this request (after its access check) and served from memory; an
+    HTML pack is also stored under reports/ by ids, never read back from there."""
+    if fmt == "html":
+        html = packs.round_pack(rnd)
+        packs.write_round_pack(rnd, html)
+        return html
+    report = reports.round_report(rnd)
     if fmt == "json":
-        return _download(packs.to_json(report), fmt, name)
+        return packs.to_json(report)
     if fmt == "csv":
-        return _download(exports.answers_csv(rnd, report), fmt, name)
-    if fmt == "xlsx":
-        return _download(exports.report_xlsx(report, reports.comments(rnd, report)), fmt, name)
-    path = packs.write_round_pack(rnd)
-    return _download(path.read_bytes(), fmt, path.name)
+        return exports.answers_csv(rnd, report)
+    return exports.report_xlsx(report, reports.comments(rnd, report))
 
 
 @bp.route(f"{ROUND}/chart/<any(radar, gaps, questions):name>.<any(svg, png, json):fmt>")
@@ -105,14 +128,14 @@ def trend(alliance_id: int):
 @login_required
 def trend_export(alliance_id: int, fmt: str):
     alliance = access.alliance_for(current_user, alliance_id)
-    audit.record("trend.export", current_user, alliance, format=fmt)
-    db.session.commit()
+    name = packs.filename(alliance.name, "trend", fmt)
     if fmt == "json":
-        return _download(
-            packs.to_json(reports.trend(alliance)), fmt, packs.filename(alliance.name, "trend", fmt)
-        )
-    path = packs.write_trend_pack(alliance)
-    return _download(path.read_bytes(), fmt, path.name)
+        body = packs.to_json(reports.trend(alliance))
+    else:
+        body = packs.trend_pack(alliance)
+        packs.write_trend_pack(alliance, body)
+    _audit_download("trend.export", alliance, fmt)
+    return _download(body, fmt, name)
 
 
 @bp.route(
