@@ -23,7 +23,9 @@ SECRET_COMMENT = "my candid view: the partner's project lead blocks every decisi
 
 def _outbox(app) -> list:
     parser = BytesParser(policy=policy.default)
-    return [parser.parsebytes(p.read_bytes()) for p in sorted((Path(app.instance_path) / "outbox").glob("*.eml"))]
+    return [
+        parser.parsebytes(p.read_bytes()) for p in sorted((Path(app.instance_path) / "outbox").glob("*.eml"))
+    ]
 
 
 def _mailed_tokens(app, to: str) -> list[str]:
@@ -157,15 +159,18 @@ def test_trust_05_manager_holds_working_links_reissue_is_confirmed_audited_and_t
     assert asked.status_code == 200 and respondent.get(f"/r/{old}").status_code == 200  # asks first
     page = client.post(op, data={"csrf_token": csrf_token(client, url), "confirmed": "yes"})
     new = LINK_RE.findall(page.get_data(as_text=True))
-    assert len(new) == 1 and page.headers["Cache-Control"] == "no-store"
+    assert len(set(new)) == 1 and page.headers["Cache-Control"] == "no-store"
     assert len(page.headers.get("Set-Cookie", "")) < 4096
     gone = respondent.get(f"/r/{old}/answer")
     assert gone.status_code == 410 and SECRET_COMMENT not in gone.get_data(as_text=True)
     assert _live_links(app, "p0@example.com") == 1
     with app.app_context():
-        assert db.session.scalar(
-            select(func.count()).select_from(AuditEvent).where(AuditEvent.action == "invitation.reissue")
-        ) == 1
+        assert (
+            db.session.scalar(
+                select(func.count()).select_from(AuditEvent).where(AuditEvent.action == "invitation.reissue")
+            )
+            == 1
+        )
     _deliver(app)
     told = [m for m in _outbox(app) if m["To"] == "p0@example.com"]
     assert len(told) == 1 and "replaced" in told[0]["Subject"]
@@ -223,7 +228,9 @@ def test_trust_11_bulk_invitations_lose_their_links_csv_download_for_a_large_bat
     assert len(rows) == 400
     tokens = [LINK_RE.search(r["link"]).group(1) for r in rows]
     with app.app_context():
-        live = set(db.session.scalars(select(InvitationToken.token_hash).where(InvitationToken.revoked_at.is_(None))))
+        live = set(
+            db.session.scalars(select(InvitationToken.token_hash).where(InvitationToken.revoked_at.is_(None)))
+        )
     assert {hash_token(t) for t in tokens} == live
     assert app.test_client().get(f"/r/{tokens[-1]}").status_code == 200
     assert _deliver(app)["sent"] == 0  # handed out by the manager: no second link by email
@@ -278,7 +285,8 @@ def test_trust_11_bulk_invitations_lose_their_links_cookie_small_after_every_act
     inv_id = _invitation_id(app, "solo@a.example")
     for op in ("reissue", "revoke"):
         done = client.post(
-            f"{url}/invitations/{inv_id}/{op}", data={"csrf_token": csrf_token(client, url), "confirmed": "yes"}
+            f"{url}/invitations/{inv_id}/{op}",
+            data={"csrf_token": csrf_token(client, url), "confirmed": "yes"},
         )
         sizes.append(len(done.headers.get("Set-Cookie", "")))
     sizes.append(len(client.get(url).headers.get("Set-Cookie", "")))
@@ -305,17 +313,24 @@ def test_trust_15_crlf_in_names_refused_in_forms_csv_service_and_cli(
             "csrf_token": csrf_token(client, "/alliances/new"),
         },
     )
-    body = bad_alliance.get_data(as_text=True)
-    assert bad_alliance.status_code == 400 and "line break" in body
+    body = bad_alliance.get_data(as_text=True).lower()
+    assert bad_alliance.status_code == 400 and body.count("line breaks") == 2  # name and side B
     one = client.post(
         url + "/invite",
-        data={"name": "Ann\r\nBcc: x@x.example", "email": "ann@a.example", "side": "A",
-              "csrf_token": csrf_token(client, url)},
+        data={
+            "name": "Ann\r\nBcc: x@x.example",
+            "email": "ann@a.example",
+            "side": "A",
+            "csrf_token": csrf_token(client, url),
+        },
     )
-    assert one.status_code == 400 and "line break" in one.get_data(as_text=True)
+    assert one.status_code == 400 and "line break" in one.get_data(as_text=True).lower()
     bulk = client.post(
         url + "/invite-bulk",
-        data={"csv_text": 'name,email,side,function\n"Bo\rX",bo@b.example,B,\n', "csrf_token": csrf_token(client, url)},
+        data={
+            "csv_text": 'name,email,side,function\n"Bo\rX",bo@b.example,B,\n',
+            "csrf_token": csrf_token(client, url),
+        },
     )
     assert bulk.status_code == 400 and "line 2: name" in bulk.get_data(as_text=True)
     with app.app_context():
@@ -323,8 +338,20 @@ def test_trust_15_crlf_in_names_refused_in_forms_csv_service_and_cli(
     bad_csv = tmp_path / "old.csv"
     bad_csv.write_text("respondent,side\n")
     result = runner.invoke(
-        args=["import-responses", str(bad_csv), "--alliance", "Old\nOne", "--side-a", "A", "--side-b", "B",
-              "--questionnaire", "alliance-health-check", "--round", "R1"]
+        args=[
+            "import-responses",
+            str(bad_csv),
+            "--alliance",
+            "Old\nOne",
+            "--side-a",
+            "A",
+            "--side-b",
+            "B",
+            "--questionnaire",
+            "alliance-health-check",
+            "--round",
+            "R1",
+        ]
     )
     assert result.exit_code == 2 and "line break" in result.output
 
@@ -333,7 +360,9 @@ def test_trust_15_crlf_in_names_one_bad_message_never_blocks_the_queue(app, make
     alliance = make_alliance()
     rnd = make_round(alliance)
     with app.app_context():
-        db.session.execute(text("UPDATE alliances SET name = :n WHERE id = :i"), {"n": "Bad\r\nName", "i": alliance})
+        db.session.execute(
+            text("UPDATE alliances SET name = :n WHERE id = :i"), {"n": "Bad\r\nName", "i": alliance}
+        )
         r = db.session.get(Round, rnd)
         notifications.enqueue("round_closed", "a@x.example", "bad:1", round_id=r.id)
         notifications.enqueue("digest", "b@x.example", "good:1", warning_count=0, overdue_count=0)
@@ -356,17 +385,24 @@ def _closed_round_with_share(app, make_user, make_alliance, make_round):
     return alliance, token
 
 
-def test_trust_15_share_links_revoked_at_handoff_by_default(app, client, login, make_user, make_alliance, make_round):
+def test_trust_15_share_links_revoked_at_handoff_by_default(
+    app, client, login, make_user, make_alliance, make_round
+):
     login()
     alliance, token = _closed_round_with_share(app, make_user, make_alliance, make_round)
     assert app.test_client().get(f"/shared/{token}").status_code == 200
     timeline = f"/alliances/{alliance}/timeline"
     page = client.get(timeline).get_data(as_text=True)
-    assert re.search(r'name="revoke_shares"[^>]*checked', page)
+    box = re.search(r'<input[^>]*name="revoke_shares"[^>]*>', page).group(0)
+    assert "checked" in box
     client.post(
         f"/alliances/{alliance}/handoff",
-        data={"new_owner": "next@example.com", "body": "Over to you.", "revoke_shares": "y",
-              "csrf_token": csrf_token(client, timeline)},
+        data={
+            "new_owner": "next@example.com",
+            "body": "Over to you.",
+            "revoke_shares": "y",
+            "csrf_token": csrf_token(client, timeline),
+        },
     )
     assert app.test_client().get(f"/shared/{token}").status_code == 404
     with app.app_context():
@@ -374,13 +410,19 @@ def test_trust_15_share_links_revoked_at_handoff_by_default(app, client, login, 
         assert event is not None
 
 
-def test_trust_15_share_links_kept_at_handoff_when_unticked(app, client, login, make_user, make_alliance, make_round):
+def test_trust_15_share_links_kept_at_handoff_when_unticked(
+    app, client, login, make_user, make_alliance, make_round
+):
     login()
     alliance, token = _closed_round_with_share(app, make_user, make_alliance, make_round)
     timeline = f"/alliances/{alliance}/timeline"
     client.post(
         f"/alliances/{alliance}/handoff",
-        data={"new_owner": "next@example.com", "body": "Over to you.", "csrf_token": csrf_token(client, timeline)},
+        data={
+            "new_owner": "next@example.com",
+            "body": "Over to you.",
+            "csrf_token": csrf_token(client, timeline),
+        },
     )
     assert app.test_client().get(f"/shared/{token}").status_code == 200
 
@@ -390,12 +432,21 @@ def test_trust_15_pages_that_show_links_send_no_store(app, client, login, make_a
     token = invite(rnd, "A")[0]
     one = client.post(
         url + "/invite",
-        data={"name": "Pat", "email": "pat@a.example", "side": "A", "delivery": "page",
-              "csrf_token": csrf_token(client, url)},
+        data={
+            "name": "Pat",
+            "email": "pat@a.example",
+            "side": "A",
+            "delivery": "page",
+            "csrf_token": csrf_token(client, url),
+        },
     )
     assert LINK_RE.search(one.get_data(as_text=True))
-    responses_ = [one, client.get(url), app.test_client().get(f"/r/{token}"),
-                  app.test_client().get(f"/r/{token}/answer")]
+    responses_ = [
+        one,
+        client.get(url),
+        app.test_client().get(f"/r/{token}"),
+        app.test_client().get(f"/r/{token}/answer"),
+    ]
     for got in responses_:
         assert got.headers.get("Cache-Control") == "no-store", got.request.path
     with app.app_context():
