@@ -194,7 +194,8 @@ def test_revoke_and_reissue(app, client, login, make_alliance, make_round, invit
     client.post(f"{url}/invitations/{inv_id}/revoke", data={"csrf_token": csrf_token(client, url)})
     assert respondent.get(f"/r/{old}").status_code == 410
     page = client.post(
-        f"{url}/invitations/{inv_id}/reissue", data={"csrf_token": csrf_token(client, url), "confirmed": "yes"}
+        f"{url}/invitations/{inv_id}/reissue",
+        data={"csrf_token": csrf_token(client, url), "confirmed": "yes"},
     )
     new = list(set(LINK_RE.findall(page.get_data(as_text=True))))
     assert len(new) == 1
