@@ -47,7 +47,7 @@ class InviteForm(FlaskForm):
 class BulkInviteForm(FlaskForm):
     csv_text = TextAreaField("Paste CSV (name,email,side,function)", validators=[Length(max=500_000)])
     csv_file = FileField("…or upload a CSV file")
-    delivery = SelectField("Their links", choices=DELIVERY, default="email")
+    delivery = SelectField("Their links", choices=DELIVERY, default="email", id="bulk_delivery")
 
 
 class ConfirmForm(FlaskForm):
