@@ -241,7 +241,7 @@ def make_round(app):
 
 @pytest.fixture
 def invite(app):
-    """Invite people to a round; returns their tokens in order."""
+    """Invite people to a round; returns their tokens in order (links the manager hands out)."""
     from healthcheck.models import Round
     from healthcheck.services import invitations
 
@@ -253,7 +253,7 @@ def invite(app):
                 invitations.Invitee(f"Person {start + i}", f"p{start + i}@example.com", side)
                 for i, side in enumerate(sides)
             ]
-            issued = invitations.invite(rnd, people)
+            issued = invitations.invite(rnd, people, hand_out=True)
             db.session.commit()
             return [i.token for i in issued]
 

@@ -1,9 +1,12 @@
 from __future__ import annotations
 
+import base64
 import hashlib
+import hmac
 import secrets
 from datetime import datetime
 
+from flask import current_app
 from sqlalchemy import CheckConstraint, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -13,11 +16,25 @@ from healthcheck.models.round import Round
 
 SIDES = ("A", "B")
 INVITATION_STATUSES = ("pending", "started", "submitted", "revoked")
+LINK_CHANNELS = ("email", "manager")  # who gives the respondent their link
 TOKEN_BYTES = 24  # 192 bits
+LINK_KEY_PURPOSE = b"healthcheck invitation links v1"
 
 
 def new_token() -> str:
     return secrets.token_urlsafe(TOKEN_BYTES)
+
+
+def link_token(nonce: str) -> str:
+    """The link token of a stored nonce: HMAC of the nonce under a key derived from SECRET_KEY.
+
+    The database keeps the nonce and the token's SHA-256, never the token: a copy of the
+    database alone opens no link. The service can rebuild the current link (for a reminder)
+    without issuing a second one."""
+    secret = current_app.config["SECRET_KEY"]
+    key = hmac.new(secret.encode() if isinstance(secret, str) else secret, LINK_KEY_PURPOSE, "sha256")
+    mac = hmac.new(key.digest(), nonce.encode("ascii"), "sha256").digest()[:TOKEN_BYTES]
+    return base64.urlsafe_b64encode(mac).rstrip(b"=").decode("ascii")
 
 
 def hash_token(token: str) -> str:
@@ -25,12 +42,16 @@ def hash_token(token: str) -> str:
 
 
 class Invitation(db.Model):
-    """One respondent of one side in one round; reached by a link whose token is hashed."""
+    """One respondent of one side in one round; reached by one valid link at a time, hashed.
+
+    ``link_via`` says who gives the respondent that link: the service by email (the manager
+    never sees it) or the manager, who was shown it once."""
 
     __tablename__ = "invitations"
     __table_args__ = (
         CheckConstraint(f"side IN {SIDES}", name="ck_invitations_side"),
         CheckConstraint(f"status IN {INVITATION_STATUSES}", name="ck_invitations_status"),
+        CheckConstraint(f"link_via IN {LINK_CHANNELS}", name="ck_invitations_link_via"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -43,21 +64,31 @@ class Invitation(db.Model):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     submitted_at: Mapped[datetime | None]
     revoked_at: Mapped[datetime | None]
+    link_via: Mapped[str] = mapped_column(String(10), default="email", server_default="email")
 
     round: Mapped[Round] = relationship()
     tokens: Mapped[list[InvitationToken]] = relationship(cascade="all, delete-orphan")
 
-    def issue_token(self, replace: bool = False) -> str:
-        """A fresh link token; only its hash is kept. ``replace`` kills every older link,
-        otherwise they keep working (a reminder adds a link, it does not break the first)."""
-        now = utcnow()
-        if replace:
-            for old in self.tokens:
-                if old.revoked_at is None:
-                    old.revoked_at = now
-        token = new_token()
-        self.tokens.append(InvitationToken(token_hash=hash_token(token), created_at=now))
+    def issue_token(self) -> str:
+        """A fresh link token; every older link of this invitation stops working at once
+        (one valid link at a time). Only the token's hash and its nonce are kept."""
+        self.revoke_tokens()
+        nonce = secrets.token_hex(16)
+        token = link_token(nonce)
+        self.tokens.append(InvitationToken(token_hash=hash_token(token), nonce=nonce, created_at=utcnow()))
         return token
+
+    def has_live_link(self) -> bool:
+        return any(t.revoked_at is None for t in self.tokens)
+
+    def current_token(self) -> str | None:
+        """The valid link's token rebuilt from its nonce, or None (no valid link, a link made
+        before nonces were kept, or SECRET_KEY changed since)."""
+        live = [t for t in self.tokens if t.revoked_at is None]
+        if len(live) != 1 or not live[0].nonce:
+            return None
+        token = link_token(live[0].nonce)
+        return token if hmac.compare_digest(hash_token(token), live[0].token_hash) else None
 
     def revoke_tokens(self) -> None:
         now = utcnow()
@@ -67,13 +98,15 @@ class Invitation(db.Model):
 
 
 class InvitationToken(db.Model):
-    """One link of an invitation. Only the SHA-256 of the token is stored."""
+    """One link of an invitation. The SHA-256 of the token and the nonce it is derived from
+    are stored, never the token."""
 
     __tablename__ = "invitation_tokens"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     invitation_id: Mapped[int] = mapped_column(ForeignKey("invitations.id", ondelete="CASCADE"), index=True)
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    nonce: Mapped[str | None] = mapped_column(String(32))  # the token is HMAC(key, nonce)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     revoked_at: Mapped[datetime | None]
 

@@ -10,6 +10,7 @@ from healthcheck.extensions import db
 from healthcheck.models import MIN_K, PHASES, SEGMENTS, Alliance, Organisation, Round, User
 from healthcheck.services import audit, summaries
 from healthcheck.services.errors import InvalidInput
+from healthcheck.services.text import single_line_problem
 
 
 @dataclass
@@ -48,6 +49,8 @@ def _check(data: AllianceData, existing: Alliance | None) -> list[str]:
         problems.append("name: required")
     elif len(data.name) > 200:
         problems.append("name: at most 200 characters")
+    elif found := single_line_problem("name", data.name):
+        problems.append(found)
     else:
         clash = by_name(data.name)
         if clash is not None and clash is not existing:
@@ -57,6 +60,8 @@ def _check(data: AllianceData, existing: Alliance | None) -> list[str]:
             problems.append(f"{label}: organisation name required")
         elif len(value) > 200:
             problems.append(f"{label}: at most 200 characters")
+        elif found := single_line_problem(label, value):
+            problems.append(found)
     if data.side_a.strip() and data.side_a.strip().lower() == data.side_b.strip().lower():
         problems.append("side B: must be a different organisation from side A")
     if data.segment not in SEGMENTS:

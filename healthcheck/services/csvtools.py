@@ -49,3 +49,21 @@ def rows(text: str, header: list[str], what: str) -> list[tuple[int, dict[str, s
     except csv.Error as exc:
         raise ValueError(f"{what}: line {reader.line_num}: {exc}") from exc
     return out
+
+
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def safe_cell(value) -> str:
+    """A text cell a spreadsheet shows as text: a leading formula character gets a quote."""
+    text = "" if value is None else str(value)
+    return "'" + text if text.startswith(FORMULA_STARTS) else text
+
+
+def write(header: list[str], records: list[list]) -> str:
+    """CSV text of ``records`` under ``header``, every cell neutralised by ``safe_cell``."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(header)
+    writer.writerows([safe_cell(v) for v in record] for record in records)
+    return out.getvalue()

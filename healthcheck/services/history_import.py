@@ -11,6 +11,7 @@ from healthcheck.models.base import utcnow
 from healthcheck.services import alliances, audit, csvtools, questionnaires, responses, summaries
 from healthcheck.services.errors import InvalidInput
 from healthcheck.services.rounds import rounds_of
+from healthcheck.services.text import single_line_problem
 
 HEADER = ["side", "respondent", "question", "score", "comment"]
 
@@ -91,6 +92,14 @@ def run(spec: ImportSpec, raw: bytes | str, actor=None) -> ImportResult:
             "import it first (healthcheck questionnaire import)"
         )
     people, problems = _parse_rows(raw, questionnaire)
+    for option, value in (
+        ("--alliance", spec.alliance),
+        ("--side-a", spec.side_a),
+        ("--side-b", spec.side_b),
+        ("--round", spec.round_label),
+    ):
+        if found := single_line_problem(option, value):
+            problems.append(found)
     alliance = alliances.by_name(spec.alliance)
     if alliance is not None:
         given = (spec.side_a.strip().lower(), spec.side_b.strip().lower())

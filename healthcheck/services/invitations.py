@@ -12,9 +12,11 @@ from healthcheck.models import SIDES, Invitation, Round
 from healthcheck.models.base import utcnow
 from healthcheck.services import audit, csvtools
 from healthcheck.services.errors import InvalidInput
+from healthcheck.services.text import single_line_problem
 
 EMAIL_RE = re.compile(r"^[^@\s<>\"',;]+@[^@\s<>\"',;]+\.[A-Za-z]{2,}$")
 CSV_HEADER = ["name", "email", "side", "function"]
+MAX_BATCH = 500  # invitations per request: their links are delivered in that one response
 
 
 @dataclass
@@ -28,7 +30,7 @@ class Invitee:
 @dataclass
 class Issued:
     invitation: Invitation
-    token: str
+    token: str | None  # None when the service emails the link (the manager never sees it)
 
 
 def _problems(invitee: Invitee, taken: set[str]) -> list[str]:
@@ -37,6 +39,8 @@ def _problems(invitee: Invitee, taken: set[str]) -> list[str]:
         problems.append("name: required")
     elif len(invitee.name) > 200:
         problems.append("name: at most 200 characters")
+    elif found := single_line_problem("name", invitee.name):
+        problems.append(found)
     email = invitee.email.strip().lower()
     if not EMAIL_RE.match(email) or len(email) > 254:
         problems.append(f"email: {invitee.email!r} is not an email address")
@@ -46,6 +50,8 @@ def _problems(invitee: Invitee, taken: set[str]) -> list[str]:
         problems.append(f"side: A or B (got {invitee.side!r})")
     if len(invitee.function) > 200:
         problems.append("function: at most 200 characters")
+    elif found := single_line_problem("function", invitee.function):
+        problems.append(found)
     return problems
 
 
@@ -64,9 +70,22 @@ def _check_round(rnd: Round) -> None:
         raise InvalidInput(f"round {rnd.label!r} is closed; no more invitations")
 
 
-def invite(rnd: Round, invitees: list[Invitee], actor=None) -> list[Issued]:
-    """Invite everyone or no one; problems are reported per invitee."""
+def _check_batch(count: int) -> None:
+    if count > MAX_BATCH:
+        raise InvalidInput(
+            f"at most {MAX_BATCH} invitations per batch (this one has {count}): split the list and "
+            "invite the rest in a second batch"
+        )
+
+
+def invite(rnd: Round, invitees: list[Invitee], actor=None, hand_out: bool = False) -> list[Issued]:
+    """Invite everyone or no one; problems are reported per invitee.
+
+    By default the service emails each person their link (when the round is open) and nobody
+    else ever sees it. ``hand_out``: the manager gives the links out; they are returned here,
+    once, and no invitation email is sent."""
     _check_round(rnd)
+    _check_batch(len(invitees))
     taken = _taken(rnd)
     problems = []
     for i, invitee in enumerate(invitees, start=1):
@@ -75,10 +94,10 @@ def invite(rnd: Round, invitees: list[Invitee], actor=None) -> list[Issued]:
         taken.add(invitee.email.strip().lower())
     if problems:
         raise InvalidInput(problems)
-    return _issue(rnd, invitees, actor)
+    return _issue(rnd, invitees, actor, hand_out)
 
 
-def invite_csv(rnd: Round, raw: bytes | str, actor=None) -> list[Issued]:
+def invite_csv(rnd: Round, raw: bytes | str, actor=None, hand_out: bool = False) -> list[Issued]:
     """Bulk invitations from CSV ``name,email,side,function``; any bad line → nothing added."""
     _check_round(rnd)
     try:
@@ -87,6 +106,7 @@ def invite_csv(rnd: Round, raw: bytes | str, actor=None) -> list[Issued]:
         raise InvalidInput(str(exc)) from exc
     if not records:
         raise InvalidInput("CSV: no invitations below the header")
+    _check_batch(len(records))
     taken = _taken(rnd)
     problems, invitees = [], []
     for line, rec in records:
@@ -99,10 +119,10 @@ def invite_csv(rnd: Round, raw: bytes | str, actor=None) -> list[Issued]:
         invitees.append(invitee)
     if problems:
         raise InvalidInput(problems)
-    return _issue(rnd, invitees, actor)
+    return _issue(rnd, invitees, actor, hand_out)
 
 
-def _issue(rnd: Round, invitees: list[Invitee], actor) -> list[Issued]:
+def _issue(rnd: Round, invitees: list[Invitee], actor, hand_out: bool) -> list[Issued]:
     issued = []
     for invitee in invitees:
         inv = Invitation(
@@ -111,23 +131,23 @@ def _issue(rnd: Round, invitees: list[Invitee], actor) -> list[Issued]:
             name=invitee.name.strip(),
             email=invitee.email.strip().lower(),
             function=invitee.function.strip(),
+            link_via="manager" if hand_out else "email",
         )
-        token = inv.issue_token()
+        token = inv.issue_token() if hand_out else None  # emailed links are made at delivery
         db.session.add(inv)
         issued.append(Issued(inv, token))
     db.session.flush()
-    if rnd.status == "open":
-        from healthcheck.services import notifications
-
+    if rnd.status == "open" and not hand_out:
         for item in issued:
-            notifications.enqueue(
-                "invitation",
-                item.invitation.email,
-                f"invite:{item.invitation.id}",
-                invitation=item.invitation,
-            )
-    audit.record("invitation.add", actor, rnd, count=len(issued))
+            _email_link(item.invitation, f"invite:{item.invitation.id}")
+    audit.record("invitation.add", actor, rnd, count=len(issued), links="manager" if hand_out else "email")
     return issued
+
+
+def _email_link(inv: Invitation, key: str) -> None:
+    from healthcheck.services import notifications
+
+    notifications.enqueue("invitation", inv.email, key, invitation=inv)
 
 
 def revoke(inv: Invitation, actor=None) -> None:
@@ -139,17 +159,45 @@ def revoke(inv: Invitation, actor=None) -> None:
     audit.record("invitation.revoke", actor, inv)
 
 
-def reissue(inv: Invitation, actor=None) -> str:
-    """A new link for the invitation; the old link stops working. Draft answers are kept."""
+def _check_reissue(inv: Invitation) -> None:
     if inv.status == "submitted":
         raise InvalidInput("this person has already submitted; there is nothing to reissue")
     _check_round(inv.round)
-    token = inv.issue_token(replace=True)
     if inv.status == "revoked":
         inv.status = "pending"
         inv.revoked_at = None
-    audit.record("invitation.reissue", actor, inv)
+
+
+def reissue(inv: Invitation, actor=None) -> str:
+    """A new link for the manager to hand out; the old link stops working. Draft answers are
+    kept, so the respondent is told by email that their link was replaced, and by whom."""
+    _check_reissue(inv)
+    token = inv.issue_token()
+    inv.link_via = "manager"
+    db.session.flush()
+    from healthcheck.services import notifications
+
+    notifications.enqueue(
+        "link_replaced",
+        inv.email,
+        f"replaced:{inv.id}:{len(inv.tokens)}",
+        invitation=inv,
+        by=getattr(actor, "display_name", None) or getattr(actor, "email", None) or "the alliance manager",
+    )
+    audit.record("invitation.reissue", actor, inv, via="manager")
     return token
+
+
+def email_new_link(inv: Invitation, actor=None) -> None:
+    """The service emails the respondent a new link; the old one stops working now (the
+    manager never sees the new one). In a draft round it goes out when the round opens."""
+    _check_reissue(inv)
+    inv.revoke_tokens()
+    inv.link_via = "email"
+    db.session.flush()
+    if inv.round.status == "open":
+        _email_link(inv, f"invite:{inv.id}:{len(inv.tokens)}")
+    audit.record("invitation.reissue", actor, inv, via="email")
 
 
 def of_round(rnd: Round) -> list[Invitation]:

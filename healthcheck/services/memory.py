@@ -58,8 +58,16 @@ def add_note(alliance: Alliance, kind: str, title: str, body: str, happened_on: 
     return note
 
 
-def handoff(alliance: Alliance, new_owner_email: str, body: str, actor, on: date | None = None) -> Note:
-    """A new owner takes over the alliance; the handoff note stays in its memory."""
+def handoff(
+    alliance: Alliance,
+    new_owner_email: str,
+    body: str,
+    actor,
+    on: date | None = None,
+    revoke_shares: bool = False,
+) -> Note:
+    """A new owner takes over the alliance; the handoff note stays in its memory.
+    ``revoke_shares``: the partner links made so far stop working (the new owner shares anew)."""
     new_owner = users.by_email(new_owner_email or "")
     if new_owner is None or new_owner.role not in ("manager", "admin"):
         raise InvalidInput(f"new owner: {new_owner_email!r} is not a manager or admin account")
@@ -78,6 +86,10 @@ def handoff(alliance: Alliance, new_owner_email: str, body: str, actor, on: date
     db.session.add(note)
     db.session.flush()
     audit.record("alliance.owners", actor, alliance, owners=[new_owner.email], handoff=True)
+    if revoke_shares:
+        from healthcheck.services import sharing
+
+        sharing.revoke_all_of(alliance.id, actor, handoff=True)
     return note
 
 

@@ -3,7 +3,12 @@
 A message is queued once per ``dedupe_key`` (a unique column), so deciding twice queues it
 once. Delivery claims each message with a guarded UPDATE (a lease), so two schedulers never
 send the same message. Respondent and partner links are created at delivery, in the same
-transaction that marks the message sent: no usable token is ever stored.
+transaction that marks the message sent: no usable token is ever stored. An invitation has
+one valid link at a time: an invitation email issues a new one (the older stops working), a
+reminder carries the current one again (rebuilt from its nonce, see ``link_token``).
+
+A message that cannot be built from its own content (a header with a line break, a template
+error) fails at once and for good; the others are still delivered.
 """
 
 from __future__ import annotations
@@ -13,10 +18,10 @@ from datetime import datetime, timedelta
 
 from flask import current_app, render_template
 from sqlalchemy import or_, select, update
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 
 from healthcheck.extensions import db
-from healthcheck.mail import Message, backend_for
+from healthcheck.mail import Message, backend_for, build
 from healthcheck.models import Invitation, OutgoingMail, Round
 from healthcheck.models.base import utcnow
 
@@ -25,6 +30,7 @@ LEASE = timedelta(minutes=10)
 SUBJECTS = {
     "invitation": "Health check of {alliance}: your view, by {deadline}",
     "reminder": "Reminder: health check of {alliance} closes on {deadline}",
+    "link_replaced": "Your link to the health check of {alliance} was replaced",
     "round_closed": "Health check {round} of {alliance} is closed — the report is ready",
     "report_shared": "{side_a} shares the joint health-check report of {alliance}",
     "round_planned": "Next health check of {alliance} planned for {opens_on}: please confirm",
@@ -65,7 +71,10 @@ def invite_all(rnd: Round, now: datetime | None = None) -> int:
     count = 0
     for inv in db.session.scalars(
         select(Invitation).where(
-            Invitation.round_id == rnd.id, Invitation.status == "pending", Invitation.email != ""
+            Invitation.round_id == rnd.id,
+            Invitation.status == "pending",
+            Invitation.email != "",
+            Invitation.link_via == "email",
         )
     ):
         count += enqueue("invitation", inv.email, f"invite:{inv.id}", invitation=inv, now=now)
@@ -91,16 +100,40 @@ def _base_url() -> str:
     return current_app.config["PUBLIC_BASE_URL"].rstrip("/")
 
 
+def _still_wanted(mail: OutgoingMail, inv: Invitation | None) -> bool:
+    if inv is None or inv.status in ("submitted", "revoked") or inv.round.status == "closed":
+        return False  # nothing to ask any more
+    if mail.kind == "link_replaced":
+        return True
+    if mail.kind == "invitation" and inv.link_via != "email":
+        return False  # the manager took the link over since: this email would kill theirs
+    return inv.round.status == "open"
+
+
+def _respondent_link(kind: str, inv: Invitation) -> tuple[str | None, bool]:
+    """The link a respondent message carries and whether it replaces a valid one."""
+    if kind == "link_replaced":
+        return None, False
+    token = inv.current_token() if kind == "reminder" else None
+    if token is not None:
+        return token, False
+    replaced = inv.has_live_link()
+    return inv.issue_token(), replaced
+
+
 def _respondent_context(mail: OutgoingMail) -> dict | None:
     inv = db.session.get(Invitation, mail.invitation_id)
-    if inv is None or inv.status in ("submitted", "revoked") or inv.round.status != "open":
-        return None  # nothing to ask any more
+    if not _still_wanted(mail, inv):
+        return None
+    token, replaced = _respondent_link(mail.kind, inv)
     alliance = inv.round.alliance
     return {
         "inv": inv,
         "rnd": inv.round,
         "alliance": alliance,
-        "link": f"{_base_url()}/r/{inv.issue_token()}",
+        "link": f"{_base_url()}/r/{token}" if token else None,
+        "replaced": replaced,
+        "by": mail.context.get("by", "the alliance manager"),
         "side": alliance.side(inv.side).name,
     }
 
@@ -124,7 +157,7 @@ def _shared_context(mail: OutgoingMail) -> dict | None:
 
 def render(mail: OutgoingMail) -> Message | None:
     """The message to send, or None when it should not be sent any more."""
-    if mail.kind in ("invitation", "reminder"):
+    if mail.kind in ("invitation", "reminder", "link_replaced"):
         context = _respondent_context(mail)
     elif mail.kind == "report_shared":
         context = _shared_context(mail)
@@ -174,28 +207,51 @@ def deliver_due(now: datetime | None = None, limit: int = 100) -> dict:
     for mail_id in due:
         if not _claim(mail_id, now):
             continue
-        mail = db.session.get(OutgoingMail, mail_id)
-        try:
-            message = render(mail)
-            if message is None:
-                mail.status = "cancelled"
-                counts["cancelled"] += 1
-            else:
-                backend.send(message)
-                mail.status, mail.sent_at, mail.attempts = "sent", now, mail.attempts + 1
-                counts["sent"] += 1
-            db.session.commit()
-        except Exception as exc:  # noqa: BLE001 - any sending failure is recorded and retried
-            db.session.rollback()
-            counts[_record_failure(mail_id, now, exc)] += 1
+        counts[_deliver_one(mail_id, backend, now)] += 1
     return counts
 
 
-def _record_failure(mail_id: int, now: datetime, exc: Exception) -> str:
+class BadContent(Exception):
+    """The message cannot be built from its own content: retrying cannot help."""
+
+
+def _prepared(mail: OutgoingMail) -> Message | None:
+    try:
+        message = render(mail)
+        if message is not None:
+            build(message, current_app.config["MAIL_SENDER"])  # refuses e.g. a header with CR/LF
+    except SQLAlchemyError:
+        raise
+    except Exception as exc:  # noqa: BLE001 - anything else here comes from the message itself
+        raise BadContent(f"{type(exc).__name__}: {exc}") from exc
+    return message
+
+
+def _deliver_one(mail_id: int, backend, now: datetime) -> str:
+    mail = db.session.get(OutgoingMail, mail_id)
+    try:
+        message = _prepared(mail)
+        if message is None:
+            outcome = mail.status = "cancelled"
+        else:
+            backend.send(message)
+            mail.sent_at, mail.attempts = now, mail.attempts + 1
+            outcome = mail.status = "sent"
+        db.session.commit()
+        return outcome
+    except BadContent as exc:
+        db.session.rollback()
+        return _record_failure(mail_id, now, exc, permanent=True)
+    except Exception as exc:  # noqa: BLE001 - any sending failure is recorded and retried
+        db.session.rollback()
+        return _record_failure(mail_id, now, exc)
+
+
+def _record_failure(mail_id: int, now: datetime, exc: Exception, permanent: bool = False) -> str:
     mail = db.session.get(OutgoingMail, mail_id)
     mail.attempts += 1
     mail.last_error = f"{type(exc).__name__}: {exc}"[:2000]
-    if mail.attempts >= current_app.config["MAIL_MAX_ATTEMPTS"]:
+    if permanent or mail.attempts >= current_app.config["MAIL_MAX_ATTEMPTS"]:
         mail.status = "failed"
     else:
         mail.status = "queued"

@@ -63,8 +63,10 @@ def invitation_by_token(token: str, for_update: bool = False) -> Invitation:
     if found is None:
         raise LinkProblem(404, "unknown")
     inv, revoked_at = found
-    if inv.status == "revoked" or revoked_at is not None:
+    if inv.status == "revoked":
         raise LinkProblem(410, "revoked", inv)
+    if revoked_at is not None:  # a newer link of this invitation is the one that works
+        raise LinkProblem(410, "replaced", inv)
     if inv.status == "submitted":
         raise LinkProblem(410, "submitted", inv)
     if inv.round.status == "closed":

@@ -11,6 +11,7 @@ from healthcheck.models import Alliance, IllegalTransition, Questionnaire, Round
 from healthcheck.models.base import utcnow
 from healthcheck.services import audit, summaries
 from healthcheck.services.errors import InvalidInput
+from healthcheck.services.text import single_line_problem
 
 
 def create(
@@ -29,6 +30,8 @@ def create(
         problems.append("label: required, e.g. 2026-Q4")
     elif len(label) > 100:
         problems.append("label: at most 100 characters")
+    elif found := single_line_problem("label", label):
+        problems.append(found)
     elif db.session.scalar(select(Round.id).where(Round.alliance_id == alliance.id, Round.label == label)):
         problems.append(f"label: this alliance already has a round {label!r}")
     if questionnaire is None:

@@ -32,10 +32,25 @@ def create(rnd: Round, actor, days: int = 30, created_by_id: int | None = None) 
     return link, token
 
 
-def revoke(link: ShareLink, actor) -> None:
+def revoke(link: ShareLink, actor, **details) -> None:
     if link.revoked_at is None:
         link.revoked_at = utcnow()
-        audit.record("share.revoke", actor, link.round, share_id=link.id)
+        audit.record("share.revoke", actor, link.round, share_id=link.id, **details)
+
+
+def revoke_all_of(alliance_id: int, actor, **details) -> int:
+    """Revoke every usable partner link of the alliance's rounds (e.g. at a handoff)."""
+    now = utcnow()
+    links = db.session.scalars(
+        select(ShareLink)
+        .join(Round, Round.id == ShareLink.round_id)
+        .where(Round.alliance_id == alliance_id, ShareLink.revoked_at.is_(None), ShareLink.expires_at > now)
+    )
+    count = 0
+    for link in links:
+        revoke(link, actor, **details)
+        count += 1
+    return count
 
 
 def of_round(rnd: Round) -> list[ShareLink]:

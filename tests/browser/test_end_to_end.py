@@ -69,9 +69,11 @@ def test_manager_sets_up_invites_watches_and_reads_report(
         "name,email,side,function\nAnn,ann@a.example,A,R&D\nBob,bob@a.example,A,\n"
         "Cem,cem@n.example,B,\nDee,dee@n.example,B,\nEve,eve@a.example,A,\nFay,fay@n.example,B,\n",
     )
+    page.select_option("#bulk_delivery", "page")
     page.click("button:text('Invite all')")
     links = [page.input_value(f"#{el.get_attribute('id')}") for el in page.locator("input[data-copy]").all()]
     assert len(links) == 6
+    page.click("text=Back to the round")
     page.click("button:text('Open round')")
     assert "0/3" in page.inner_text("[data-testid=rate-A]")
     round_url = page.url

@@ -36,6 +36,12 @@ def count(app, word) -> int:
     return sum(word in s for s in subjects(app))
 
 
+def mailed(app, to: str) -> str:
+    """The token of the latest link emailed to ``to`` (links are made when the email is sent)."""
+    texts = [m.get_body(("plain",)).get_content() for m in outbox(app) if m["To"] == to]
+    return [line.strip() for line in texts[-1].splitlines() if "/r/" in line][0].rsplit("/", 1)[1]
+
+
 def run_day(app, day: datetime) -> None:
     with app.app_context():
         for name in ALL_JOBS:
@@ -44,7 +50,8 @@ def run_day(app, day: datetime) -> None:
 
 @pytest.fixture
 def alliance_with_round(app, make_user):
-    """A complex alliance (every 3 months) with a round opening on D0, 3 people per side."""
+    """A complex alliance (every 3 months) with a round opening on D0, 3 people per side;
+    returns their emails (each gets their link by email)."""
     make_user("owner@example.com", "manager")
     with app.app_context():
         alliance = alliances.save(
@@ -64,18 +71,18 @@ def alliance_with_round(app, make_user):
             rnd, [invitations.Invitee(f"P{i}", f"p{i}@x.example", side) for i, side in enumerate("AAABBB")]
         )
         db.session.commit()
-        return alliance.id, rnd.id, [i.token for i in issued]
+        return alliance.id, rnd.id, [i.invitation.email for i in issued]
 
 
 def test_a_quarter_runs_itself(app, alliance_with_round, answer_all):
-    alliance_id, round_id, tokens = alliance_with_round
+    alliance_id, round_id, people = alliance_with_round
     for offset in range(0, 86):  # up to 31 March
         day = D0 + timedelta(days=offset)
         if offset == 3:
-            answer_all(tokens[0], 4)
-            answer_all(tokens[1], 4)
+            answer_all(mailed(app, people[0]), 4)
+            answer_all(mailed(app, people[1]), 4)
         if offset == 10:
-            answer_all(tokens[3], 2)
+            answer_all(mailed(app, people[3]), 2)
         run_day(app, day)
         if offset == 0:
             assert count(app, "your view, by") == 6  # invitations on opening day
@@ -115,16 +122,19 @@ def test_a_quarter_runs_itself(app, alliance_with_round, answer_all):
     assert count(app, "your view, by") == 12
 
 
-def test_mail_links_work_and_old_links_keep_working(app, alliance_with_round):
-    _, _, tokens = alliance_with_round
+def test_mail_links_work_and_a_reminder_carries_the_same_link(app, alliance_with_round):
+    _, _, people = alliance_with_round
     run_day(app, D0)
     client = app.test_client()
     links = [m.get_body(("plain",)).get_content() for m in outbox(app)]
-    mailed = [line.strip() for text in links for line in text.splitlines() if "/r/" in line]
-    assert len(mailed) == 6
-    for link in mailed:
+    sent = [line.strip() for text in links for line in text.splitlines() if "/r/" in line]
+    assert len(sent) == 6
+    for link in sent:
         assert client.get(link.split("127.0.0.1:5000", 1)[1]).status_code == 200
-    assert client.get(f"/r/{tokens[0]}").status_code == 200  # the copied link still works
+    first = mailed(app, people[0])
+    run_day(app, D0 + timedelta(days=7))
+    assert mailed(app, people[0]) == first  # the reminder adds no second link
+    assert client.get(f"/r/{first}").status_code == 200
 
 
 def test_crash_mid_job_is_finished_by_the_rerun(app, alliance_with_round, monkeypatch):
@@ -270,10 +280,10 @@ def test_sending_failures_are_retried_with_backoff_and_never_undo_a_round(make_a
 
 
 def test_no_reminder_after_submission_or_close(app, alliance_with_round, answer_all):
-    _, round_id, tokens = alliance_with_round
+    _, round_id, people = alliance_with_round
     run_day(app, D0)
-    for token in tokens:
-        answer_all(token, 3)
+    for person in people:
+        answer_all(mailed(app, person), 3)
     run_day(app, D0 + timedelta(days=7))
     assert count(app, "Reminder:") == 0
     with app.app_context():

@@ -4,6 +4,7 @@ from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from healthcheck.models import ALLIANCE_TYPES, MIN_K, PHASES, SEGMENTS
 from healthcheck.services.alliances import AllianceData
+from healthcheck.web.validators import SingleLine
 
 
 def _emails(text: str | None) -> list[str]:
@@ -11,9 +12,11 @@ def _emails(text: str | None) -> list[str]:
 
 
 class AllianceForm(FlaskForm):
-    name = StringField("Alliance name", validators=[DataRequired(), Length(max=200)])
-    side_a = StringField("Side A (your organisation)", validators=[DataRequired(), Length(max=200)])
-    side_b = StringField("Side B (the partner)", validators=[DataRequired(), Length(max=200)])
+    name = StringField("Alliance name", validators=[DataRequired(), Length(max=200), SingleLine()])
+    side_a = StringField(
+        "Side A (your organisation)", validators=[DataRequired(), Length(max=200), SingleLine()]
+    )
+    side_b = StringField("Side B (the partner)", validators=[DataRequired(), Length(max=200), SingleLine()])
     segment = SelectField("Segment", choices=[(s, s) for s in SEGMENTS])
     phase = SelectField("Phase", choices=[(p, p) for p in PHASES])
     alliance_type = SelectField("Type", choices=[(t, t) for t in ALLIANCE_TYPES])

@@ -1,7 +1,7 @@
 from datetime import date, timedelta
 
 from flask_wtf import FlaskForm
-from wtforms import DateField, EmailField, SelectField, StringField, TextAreaField
+from wtforms import BooleanField, DateField, EmailField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length
 
 from healthcheck.models import ACTION_STATUSES, NOTE_KINDS
@@ -34,4 +34,7 @@ class HandoffForm(FlaskForm):
     new_owner = EmailField("New owner (email of a manager)", validators=[DataRequired(), Length(max=254)])
     body = TextAreaField(
         "Handoff note: what the new owner needs to know", validators=[DataRequired(), Length(max=20000)]
+    )
+    revoke_shares = BooleanField(
+        "Stop the partner links shared so far (the new owner can share again)", default=True
     )

@@ -72,7 +72,9 @@ def handoff(alliance_id: int):
     if not form.validate_on_submit():
         return _timeline(alliance, handoff_form=form, status=400)
     try:
-        memory.handoff(alliance, form.new_owner.data, form.body.data, current_user)
+        memory.handoff(
+            alliance, form.new_owner.data, form.body.data, current_user, revoke_shares=form.revoke_shares.data
+        )
     except InvalidInput as exc:
         db.session.rollback()
         return _timeline(alliance, handoff_form=form, problems=exc.problems, status=400)

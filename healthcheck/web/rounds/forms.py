@@ -5,6 +5,14 @@ from flask_wtf.file import FileField
 from wtforms import BooleanField, DateField, EmailField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, ValidationError
 
+from healthcheck.web.validators import SingleLine
+
+DELIVERY = [
+    ("email", "We email each person their own link (you never see it)"),
+    ("page", "I give out the links myself: show them once on the next page"),
+    ("csv", "I give out the links myself: download them once as CSV"),
+]
+
 
 def _default_label() -> str:
     today = date.today()
@@ -12,7 +20,9 @@ def _default_label() -> str:
 
 
 class RoundForm(FlaskForm):
-    label = StringField("Label", default=_default_label, validators=[DataRequired(), Length(max=100)])
+    label = StringField(
+        "Label", default=_default_label, validators=[DataRequired(), Length(max=100), SingleLine()]
+    )
     questionnaire = SelectField("Questionnaire", coerce=int)
     opens_on = DateField("Opens on", default=date.today, validators=[DataRequired()])
     closes_on = DateField(
@@ -27,16 +37,23 @@ class RoundForm(FlaskForm):
 
 
 class InviteForm(FlaskForm):
-    name = StringField("Name", validators=[DataRequired(), Length(max=200)])
+    name = StringField("Name", validators=[DataRequired(), Length(max=200), SingleLine()])
     email = EmailField("Email", validators=[DataRequired(), Length(max=254)])
     side = SelectField("Side", choices=[("A", "A"), ("B", "B")])
-    function = StringField("Function", validators=[Length(max=200)])
+    function = StringField("Function", validators=[Length(max=200), SingleLine()])
+    delivery = SelectField("Their link", choices=DELIVERY, default="email")
 
 
 class BulkInviteForm(FlaskForm):
     csv_text = TextAreaField("Paste CSV (name,email,side,function)", validators=[Length(max=500_000)])
     csv_file = FileField("…or upload a CSV file")
+    delivery = SelectField("Their links", choices=DELIVERY, default="email", id="bulk_delivery")
 
 
 class ConfirmForm(FlaskForm):
     """CSRF-only form behind action buttons (open, close, revoke, reissue)."""
+
+
+def hands_out(form) -> bool:
+    """True when the manager gives the links out (shown or downloaded once)."""
+    return form.delivery.data in ("page", "csv")

@@ -1,16 +1,16 @@
-from flask import Blueprint, flash, redirect, render_template, request, session, url_for
+from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from healthcheck.extensions import db
 from healthcheck.models import IllegalTransition
-from healthcheck.services import access, cadence, dataset, invitations, questionnaires, rounds
+from healthcheck.services import access, cadence, csvtools, dataset, invitations, questionnaires, rounds
 from healthcheck.services.errors import InvalidInput
-from healthcheck.web.rounds.forms import BulkInviteForm, ConfirmForm, InviteForm, RoundForm
+from healthcheck.web.rounds.forms import BulkInviteForm, ConfirmForm, InviteForm, RoundForm, hands_out
 
 bp = Blueprint(
     "rounds", __name__, url_prefix="/alliances/<int:alliance_id>/rounds", template_folder="templates"
 )
-NEW_LINKS = "new_links"
+LINKS_CSV_HEADER = ["name", "email", "side", "function", "link"]
 
 
 @bp.before_request
@@ -56,7 +56,6 @@ def detail(alliance_id: int, round_id: int):
 
 def _render_detail(rnd, invite_form=None, bulk_form=None, problems=None, status=200):
     can_edit = access.can_edit(current_user, rnd.alliance)
-    links = session.pop(NEW_LINKS, {}) if can_edit else {}
     return render_template(
         "rounds/detail.html",
         rnd=rnd,
@@ -64,7 +63,6 @@ def _render_detail(rnd, invite_form=None, bulk_form=None, problems=None, status=
         can_edit=can_edit,
         invitations=invitations.of_round(rnd) if can_edit else [],
         counts=dataset.response_counts([rnd.id])[rnd.id],
-        links={int(k): v for k, v in links.items()},
         invite_form=invite_form or InviteForm(),
         bulk_form=bulk_form or BulkInviteForm(),
         confirm=ConfirmForm(),
@@ -72,12 +70,25 @@ def _render_detail(rnd, invite_form=None, bulk_form=None, problems=None, status=
     ), status
 
 
-def _remember_links(issued) -> None:
+def _links(issued) -> list[tuple]:
+    """(invitation, link) of each newly issued link, for this one response only: links are
+    never kept anywhere (the database holds their hashes), so they are shown or downloaded now."""
     base = request.host_url.rstrip("/")
-    links = dict(session.get(NEW_LINKS, {}))
-    for item in issued:
-        links[str(item.invitation.id)] = f"{base}{url_for('respond.welcome', token=item.token)}"
-    session[NEW_LINKS] = links
+    return [(i.invitation, f"{base}{url_for('respond.welcome', token=i.token)}") for i in issued]
+
+
+def _deliver_links(rnd, issued, delivery: str):
+    """The page (or CSV download) that hands the manager the links just issued, once."""
+    links = _links(issued)
+    table = csvtools.write(
+        LINKS_CSV_HEADER, [[inv.name, inv.email, inv.side, inv.function, link] for inv, link in links]
+    )
+    if delivery == "csv":
+        name = f"invitation-links-round-{rnd.id}.csv"
+        return Response(
+            table, mimetype="text/csv", headers={"Content-Disposition": f'attachment; filename="{name}"'}
+        )
+    return render_template("rounds/links.html", rnd=rnd, alliance=rnd.alliance, links=links, table=table)
 
 
 def _back(rnd):
@@ -92,13 +103,19 @@ def invite(alliance_id: int, round_id: int):
         return _render_detail(rnd, invite_form=form, status=400)
     invitee = invitations.Invitee(form.name.data, form.email.data, form.side.data, form.function.data or "")
     try:
-        issued = invitations.invite(rnd, [invitee], actor=current_user)
+        issued = invitations.invite(rnd, [invitee], actor=current_user, hand_out=hands_out(form))
     except InvalidInput as exc:
         db.session.rollback()
         return _render_detail(rnd, invite_form=form, problems=exc.problems, status=400)
     db.session.commit()
-    _remember_links(issued)
-    flash(f"Invited {invitee.name}. Copy the link below now: it is shown only once.", "success")
+    return _after_invite(rnd, issued, form.delivery.data)
+
+
+def _after_invite(rnd, issued, delivery: str):
+    if delivery != "email":
+        return _deliver_links(rnd, issued, delivery)
+    when = "now" if rnd.status == "open" else "when the round opens"
+    flash(f"Invited {len(issued)}: each person gets their own link by email {when}.", "success")
     return _back(rnd)
 
 
@@ -111,14 +128,12 @@ def invite_bulk(alliance_id: int, round_id: int):
     upload = form.csv_file.data
     raw = upload.read() if upload else (form.csv_text.data or "")
     try:
-        issued = invitations.invite_csv(rnd, raw, actor=current_user)
+        issued = invitations.invite_csv(rnd, raw, actor=current_user, hand_out=hands_out(form))
     except InvalidInput as exc:
         db.session.rollback()
         return _render_detail(rnd, bulk_form=form, problems=exc.problems, status=400)
     db.session.commit()
-    _remember_links(issued)
-    flash(f"Invited {len(issued)} people. Copy their links below now: they are shown only once.", "success")
-    return _back(rnd)
+    return _after_invite(rnd, issued, form.delivery.data)
 
 
 @bp.route("/<int:round_id>/<any(open, close):transition>", methods=["POST"])
@@ -142,26 +157,41 @@ def transition(alliance_id: int, round_id: int, transition: str):
     return _back(rnd)
 
 
-@bp.route("/<int:round_id>/invitations/<int:invitation_id>/<any(revoke, reissue):op>", methods=["POST"])
+@bp.route(
+    "/<int:round_id>/invitations/<int:invitation_id>/<any(revoke, reissue, email):op>", methods=["POST"]
+)
 def invitation_op(alliance_id: int, round_id: int, invitation_id: int, op: str):
     inv = access.invitation_for(current_user, alliance_id, round_id, invitation_id)
     if not ConfirmForm().validate_on_submit():
         flash("The form expired; please try again.", "error")
         return _back(inv.round)
+    if op != "revoke" and request.form.get("confirmed") != "yes":
+        return render_template(
+            "rounds/confirm_link.html",
+            rnd=inv.round,
+            alliance=inv.round.alliance,
+            inv=inv,
+            op=op,
+            confirm=ConfirmForm(),
+        )
+    token = None
     try:
         if op == "revoke":
             invitations.revoke(inv, actor=current_user)
             message = f"The link of {inv.name} no longer works."
+        elif op == "email":
+            invitations.email_new_link(inv, actor=current_user)
+            when = "now" if inv.round.status == "open" else "when the round opens"
+            message = f"{inv.name} gets a new link by email {when}; the old one no longer works."
         else:
             token = invitations.reissue(inv, actor=current_user)
-            message = f"New link for {inv.name}; the old one no longer works."
     except InvalidInput as exc:
         db.session.rollback()
         flash("; ".join(exc.problems), "error")
         return _back(inv.round)
     db.session.commit()
-    if op == "reissue":
-        _remember_links([invitations.Issued(inv, token)])
+    if token is not None:
+        return _deliver_links(inv.round, [invitations.Issued(inv, token)], "page")
     flash(message, "success")
     return _back(inv.round)
 

@@ -11,3 +11,17 @@ document.querySelectorAll("input[data-copy]").forEach(function (input) {
   });
   input.insertAdjacentElement("afterend", button);
 });
+
+// Adds a "Copy all" button after every textarea marked data-copy-all.
+document.querySelectorAll("textarea[data-copy-all]").forEach(function (area) {
+  var button = document.createElement("button");
+  button.type = "button";
+  button.className = "btn btn-sm btn-outline-secondary mb-3";
+  button.textContent = "Copy all";
+  button.addEventListener("click", function () {
+    area.select();
+    if (navigator.clipboard) { navigator.clipboard.writeText(area.value); }
+    button.textContent = "Copied";
+  });
+  area.insertAdjacentElement("afterend", button);
+});

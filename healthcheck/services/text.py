@@ -1,0 +1,15 @@
+"""Rules for short text that travels into email headers, file names and spreadsheets."""
+
+from __future__ import annotations
+
+import unicodedata
+
+# Line and paragraph separators besides CR/LF: mail headers and CSV readers treat them as breaks.
+_BREAKS = {"\u0085", "\u2028", "\u2029"}
+
+
+def single_line_problem(label: str, value: str) -> str | None:
+    """A field-level message when ``value`` holds a line break or another control character."""
+    if any(ch in _BREAKS or unicodedata.category(ch) == "Cc" for ch in value or ""):
+        return f"{label}: line breaks and control characters are not allowed"
+    return None
