@@ -1,9 +1,12 @@
-"""Reading user-supplied CSV text with problems reported by line number."""
+"""Reading user-supplied CSV text with problems reported by line number, and writing CSV
+whose cells a spreadsheet never runs."""
 
 from __future__ import annotations
 
 import csv
 import io
+
+from healthcheck.services import cells
 
 MAX_CSV_BYTES = 5 * 1024 * 1024
 
@@ -51,19 +54,10 @@ def rows(text: str, header: list[str], what: str) -> list[tuple[int, dict[str, s
     return out
 
 
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def safe_cell(value) -> str:
-    """A text cell a spreadsheet shows as text: a leading formula character gets a quote."""
-    text = "" if value is None else str(value)
-    return "'" + text if text.startswith(FORMULA_STARTS) else text
-
-
 def write(header: list[str], records: list[list]) -> str:
-    """CSV text of ``records`` under ``header``, every cell neutralised by ``safe_cell``."""
+    """CSV text of ``records`` under ``header``, every cell neutralised by ``cells.neutral``."""
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow(header)
-    writer.writerows([safe_cell(v) for v in record] for record in records)
+    writer.writerows([cells.neutral(v) for v in record] for record in records)
     return out.getvalue()

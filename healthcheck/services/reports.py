@@ -9,7 +9,7 @@ from sqlalchemy import select
 from healthcheck.analysis import anonymity, trends
 from healthcheck.analysis.warnings import overdue_warning
 from healthcheck.extensions import db
-from healthcheck.models import Alliance, Round
+from healthcheck.models import Alliance, Round, RoundSummary
 from healthcheck.services import dataset, summaries
 
 
@@ -22,6 +22,12 @@ def round_report(rnd: Round) -> dict:
     if rnd.status != "closed":
         raise ReportNotReady(rnd.label)
     return summaries.stored(rnd)
+
+
+def summary_version(rnd: Round) -> int:
+    """The stored summary's version (it counts on with every refresh and rebuild)."""
+    summary = db.session.get(RoundSummary, rnd.id)
+    return summary.version if summary else 0
 
 
 def comments(rnd: Round, report: dict) -> dict[str, dict[str, list[str]]]:
