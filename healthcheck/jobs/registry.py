@@ -6,7 +6,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
-from healthcheck.services import notifications, scheduling
+from healthcheck.jobs import delivery
+from healthcheck.services import scheduling
 
 
 @dataclass(frozen=True)
@@ -71,7 +72,7 @@ JOBS = [
         "deliver_mail",
         "minutely",
         {"minute": "*"},
-        lambda now: notifications.deliver_due(now),
+        lambda now: delivery.deliver_due(now),
         "Send queued messages; failures are retried with backoff and recorded.",
     ),
 ]

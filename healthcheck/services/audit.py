@@ -1,7 +1,9 @@
 """Audit trail of sensitive operations."""
 
+from sqlalchemy import func, select
+
 from healthcheck.extensions import db
-from healthcheck.models import AuditEvent
+from healthcheck.models import AuditEvent, User
 
 
 def event(action: str, actor=None, obj=None, **detail) -> AuditEvent:
@@ -25,10 +27,6 @@ def query(
     action: str | None = None, actor_email: str | None = None, since=None, until=None, limit: int = 200
 ) -> list[tuple[AuditEvent, str | None]]:
     """Newest first: (event, actor email), filtered."""
-    from sqlalchemy import func, select
-
-    from healthcheck.models import User
-
     stmt = select(AuditEvent, User.email).outerjoin(User, User.id == AuditEvent.actor_id)
     if action:
         stmt = stmt.where(AuditEvent.action.startswith(action, autoescape=True))

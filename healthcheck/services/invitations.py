@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
 from sqlalchemy import func, select
@@ -10,11 +9,10 @@ from sqlalchemy import func, select
 from healthcheck.extensions import db
 from healthcheck.models import SIDES, Invitation, Round
 from healthcheck.models.base import utcnow
-from healthcheck.services import audit, csvtools
+from healthcheck.services import audit, csvtools, notifications
 from healthcheck.services.errors import InvalidInput
-from healthcheck.services.text import single_line_problem
+from healthcheck.services.text import EMAIL_RE, single_line_problem
 
-EMAIL_RE = re.compile(r"^[^@\s<>\"',;]+@[^@\s<>\"',;]+\.[A-Za-z]{2,}$")
 CSV_HEADER = ["name", "email", "side", "function"]
 MAX_BATCH = 500  # invitations per request: their links are delivered in that one response
 
@@ -145,8 +143,6 @@ def _issue(rnd: Round, invitees: list[Invitee], actor, hand_out: bool) -> list[I
 
 
 def _email_link(inv: Invitation, key: str) -> None:
-    from healthcheck.services import notifications
-
     notifications.enqueue("invitation", inv.email, key, invitation=inv)
 
 
@@ -175,8 +171,6 @@ def reissue(inv: Invitation, actor=None) -> str:
     token = inv.issue_token()
     inv.link_via = "manager"
     db.session.flush()
-    from healthcheck.services import notifications
-
     notifications.enqueue(
         "link_replaced",
         inv.email,

@@ -21,7 +21,7 @@ from healthcheck.models import (
     RoundSummary,
     ShareLink,
 )
-from healthcheck.services import audit, users
+from healthcheck.services import audit, sharing, users
 from healthcheck.services.errors import InvalidInput
 
 
@@ -87,8 +87,6 @@ def handoff(
     db.session.flush()
     audit.record("alliance.owners", actor, alliance, owners=[new_owner.email], handoff=True)
     if revoke_shares:
-        from healthcheck.services import sharing
-
         sharing.revoke_all_of(alliance.id, actor, handoff=True)
     return note
 

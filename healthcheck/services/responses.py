@@ -19,7 +19,7 @@ from healthcheck.models import (
     hash_token,
 )
 from healthcheck.models.base import utcnow
-from healthcheck.services import questionnaires
+from healthcheck.services import questionnaires, summaries
 
 MAX_COMMENT_CHARS = 5000
 NA = "na"
@@ -276,8 +276,6 @@ def submit_target(target: Target, answers: Answers) -> None:
     if not _claimed(_CLAIM, target, now=now):
         raise LinkProblem(410, "submitted")
     _store(target, answers, submitted_at=now)
-    from healthcheck.services import summaries
-
     summaries.note_submission(target.round_id, target.side)
 
 

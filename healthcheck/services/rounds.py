@@ -9,7 +9,7 @@ from sqlalchemy import select, update
 from healthcheck.extensions import db
 from healthcheck.models import Alliance, IllegalTransition, Questionnaire, Round
 from healthcheck.models.base import utcnow
-from healthcheck.services import audit, summaries
+from healthcheck.services import audit, notifications, summaries
 from healthcheck.services.errors import InvalidInput
 from healthcheck.services.text import single_line_problem
 
@@ -83,8 +83,6 @@ def open_round(rnd: Round, actor=None, now=None) -> bool:
     """Open a draft round and queue the invitation message of everyone invited."""
     done = _transition(rnd, "open", actor, now)
     if done:
-        from healthcheck.services import notifications
-
         notifications.invite_all(rnd, now=now)
         summaries.refresh_round(rnd)
     return done

@@ -10,8 +10,9 @@ from sqlalchemy import select
 from healthcheck.extensions import db
 from healthcheck.models import Round, ShareLink, hash_token
 from healthcheck.models.base import utcnow
-from healthcheck.services import audit
+from healthcheck.services import audit, notifications
 from healthcheck.services.errors import InvalidInput, NotFound
+from healthcheck.services.text import EMAIL_RE
 
 
 def create(rnd: Round, actor, days: int = 30, created_by_id: int | None = None) -> tuple[ShareLink, str]:
@@ -73,9 +74,6 @@ def by_token(token: str) -> ShareLink:
 
 def email_partner(rnd: Round, recipients: list[str], days: int, actor) -> int:
     """Queue a 'report shared' message per recipient; each gets its own link at delivery."""
-    from healthcheck.services import notifications
-    from healthcheck.services.invitations import EMAIL_RE
-
     bad = [r for r in recipients if not EMAIL_RE.match(r)]
     if bad:
         raise InvalidInput([f"recipients: {r!r} is not an email address" for r in bad])

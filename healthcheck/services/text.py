@@ -1,8 +1,12 @@
-"""Rules for short text that travels into email headers, file names and spreadsheets."""
+"""Rules for short text that travels into email headers, file names and spreadsheets, and
+for email addresses."""
 
 from __future__ import annotations
 
+import re
 import unicodedata
+
+EMAIL_RE = re.compile(r"^[^@\s<>\"',;]+@[^@\s<>\"',;]+\.[A-Za-z]{2,}$")
 
 # Line and paragraph separators besides CR/LF: mail headers and CSV readers treat them as breaks.
 _BREAKS = {"\u0085", "\u2028", "\u2029"}

@@ -9,7 +9,7 @@ from healthcheck.extensions import db
 from healthcheck.models import ROLES, User
 from healthcheck.services import audit, passwords
 from healthcheck.services.errors import InvalidInput
-from healthcheck.services.invitations import EMAIL_RE
+from healthcheck.services.text import EMAIL_RE
 
 
 def by_email(email: str) -> User | None:

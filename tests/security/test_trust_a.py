@@ -13,6 +13,7 @@ from pathlib import Path
 from sqlalchemy import func, select, text
 
 from healthcheck.extensions import db
+from healthcheck.jobs import delivery
 from healthcheck.models import AuditEvent, Invitation, InvitationToken, OutgoingMail, Round, hash_token
 from healthcheck.services import invitations, notifications, sharing
 from tests.conftest import csrf_token
@@ -38,7 +39,7 @@ def _mailed_tokens(app, to: str) -> list[str]:
 
 def _deliver(app) -> dict:
     with app.app_context():
-        counts = notifications.deliver_due(now=notifications.utcnow() + timedelta(minutes=1))
+        counts = delivery.deliver_due(now=delivery.utcnow() + timedelta(minutes=1))
         db.session.commit()
         return counts
 

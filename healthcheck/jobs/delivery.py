@@ -1,0 +1,208 @@
+"""Deliver queued messages with retries: the scheduler's half of notifications.
+
+Delivery claims each message with a guarded UPDATE (a lease), so two schedulers never
+send the same message. Respondent and partner links are created at delivery, in the same
+transaction that marks the message sent: no usable token is ever stored. An invitation has
+one valid link at a time: an invitation email issues a new one (the older stops working), a
+reminder carries the current one again (rebuilt from its nonce, see ``link_token``).
+
+A message that cannot be built from its own content (a header with a line break, a template
+error) fails at once and for good; the others are still delivered.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime, timedelta
+
+from flask import current_app, render_template
+from sqlalchemy import or_, select, update
+from sqlalchemy.exc import SQLAlchemyError
+
+from healthcheck.extensions import db
+from healthcheck.mail import Message, backend_for, build
+from healthcheck.models import Invitation, OutgoingMail, Round
+from healthcheck.models.base import utcnow
+from healthcheck.services import sharing
+from healthcheck.services.notifications import SUBJECTS
+
+log = logging.getLogger(__name__)
+LEASE = timedelta(minutes=10)
+
+
+def _claim(mail_id: int, now: datetime) -> bool:
+    claimed = db.session.execute(
+        update(OutgoingMail)
+        .where(
+            OutgoingMail.id == mail_id,
+            OutgoingMail.status.in_(("queued", "sending")),
+            OutgoingMail.next_attempt_at <= now,
+        )
+        .values(status="sending", next_attempt_at=now + LEASE)
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    db.session.commit()
+    return claimed == 1
+
+
+def _base_url() -> str:
+    return current_app.config["PUBLIC_BASE_URL"].rstrip("/")
+
+
+def _still_wanted(mail: OutgoingMail, inv: Invitation | None) -> bool:
+    if inv is None or inv.status in ("submitted", "revoked") or inv.round.status == "closed":
+        return False  # nothing to ask any more
+    if mail.kind == "link_replaced":
+        return True
+    if mail.kind == "invitation" and inv.link_via != "email":
+        return False  # the manager took the link over since: this email would kill theirs
+    return inv.round.status == "open"
+
+
+def _respondent_link(kind: str, inv: Invitation) -> tuple[str | None, bool]:
+    """The link a respondent message carries and whether it replaces a valid one."""
+    if kind == "link_replaced":
+        return None, False
+    token = inv.current_token() if kind == "reminder" else None
+    if token is not None:
+        return token, False
+    replaced = inv.has_live_link()
+    return inv.issue_token(), replaced
+
+
+def _respondent_context(mail: OutgoingMail) -> dict | None:
+    inv = db.session.get(Invitation, mail.invitation_id)
+    if not _still_wanted(mail, inv):
+        return None
+    token, replaced = _respondent_link(mail.kind, inv)
+    alliance = inv.round.alliance
+    return {
+        "inv": inv,
+        "rnd": inv.round,
+        "alliance": alliance,
+        "link": f"{_base_url()}/r/{token}" if token else None,
+        "replaced": replaced,
+        "by": mail.context.get("by", "the alliance manager"),
+        "side": alliance.side(inv.side).name,
+    }
+
+
+def _shared_context(mail: OutgoingMail) -> dict | None:
+    rnd = db.session.get(Round, mail.context["round_id"])
+    if rnd is None or rnd.status != "closed":
+        return None
+    link, token = sharing.create(
+        rnd, None, days=mail.context.get("days", 30), created_by_id=mail.context.get("actor_id")
+    )
+    return {
+        "rnd": rnd,
+        "alliance": rnd.alliance,
+        "link": f"{_base_url()}/shared/{token}",
+        "expires": link.expires_at,
+    }
+
+
+def render(mail: OutgoingMail) -> Message | None:
+    """The message to send, or None when it should not be sent any more."""
+    if mail.kind in ("invitation", "reminder", "link_replaced"):
+        context = _respondent_context(mail)
+    elif mail.kind == "report_shared":
+        context = _shared_context(mail)
+    else:
+        context = dict(mail.context)
+        if "round_id" in context:
+            rnd = db.session.get(Round, context["round_id"])
+            context.update(rnd=rnd, alliance=rnd.alliance if rnd else None)
+        context["base_url"] = _base_url()
+    if context is None:
+        return None
+    fields = {
+        "alliance": getattr(context.get("alliance"), "name", ""),
+        "deadline": getattr(context.get("rnd"), "closes_on", ""),
+        "round": getattr(context.get("rnd"), "label", ""),
+        "opens_on": getattr(context.get("rnd"), "opens_on", ""),
+        "side_a": getattr(getattr(context.get("alliance"), "side_a", None), "name", ""),
+        "warnings": context.get("warning_count", 0),
+        "overdue": context.get("overdue_count", 0),
+    }
+    subject = SUBJECTS[mail.kind].format(**fields)
+    return Message(
+        mail.to,
+        subject,
+        render_template(f"mail/{mail.kind}.txt", **context),
+        render_template(f"mail/{mail.kind}.html", **context),
+    )
+
+
+def deliver_due(now: datetime | None = None, limit: int = 100) -> dict:
+    """Send due messages one by one; each in its own transaction. Returns counts."""
+    now = now or utcnow()
+    backend = backend_for(current_app.config, current_app.instance_path)
+    counts = {"sent": 0, "retry": 0, "failed": 0, "cancelled": 0}
+    due = list(
+        db.session.scalars(
+            select(OutgoingMail.id)
+            .where(
+                or_(OutgoingMail.status == "queued", OutgoingMail.status == "sending"),
+                OutgoingMail.next_attempt_at <= now,
+            )
+            .order_by(OutgoingMail.id)
+            .limit(limit)
+        )
+    )
+    db.session.commit()
+    for mail_id in due:
+        if not _claim(mail_id, now):
+            continue
+        counts[_deliver_one(mail_id, backend, now)] += 1
+    return counts
+
+
+class BadContent(Exception):
+    """The message cannot be built from its own content: retrying cannot help."""
+
+
+def _prepared(mail: OutgoingMail) -> Message | None:
+    try:
+        message = render(mail)
+        if message is not None:
+            build(message, current_app.config["MAIL_SENDER"])  # refuses e.g. a header with CR/LF
+    except SQLAlchemyError:
+        raise
+    except Exception as exc:  # noqa: BLE001 - anything else here comes from the message itself
+        raise BadContent(f"{type(exc).__name__}: {exc}") from exc
+    return message
+
+
+def _deliver_one(mail_id: int, backend, now: datetime) -> str:
+    mail = db.session.get(OutgoingMail, mail_id)
+    try:
+        message = _prepared(mail)
+        if message is None:
+            outcome = mail.status = "cancelled"
+        else:
+            backend.send(message)
+            mail.sent_at, mail.attempts = now, mail.attempts + 1
+            outcome = mail.status = "sent"
+        db.session.commit()
+        return outcome
+    except BadContent as exc:
+        db.session.rollback()
+        return _record_failure(mail_id, now, exc, permanent=True)
+    except Exception as exc:  # noqa: BLE001 - any sending failure is recorded and retried
+        db.session.rollback()
+        return _record_failure(mail_id, now, exc)
+
+
+def _record_failure(mail_id: int, now: datetime, exc: Exception, permanent: bool = False) -> str:
+    mail = db.session.get(OutgoingMail, mail_id)
+    mail.attempts += 1
+    mail.last_error = f"{type(exc).__name__}: {exc}"[:2000]
+    if permanent or mail.attempts >= current_app.config["MAIL_MAX_ATTEMPTS"]:
+        mail.status = "failed"
+    else:
+        mail.status = "queued"
+        mail.next_attempt_at = now + timedelta(minutes=2**mail.attempts)  # 2, 4, 8, 16 … minutes
+    db.session.commit()
+    log.warning("mail %s to %s failed (attempt %s): %s", mail.kind, mail.to, mail.attempts, mail.last_error)
+    return "failed" if mail.status == "failed" else "retry"
