@@ -10,10 +10,10 @@ import click
 from flask.cli import with_appcontext
 from sqlalchemy import select
 
+from healthcheck.exports import documents, files, tables
 from healthcheck.extensions import db
 from healthcheck.models import Round
-from healthcheck.services import alliances, exports, files, rebuild, reports
-from healthcheck.web.reports import packs
+from healthcheck.services import alliances, packs, rebuild, reports
 
 
 def _alliance(name: str):
@@ -51,12 +51,12 @@ def report_command(alliance_name, label, fmt, output):
         click.echo(f"error: round {label!r} is {rnd.status}; reports are published when it closes", err=True)
         sys.exit(2)
     if fmt == "json":
-        _emit(packs.to_json(report) + "\n", output)
+        _emit(documents.to_json(report) + "\n", output)
     elif fmt == "csv":
-        _emit(exports.answers_csv(rnd, report), output)
+        _emit(reports.answers_csv(rnd, report), output)
     elif fmt == "xlsx":
-        body = exports.report_xlsx(report, reports.comments(rnd, report))
-        _emit(body, output or packs.filename(alliance.name, label, "xlsx"))
+        body = tables.report_xlsx(report, reports.comments(rnd, report))
+        _emit(body, output or documents.filename(alliance.name, label, "xlsx"))
     else:
         html = packs.round_pack(rnd)
         _emit_pack(html, packs.write_round_pack(rnd, html), output)
@@ -72,7 +72,7 @@ def trend_command(alliance_name, fmt, output):
     """Export an alliance's trend across closed rounds (JSON or an HTML pack)."""
     alliance = _alliance(alliance_name)
     if fmt == "json":
-        _emit(packs.to_json(reports.trend(alliance)) + "\n", output)
+        _emit(documents.to_json(reports.trend(alliance)) + "\n", output)
         return
     html = packs.trend_pack(alliance)
     _emit_pack(html, packs.write_trend_pack(alliance, html), output)

@@ -6,7 +6,7 @@ from __future__ import annotations
 import csv
 import io
 
-from healthcheck.services import cells
+from healthcheck.exports import cells
 
 MAX_CSV_BYTES = 5 * 1024 * 1024
 

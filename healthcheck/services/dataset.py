@@ -136,6 +136,9 @@ def answer_query(questionnaire_id: int, round_ids: list[int] | None, questions: 
         # Response.id is the key (side depends on it); round first follows the round_id index,
         # so neither a rebuild of some rounds nor of all needs a sort (0.54 → 0.28 s per 800 rounds).
         .group_by(Response.round_id, Response.id)
+        # The same order whatever the plan (PostgreSQL may hash-aggregate): float sums then agree
+        # to the last bit between a one-round and a many-round read.
+        .order_by(Response.round_id, Response.id)
     )
     if round_ids is None:
         stmt = stmt.join(Round, Round.id == Response.round_id).where(

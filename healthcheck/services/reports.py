@@ -8,6 +8,7 @@ from sqlalchemy import select
 
 from healthcheck.analysis import anonymity, trends
 from healthcheck.analysis.warnings import overdue_warning
+from healthcheck.exports import tables
 from healthcheck.extensions import db
 from healthcheck.models import Alliance, Round, RoundSummary
 from healthcheck.services import dataset, summaries
@@ -28,6 +29,11 @@ def summary_version(rnd: Round) -> int:
     """The stored summary's version (it counts on with every refresh and rebuild)."""
     summary = db.session.get(RoundSummary, rnd.id)
     return summary.version if summary else 0
+
+
+def answers_csv(rnd: Round, report: dict) -> str:
+    """The tidy answers CSV of a closed round, under the k rule per cell."""
+    return tables.answers_csv(dataset.answers(rnd), report)
 
 
 def comments(rnd: Round, report: dict) -> dict[str, dict[str, list[str]]]:

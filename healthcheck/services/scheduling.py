@@ -13,7 +13,7 @@ from healthcheck.analysis.dates import add_months
 from healthcheck.extensions import db
 from healthcheck.models import Alliance, Invitation, Reminder, Round, RoundSummary, User
 from healthcheck.models.alliance import alliance_owners
-from healthcheck.services import notifications, portfolio, questionnaires, rounds
+from healthcheck.services import notifications, packs, portfolio, questionnaires, rounds
 
 log = logging.getLogger(__name__)
 REMINDER_DAYS = (7, 14)
@@ -71,8 +71,6 @@ def notify_closed(rnd: Round, now: datetime) -> None:
 
 def write_packs(round_ids: list[int]) -> list[str]:
     """HTML report packs of closed rounds into reports/; a failure never undoes a close."""
-    from healthcheck.web.reports import packs
-
     written = []
     for rid in round_ids:
         try:

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from flask import Flask, render_template
+from flask import Blueprint, Flask, render_template
 from flask_wtf.csrf import CSRFError
 
+from healthcheck.exports import documents
 from healthcheck.extensions import db, login_manager
 from healthcheck.models import User
 from healthcheck.models.base import MAX_ID
@@ -24,6 +25,8 @@ def register(app: Flask) -> None:
     from healthcheck.web.rounds.routes import bp as rounds_bp
 
     app.url_map.converters["int"] = IdConverter  # before any rule is added
+    # the report body and pack templates live with the packs; pages include them too
+    app.register_blueprint(Blueprint("packs", __name__, template_folder=str(documents.TEMPLATES)))
     for bp in (
         auth_bp,
         portfolio_bp,

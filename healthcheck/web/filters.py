@@ -1,19 +1,9 @@
-"""Jinja filters for numbers as alliance managers read them."""
+"""Jinja filters of the pages: the same as the packs' (``exports.formatting``)."""
 
 from __future__ import annotations
 
-
-def pct(value) -> str:
-    return "–" if value is None else f"{value:.0%}"
-
-
-def num(value, digits: int = 2) -> str:
-    return "–" if value is None else f"{value:.{digits}f}"
-
-
-def signed(value, digits: int = 2) -> str:
-    return "–" if value is None else f"{value:+.{digits}f}"
+from healthcheck.exports.formatting import FILTERS
 
 
 def register(app) -> None:
-    app.jinja_env.filters.update(pct=pct, num=num, signed=signed)
+    app.jinja_env.filters.update(FILTERS)

@@ -83,9 +83,9 @@ def clashing_rounds(app, make_user, make_alliance, make_round, invite, answer_al
 
 def test_trust_07_pack_clash_each_round_gets_its_own_file_named_by_ids(app, clashing_rounds):
     from healthcheck.services import reports
-    from healthcheck.web.reports import packs
+    from healthcheck.services import packs
 
-    with app.test_request_context(), app.app_context():
+    with app.app_context():
         written = []
         for _owner, secret, alliance, rnd in clashing_rounds:
             round_ = db.session.get(Round, rnd)
@@ -160,7 +160,7 @@ EVIL_COMMENTS = ["@SUM(1+1)*cmd|' /C calc'!A0", "+1+1", "-2+3", "\tTAB", "\rCR"]
 
 
 def test_trust_08_formula_injection_neutral_cells_keep_their_text():
-    from healthcheck.services import cells
+    from healthcheck.exports import cells
 
     for text in ("=1+1", "+1", "-1", "@x", "\tx", "\rx"):
         assert cells.neutral(text) == "'" + text
@@ -171,7 +171,7 @@ def test_trust_08_formula_injection_neutral_cells_keep_their_text():
 def test_trust_08_formula_injection_csv_and_xlsx_carry_no_live_formula(
     app, client, make_user, make_alliance, make_round, invite, answer_all
 ):
-    from healthcheck.services import cells
+    from healthcheck.exports import cells
 
     make_user("owner@x.example", "manager")
     alliance = make_alliance(owner="owner@x.example", name='=HYPERLINK("http://evil.example","alliance")')

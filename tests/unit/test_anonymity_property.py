@@ -18,7 +18,7 @@ from hypothesis import strategies as st
 
 from healthcheck.analysis import anonymity, report
 from healthcheck.charts import sets
-from healthcheck.services import exports
+from healthcheck.exports import tables
 
 DIMS = pd.DataFrame(
     {
@@ -71,7 +71,7 @@ def _counts(frame):
 def _outputs(frame, k):
     rep = report.build(META, frame, DIMS, QUESTIONS, _counts(frame), k)
     csv = anonymity.leaving_answers(frame, rep).to_csv(index=False)
-    book = openpyxl.load_workbook(io.BytesIO(exports.report_xlsx(rep, {})))
+    book = openpyxl.load_workbook(io.BytesIO(tables.report_xlsx(rep, {})))
     sheets = {name: [[c.value for c in row] for row in book[name].iter_rows()] for name in book.sheetnames}
     charts = {name: sets.round_chart(rep, name).to_dict() for name in sets.ROUND_CHARTS}
     return rep, csv, sheets, charts

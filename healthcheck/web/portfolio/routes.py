@@ -4,8 +4,8 @@ from flask_login import current_user, login_required
 from healthcheck.charts import render, sets
 from healthcheck.models import PHASES, SEGMENTS
 from healthcheck.services import portfolio
+from healthcheck.services.report_pages import inline_svg
 from healthcheck.web.ids import id_arg
-from healthcheck.web.reports.context import inline_svg
 
 bp = Blueprint("portfolio", __name__, template_folder="templates")
 PAGE_SIZE = 50  # alliances per page of the risk-sorted table; chart and segments cover all

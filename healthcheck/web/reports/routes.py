@@ -3,11 +3,11 @@ from flask_login import current_user, login_required
 
 from healthcheck.charts import render, sets
 from healthcheck.database import writing
+from healthcheck.exports import documents, tables
 from healthcheck.extensions import db
-from healthcheck.services import access, audit, exports, reports, sharing
+from healthcheck.services import access, audit, packs, report_pages, reports, sharing
 from healthcheck.services.errors import InvalidInput, NotFound
 from healthcheck.web.memory.forms import StatusForm
-from healthcheck.web.reports import context, packs
 from healthcheck.web.rounds.forms import ConfirmForm
 
 bp = Blueprint("reports", __name__, template_folder="templates")
@@ -74,7 +74,7 @@ def round_report(alliance_id: int, round_id: int):
         new_share=session.pop(NEW_SHARE, None) if can_edit else None,
         downloads=True,
         status_form=StatusForm(),
-        **context.round_context(rnd),
+        **report_pages.round_context(rnd),
     )
 
 
@@ -84,7 +84,7 @@ def round_export(alliance_id: int, round_id: int, fmt: str):
     rnd, ready = _closed_round(alliance_id, round_id)
     if not ready:
         abort(409)
-    name = packs.filename(rnd.alliance.name, rnd.label, fmt)
+    name = documents.filename(rnd.alliance.name, rnd.label, fmt)
     body = _round_export_body(rnd, fmt)
     _audit_download("report.export", rnd, fmt)
     return _download(body, fmt, name)
@@ -99,10 +99,10 @@ def _round_export_body(rnd, fmt: str) -> str | bytes:
         return html
     report = reports.round_report(rnd)
     if fmt == "json":
-        return packs.to_json(report)
+        return documents.to_json(report)
     if fmt == "csv":
-        return exports.answers_csv(rnd, report)
-    return exports.report_xlsx(report, reports.comments(rnd, report))
+        return reports.answers_csv(rnd, report)
+    return tables.report_xlsx(report, reports.comments(rnd, report))
 
 
 @bp.route(f"{ROUND}/chart/<any(radar, gaps, questions):name>.<any(svg, png, json):fmt>")
@@ -112,7 +112,7 @@ def round_chart(alliance_id: int, round_id: int, name: str, fmt: str):
     if not ready:
         abort(409)
     body = render.render(sets.round_chart(reports.round_report(rnd), name), fmt)
-    return _download(body, fmt, packs.filename(rnd.alliance.name, f"{rnd.label}-{name}", fmt))
+    return _download(body, fmt, documents.filename(rnd.alliance.name, f"{rnd.label}-{name}", fmt))
 
 
 @bp.route("/alliances/<int:alliance_id>/trend")
@@ -120,7 +120,7 @@ def round_chart(alliance_id: int, round_id: int, name: str, fmt: str):
 def trend(alliance_id: int):
     alliance = access.alliance_for(current_user, alliance_id)
     return render_template(
-        "reports/trend.html", alliance=alliance, downloads=True, **context.trend_context(alliance)
+        "reports/trend.html", alliance=alliance, downloads=True, **report_pages.trend_context(alliance)
     )
 
 
@@ -128,9 +128,9 @@ def trend(alliance_id: int):
 @login_required
 def trend_export(alliance_id: int, fmt: str):
     alliance = access.alliance_for(current_user, alliance_id)
-    name = packs.filename(alliance.name, "trend", fmt)
+    name = documents.filename(alliance.name, "trend", fmt)
     if fmt == "json":
-        body = packs.to_json(reports.trend(alliance))
+        body = documents.to_json(reports.trend(alliance))
     else:
         body = packs.trend_pack(alliance)
         packs.write_trend_pack(alliance, body)
@@ -148,7 +148,7 @@ def trend_chart(alliance_id: int, name: str, fmt: str):
     if not data["rounds"]:
         abort(404)
     body = render.render(sets.trend_chart(data, name), fmt)
-    return _download(body, fmt, packs.filename(alliance.name, f"trend-{name}", fmt))
+    return _download(body, fmt, documents.filename(alliance.name, f"trend-{name}", fmt))
 
 
 @bp.route(f"{ROUND}/share", methods=["POST"])
@@ -205,5 +205,5 @@ def shared(token: str):
         alliance=rnd.alliance,
         link=link,
         downloads=False,
-        **context.round_context(rnd, joint_only=True),
+        **report_pages.round_context(rnd, joint_only=True),
     )

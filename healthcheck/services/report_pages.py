@@ -1,4 +1,5 @@
-"""What report pages and packs render: data, comments and inline SVG charts."""
+"""What report pages and packs show: the report, comments under the k rule, actions and
+inline SVG charts (rendered by ``charts``)."""
 
 from __future__ import annotations
 
