@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from healthcheck.analysis import anonymity, evidence, gaps, grouped, indices
+from healthcheck.analysis import anonymity, evidence, gaps, grouped, indices, talking
 from healthcheck.analysis.stats import Scale
 from healthcheck.analysis.warnings import change_warnings, round_warnings
 
@@ -174,6 +174,9 @@ def assemble(
     if history:
         earlier = history[-2] if len(history) > 1 else None
         report["warnings"] += change_warnings(history[-1], report, names, earlier)
+    # actions of the previous round are added where the report is read (services/reports.py):
+    # they change after the round closes, and which of them a reader may see depends on who reads
+    report["talking_points"] = talking.talking_points(report)
     return report
 
 

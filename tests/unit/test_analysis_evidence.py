@@ -296,3 +296,112 @@ def test_gap_evidence_01_round_matches_scipy_and_statsmodels(case):
         if question_p[q["key"]] is not None:
             assert q["p_value"] == pytest.approx(question_p[q["key"]], rel=1e-9, abs=1e-12)
             assert q["q_value"] == pytest.approx(question_q[q["key"]], rel=1e-9, abs=1e-12)
+
+
+# ---------------------------------------------------------------------------------------------
+# item 2: the report says it in words first (DESIGN §3.16)
+
+
+def _dim(key, a, b, verdict=None, delta=None, classification="neutral", meta=None):
+    gap = a - b
+    return {
+        "key": key,
+        "title": key.title(),
+        "A": {"n": 5, "mean": a},
+        "B": {"n": 5, "mean": b},
+        "gap": gap,
+        "gap_ci95": [gap - 0.5, gap + 0.5],
+        "effect_size": delta,
+        "effect_magnitude": evidence.magnitude(delta),
+        "verdict": verdict,
+        "classification": classification,
+        **({"meta": meta} if meta else {}),
+    }
+
+
+def _report(dims, warnings=()):
+    return {
+        "alliance": {"sides": {"A": "Pharma", "B": "Bio"}},
+        "scale": {"min": 1, "max": 5},
+        "dimensions": dims,
+        "warnings": list(warnings),
+    }
+
+
+def test_words_first_02_talking_points_order_and_figures():
+    from healthcheck.analysis import talking
+
+    dims = [
+        _dim("trust", 4.0, 2.8, "real_gap", 0.6),  # |δ| 0.6
+        _dim("finance", 2.2, 2.6, "aligned", -0.2, "shared_concern"),  # lower mean 2.2
+        _dim("culture", 2.0, 3.9, "real_gap", -0.9),  # |δ| 0.9: first
+        _dim("speed", 2.5, 2.4, "aligned", 0.1, "shared_concern"),  # lower mean 2.4
+    ]
+    warns = [
+        {"code": "gap_widening", "side": None, "dimension": "trust", "message": "Trust gap widened."},
+        {"code": "index_drop", "side": None, "dimension": None, "message": "Index fell."},
+    ]
+    points = talking.talking_points(_report(dims, warns))
+    assert [(p["kind"], p["dimension"], p["side"]) for p in points] == [
+        ("real_gap", "culture", "B"),  # B rates culture higher, |δ| 0.9 before 0.6
+        ("real_gap", "trust", "A"),
+        ("shared_concern", "finance", None),  # 2.2 before 2.4
+        ("shared_concern", "speed", None),
+        ("warning", None, None),  # alliance-wide warnings first, then by dimension order
+    ]  # at most five: the trust warning is left out
+    assert points[0]["message"] == (
+        "Bio rates Culture clearly higher than Pharma: 3.90 vs 2.00 (gap -1.90, 95 % interval "
+        "-2.40 to -1.40; large effect) — a real gap, not chance."
+    )
+    assert (
+        points[2]["message"]
+        == "Both sides rate Finance low: Pharma 2.20, Bio 2.60 (below 3 on the 1–5 scale)."
+    )
+
+
+def test_words_first_02_blind_spots_actions_and_ties():
+    from healthcheck.analysis import talking
+
+    meta = {
+        "A": {"expected": {"n": 5, "mean": 4.5}, "meta_error": 1.2, "meta_level": "blind_spot"},
+        "B": None,
+    }
+    dims = [_dim("trust", 3.2, 3.3, "aligned", 0.0, meta=meta), _dim("finance", 3.6, 3.5, "aligned", 0.05)]
+    effects = [
+        {  # finance got worse on B's side: listed
+            "title": "Shared forecast",
+            "dimension": "finance",
+            "previous": "R1",
+            "before": {"A": 3.6, "B": 3.9, "gap": -0.3, "title": "Finance"},
+            "after": {"A": 3.6, "B": 3.5, "gap": 0.1, "title": "Finance"},
+        },
+        {  # trust improved on both sides and the gap shrank: not listed
+            "title": "Monthly call",
+            "dimension": "trust",
+            "previous": "R1",
+            "before": {"A": 3.0, "B": 3.0, "gap": 0.2, "title": "Trust"},
+            "after": {"A": 3.2, "B": 3.3, "gap": -0.1, "title": "Trust"},
+        },
+        {"title": "No dimension", "dimension": "", "previous": "R1", "before": None, "after": None},
+    ]
+    points = talking.talking_points(_report(dims), effects)
+    assert [(p["kind"], p["dimension"], p["side"]) for p in points] == [
+        ("blind_spot", "trust", "A"),
+        ("action", "finance", "B"),
+    ]
+    # expected 4.5 by Pharma, meta_error 1.2 → Bio's actual 3.3
+    assert points[0]["message"] == (
+        "Pharma expects Bio to rate Trust 4.50, but Bio rates it 3.30 — a blind spot of 1.20."
+    )
+    assert "“Shared forecast”" in points[1]["message"] and "Bio 3.90 → 3.50" in points[1]["message"]
+    # no meta-perception in the questionnaire: nothing to say about blind spots, nothing breaks
+    assert talking.talking_points(_report([_dim("trust", 3.2, 3.3, "aligned", 0.0)])) == []
+
+
+def test_words_first_02_report_carries_talking_points():
+    rep = built([*BASE_A, (3, 3, 3)], [*BASE_B, (1, 1, 2)])
+    # trust is a real gap (see the weak/clear case above); A rates it higher
+    assert rep["talking_points"][0]["kind"] == "real_gap"
+    assert rep["talking_points"][0]["dimension"] == "trust"
+    assert rep["talking_points"][0]["side"] == "A"
+    assert set(rep["talking_points"][0]) == {"kind", "dimension", "side", "message"}
