@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import pandas as pd
 
+from healthcheck.analysis import evidence
+
 SIDES = ("A", "B")
 
 
@@ -32,12 +34,28 @@ def dimension_means(report: dict) -> pd.DataFrame:
     )
 
 
+GAP_COLUMNS = ["dimension", "title", "gap", "gap_level", "verdict", "judgement", "ci_low", "ci_high"]
+
+
 def dimension_gaps(report: dict) -> pd.DataFrame:
-    rows = [
-        {"dimension": d["key"], "title": d["title"], "gap": d["gap"], "gap_level": d["gap_level"]}
-        for d in report["dimensions"]
-    ]
-    return pd.DataFrame(rows, columns=["dimension", "title", "gap", "gap_level"])
+    """One row per dimension: gap, level, verdict, the verdict in words (``judgement``) and
+    the gap's 95 % interval (None where a side is not shown)."""
+    rows = []
+    for d in report["dimensions"]:
+        ci = d.get("gap_ci95") or [None, None]
+        rows.append(
+            {
+                "dimension": d["key"],
+                "title": d["title"],
+                "gap": d["gap"],
+                "gap_level": d["gap_level"],
+                "verdict": d.get("verdict"),
+                "judgement": evidence.verdict_label(d.get("verdict"), d.get("p_value")),
+                "ci_low": ci[0],
+                "ci_high": ci[1],
+            }
+        )
+    return pd.DataFrame(rows, columns=GAP_COLUMNS)
 
 
 def question_gaps(report: dict) -> pd.DataFrame:

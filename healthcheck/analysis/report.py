@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from healthcheck.analysis import anonymity, gaps, grouped, indices
+from healthcheck.analysis import anonymity, evidence, gaps, grouped, indices, talking
 from healthcheck.analysis.stats import Scale
 from healthcheck.analysis.warnings import change_warnings, round_warnings
 
@@ -18,6 +18,8 @@ SIDES = ("A", "B")
 
 
 EMPTY = {"n": 0, "mean": None, "median": None, "std": None, "ci95": None}
+NO_EVIDENCE = (None, None, None)  # gap half-width, effect size, p adjusted
+NO_TEST = (None, None)  # p value, q value
 
 
 def wide(answers: pd.DataFrame, questions: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -44,6 +46,8 @@ def dimension_rows(found: grouped.RoundStats, dimensions: list, scale: Scale, k:
         mean_a, mean_b = anonymity.published_mean(pub["A"]), anonymity.published_mean(pub["B"])
         both = mean_a is not None and mean_b is not None
         g = gaps.gap(mean_a, mean_b)
+        level = gaps.gap_level(g, scale)
+        p = found.p_values.get(dim.key) if both else None
         rows.append(
             {
                 "key": dim.key,
@@ -52,19 +56,38 @@ def dimension_rows(found: grouped.RoundStats, dimensions: list, scale: Scale, k:
                 "A": pub["A"],
                 "B": pub["B"],
                 "gap": g,
-                "gap_level": gaps.gap_level(g, scale),
-                "p_value": found.p_values.get(dim.key) if both else None,
+                "gap_level": level,
+                "p_value": p,
                 "classification": gaps.classify(mean_a, mean_b, scale),
             }
+            | gap_evidence(
+                found.dimension_evidence.get(dim.key, NO_EVIDENCE) if both else NO_EVIDENCE, g, level, p
+            )
         )
     return rows
+
+
+def gap_evidence(found: tuple, gap: float | None, level: str | None, p_value: float | None) -> dict:
+    """A dimension's DESIGN §3.12 evidence fields from its set-based figures."""
+    half_width, delta, adjusted = found
+    strength = evidence.evidence(p_value, adjusted)
+    return {
+        "gap_ci95": evidence.interval(gap, half_width),
+        "effect_size": delta,
+        "effect_magnitude": evidence.magnitude(delta),
+        "p_adjusted": adjusted,
+        "evidence": strength,
+        "verdict": evidence.verdict(level, strength),
+    }
 
 
 def question_rows(found: grouped.RoundStats, questions: list, scale: Scale, k: int) -> list[dict]:
     rows = []
     for q in questions:
         pub = {s: anonymity.block(found.questions.get((q.key, s), EMPTY), k) for s in SIDES}
-        g = gaps.gap(anonymity.published_mean(pub["A"]), anonymity.published_mean(pub["B"]))
+        mean_a, mean_b = anonymity.published_mean(pub["A"]), anonymity.published_mean(pub["B"])
+        g = gaps.gap(mean_a, mean_b)
+        p_value, q_value = found.question_tests.get(q.key, NO_TEST) if g is not None else NO_TEST
         rows.append(
             {
                 "key": q.key,
@@ -74,6 +97,9 @@ def question_rows(found: grouped.RoundStats, questions: list, scale: Scale, k: i
                 "B": pub["B"],
                 "gap": g,
                 "gap_level": gaps.gap_level(g, scale),
+                "p_value": p_value,
+                "q_value": q_value,
+                "evidence": evidence.evidence(p_value, q_value),
             }
         )
     return rows
@@ -148,6 +174,9 @@ def assemble(
     if history:
         earlier = history[-2] if len(history) > 1 else None
         report["warnings"] += change_warnings(history[-1], report, names, earlier)
+    # actions of the previous round are added where the report is read (services/reports.py):
+    # they change after the round closes, and which of them a reader may see depends on who reads
+    report["talking_points"] = talking.talking_points(report)
     return report
 
 

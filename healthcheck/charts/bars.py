@@ -5,27 +5,63 @@ from __future__ import annotations
 import altair as alt
 import pandas as pd
 
-from healthcheck.charts import LEVEL_COLOURS, base_config
+from healthcheck.charts import base_config
 
-LEVELS = list(LEVEL_COLOURS)
+NOT_SHOWN = "not shown (fewer than k answers)"
+# the verdict in a steering committee's words (analysis.evidence.verdict_label) → colour
+JUDGEMENTS = {
+    "real gap": "#c62828",
+    "possible gap": "#e6a23c",
+    "possible gap — too few answers to tell": "#f3d9a4",
+    "aligned": "#2e7d32",
+    NOT_SHOWN: "#bbbbbb",
+}
+ALWAYS = {"real gap", "possible gap", "aligned"}  # in the legend even when no dimension is
+INTERVAL_NOTE = "Black line: 95 % interval, where the true gap probably lies"
 
 
-def gap_chart(gaps: pd.DataFrame, side_a: str, side_b: str, scale_range: int = 4, width: int = 420):
-    """``gaps``: title, gap (None when it cannot be shown), gap_level."""
-    data = gaps.assign(
-        label=[("–" if g is None or pd.isna(g) else f"{g:+.2f}") for g in gaps["gap"]],
-        shown=[0.0 if g is None or pd.isna(g) else float(g) for g in gaps["gap"]],
-        level=[lv if isinstance(lv, str) else "not shown" for lv in gaps["gap_level"]],
+def _number(x) -> float | None:
+    return None if x is None or pd.isna(x) else float(x)
+
+
+def gap_chart(gaps: pd.DataFrame, side_a: str, side_b: str, scale_range: int = 4, width: int = 320):
+    """``gaps``: title, gap (None when it cannot be shown), judgement (the verdict in words,
+    ``frames.dimension_gaps``) and the gap's 95 % interval ci_low, ci_high, drawn as an error
+    bar. Bars are coloured by judgement: real gap, possible gap, aligned."""
+    gaps = gaps.reindex(
+        columns=[*gaps.columns, *(c for c in ("judgement", "ci_low", "ci_high") if c not in gaps)]
     )
-    largest = max([abs(g) for g in data["shown"]] + [0.0])
+    data = gaps.assign(
+        label=[("–" if _number(g) is None else f"{g:+.2f}") for g in gaps["gap"]],
+        shown=[_number(g) or 0.0 for g in gaps["gap"]],
+        judgement=[j if isinstance(j, str) else NOT_SHOWN for j in gaps["judgement"]],
+        ci_low=[_number(x) for x in gaps["ci_low"]],
+        ci_high=[_number(x) for x in gaps["ci_high"]],
+    )
+    data = data.assign(
+        interval=[
+            "–" if lo is None else f"{lo:+.2f} to {hi:+.2f}"
+            for lo, hi in zip(data["ci_low"], data["ci_high"], strict=True)
+        ]
+    )
+    ends = [abs(x) for col in ("shown", "ci_low", "ci_high") for x in data[col] if x is not None]
+    largest = max([*ends, 0.0])
     limit = min(float(scale_range), max(scale_range / 2, float(-(-largest // 1))))
+    present = set(data["judgement"])
+    domain = [j for j in JUDGEMENTS if j in ALWAYS or j in present]
     order = list(data["title"])
     y = alt.Y("title:N", sort=order, title=None, axis=alt.Axis(labelLimit=200))
     x = alt.X(
         "shown:Q",
         scale=alt.Scale(domain=[-limit, limit], clamp=True),
-        title=f"← {side_b} more favourable · gap (A − B) · {side_a} more favourable →",
+        title=["gap (A − B)", f"← {side_b} rates higher · {side_a} rates higher →"],
     )
+    tooltip = [
+        alt.Tooltip("title:N", title="Dimension"),
+        alt.Tooltip("label:N", title="Gap"),
+        alt.Tooltip("interval:N", title="95 % interval"),
+        alt.Tooltip("judgement:N", title="Is the gap real?"),
+    ]
     bars = (
         alt.Chart(data)
         .mark_bar(height=16)
@@ -33,14 +69,24 @@ def gap_chart(gaps: pd.DataFrame, side_a: str, side_b: str, scale_range: int = 4
             x=x,
             y=y,
             color=alt.Color(
-                "level:N",
-                title="Gap level",
-                scale=alt.Scale(
-                    domain=[*LEVELS, "not shown"], range=[*(LEVEL_COLOURS[k] for k in LEVELS), "#bbbbbb"]
-                ),
+                "judgement:N",
+                title="Is the gap real?",
+                scale=alt.Scale(domain=domain, range=[JUDGEMENTS[j] for j in domain]),
+                legend=alt.Legend(symbolType="square", labelLimit=360, columns=1),
             ),
-            tooltip=[alt.Tooltip("title:N"), alt.Tooltip("label:N"), alt.Tooltip("level:N")],
+            tooltip=tooltip,
         )
+    )
+    with_interval = alt.Chart(data).transform_filter("datum.ci_low !== null")
+    error_x = alt.X("ci_low:Q", scale=alt.Scale(domain=[-limit, limit], clamp=True))
+    whisker = with_interval.mark_rule(color="#222", strokeWidth=1.5).encode(
+        x=error_x, x2="ci_high:Q", y=y, tooltip=tooltip
+    )
+    caps = alt.layer(
+        with_interval.mark_tick(color="#222", thickness=1.5, size=10).encode(x=error_x, y=y),
+        with_interval.mark_tick(color="#222", thickness=1.5, size=10).encode(
+            x=alt.X("ci_high:Q", scale=alt.Scale(domain=[-limit, limit], clamp=True)), y=y
+        ),
     )
     zero = alt.Chart(pd.DataFrame({"x": [0]})).mark_rule(color="#333").encode(x=alt.X("x:Q"))
     text = (
@@ -48,7 +94,10 @@ def gap_chart(gaps: pd.DataFrame, side_a: str, side_b: str, scale_range: int = 4
         .mark_text(align="left", dx=4, fontSize=11)
         .encode(x=alt.value(width + 6), y=y, text=alt.Text("label:N"))
     )
-    return base_config(alt.layer(bars, zero, text).properties(width=width, height=28 * len(data)))
+    title = alt.TitleParams(INTERVAL_NOTE, anchor="start", fontSize=12, fontWeight="normal", color="#444")
+    return base_config(
+        alt.layer(bars, zero, whisker, caps, text).properties(width=width, height=28 * len(data), title=title)
+    )
 
 
 def question_heatmap(questions: pd.DataFrame, scale_range: int = 4):

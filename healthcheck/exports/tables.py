@@ -44,6 +44,20 @@ def _side_columns(block: dict, prefix: str) -> dict:
     }
 
 
+def _evidence_columns(dim: dict) -> dict:
+    """A dimension's DESIGN §3.12 evidence, one column each (blank where a side is hidden)."""
+    ci = dim.get("gap_ci95") or [None, None]
+    return {
+        "gap ci95 low": ci[0],
+        "gap ci95 high": ci[1],
+        "verdict": dim.get("verdict"),
+        "effect size (Cliff's delta)": dim.get("effect_size"),
+        "effect magnitude": dim.get("effect_magnitude"),
+        "p adjusted (Holm)": dim.get("p_adjusted"),
+        "evidence": dim.get("evidence"),
+    }
+
+
 def report_xlsx(report: dict, comments: dict[str, dict[str, list[str]]]) -> bytes:
     """Workbook with sheets summary, dimensions, questions and comments."""
     names = report["alliance"]["sides"]
@@ -61,6 +75,7 @@ def report_xlsx(report: dict, comments: dict[str, dict[str, list[str]]]) -> byte
             ("Response rate A", report["sides"]["A"]["response_rate"]),
             ("Response rate B", report["sides"]["B"]["response_rate"]),
             ("Anonymity threshold k", report["k_anonymity"]),
+            *(("What to talk about", t["message"]) for t in report.get("talking_points", [])),
             *(("Warning", w["message"]) for w in report["warnings"]),
         ],
         columns=["item", "value"],
@@ -76,6 +91,7 @@ def report_xlsx(report: dict, comments: dict[str, dict[str, list[str]]]) -> byte
                 "gap level": d["gap_level"],
                 "p value": d["p_value"],
                 "classification": d["classification"],
+                **_evidence_columns(d),
             }
             for d in report["dimensions"]
         ]
@@ -90,6 +106,9 @@ def report_xlsx(report: dict, comments: dict[str, dict[str, list[str]]]) -> byte
                 **_side_columns(q["B"], "B"),
                 "gap": q["gap"],
                 "gap level": q["gap_level"],
+                "p value": q.get("p_value"),
+                "q value (Benjamini-Hochberg)": q.get("q_value"),
+                "evidence": q.get("evidence"),
             }
             for q in report["questions"]
         ]

@@ -28,9 +28,12 @@ def round_context(rnd: Round, joint_only: bool = False) -> dict:
     # keyed by the report's content, not the round's id and version: a restored database or
     # another test's round 1 must never be served this round's cached chart
     digest = hashlib.sha256(json.dumps(report, sort_keys=True).encode()).hexdigest()
+    effects = actions.effects(rnd, joint_only=joint_only)
     return {
         "round_actions": actions.of_round(rnd, joint_only=joint_only),
-        "action_effects": actions.effects(rnd, joint_only=joint_only),
+        "action_effects": effects,
+        "talking_points": reports.talking_points(report, effects),
+        "judgements": reports.judgements(report),
         "today": date.today(),
         "report": report,
         "comments": reports.comments(rnd, report),

@@ -6,7 +6,7 @@ from datetime import date
 
 from sqlalchemy import select
 
-from healthcheck.analysis import anonymity, trends
+from healthcheck.analysis import anonymity, evidence, talking, trends
 from healthcheck.analysis.warnings import overdue_warning
 from healthcheck.exports import tables
 from healthcheck.extensions import db
@@ -34,6 +34,30 @@ def summary_version(rnd: Round) -> int:
 def answers_csv(rnd: Round, report: dict) -> str:
     """The tidy answers CSV of a closed round, under the k rule per cell."""
     return tables.answers_csv(dataset.answers(rnd), report)
+
+
+def talking_points(report: dict, action_effects: list[dict]) -> list[dict]:
+    """The report's "What to talk about" (DESIGN §3.16), with the actions agreed after the
+    previous round whose dimension got worse. ``action_effects``: ``actions.effects`` of the
+    round, already limited to what the reader may see (joint ones for the partner)."""
+    effects = [
+        {
+            "title": e["action"].title,
+            "dimension": e["action"].dimension,
+            "previous": e["previous"],
+            "before": e["before"],
+            "after": e["after"],
+        }
+        for e in action_effects
+    ]
+    return talking.talking_points(report, effects)
+
+
+def judgements(report: dict) -> dict[str, str | None]:
+    """{dimension: its verdict in words} ("real gap", "possible gap — too few answers to tell", …)."""
+    return {
+        d["key"]: evidence.verdict_label(d.get("verdict"), d.get("p_value")) for d in report["dimensions"]
+    }
 
 
 def comments(rnd: Round, report: dict) -> dict[str, dict[str, list[str]]]:

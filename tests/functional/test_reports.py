@@ -24,6 +24,7 @@ REPORT_KEYS = {
     "dimensions",
     "questions",
     "warnings",
+    "talking_points",
 }
 
 
@@ -97,7 +98,10 @@ def test_json_export_follows_design(client, closed_round):
     report = json.loads(response.get_data(as_text=True))
     assert set(report) == REPORT_KEYS
     trust = next(d for d in report["dimensions"] if d["key"] == "trust")
-    assert set(trust) == {"key", "title", "weight", "A", "B", "gap", "gap_level", "p_value", "classification"}
+    assert set(trust) == {
+        "key", "title", "weight", "A", "B", "gap", "gap_level", "p_value", "classification",
+        "gap_ci95", "effect_size", "effect_magnitude", "p_adjusted", "evidence", "verdict",
+    }  # fmt: skip
     assert trust["A"]["mean"] == 5.0 and trust["B"]["mean"] == 2.0 and trust["gap"] == 3.0
     assert trust["classification"] == "gap_a_higher"
     assert report["sides"]["A"] == {
@@ -106,7 +110,9 @@ def test_json_export_follows_design(client, closed_round):
         "response_rate": 1.0,
         "health_index": pytest.approx((7 * 100 + 50) / 8),
     }
-    assert set(report["questions"][0]) == {"key", "dimension", "text", "A", "B", "gap", "gap_level"}
+    assert set(report["questions"][0]) == {
+        "key", "dimension", "text", "A", "B", "gap", "gap_level", "p_value", "q_value", "evidence"
+    }  # fmt: skip
 
 
 def test_csv_xlsx_html_and_chart_downloads(client, closed_round, app):

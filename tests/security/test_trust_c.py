@@ -82,8 +82,7 @@ def clashing_rounds(app, make_user, make_alliance, make_round, invite, answer_al
 
 
 def test_trust_07_pack_clash_each_round_gets_its_own_file_named_by_ids(app, clashing_rounds):
-    from healthcheck.services import reports
-    from healthcheck.services import packs
+    from healthcheck.services import packs, reports
 
     with app.app_context():
         written = []

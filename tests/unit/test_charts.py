@@ -79,19 +79,23 @@ def test_radar_renders_to_svg_with_labels_and_names():
         assert text in svg
 
 
-def test_gap_chart_colours_by_level_and_labels_missing_gaps():
+def test_gap_chart_colours_by_verdict_and_labels_missing_gaps():
     gaps = pd.DataFrame(
         {
             "title": ["Finance", "Trust", "Culture"],
             "gap": [2.8, -0.3, None],
             "gap_level": ["gap", "aligned", None],
+            "judgement": ["real gap", "aligned", None],
+            "ci_low": [1.9, -0.8, None],
+            "ci_high": [3.7, 0.2, None],
         }
     )
     spec = bars.gap_chart(gaps, "Aurora", "Helix").to_dict()
     bar = spec["layer"][0]
-    assert bar["encoding"]["color"]["scale"]["domain"] == ["aligned", "watch", "gap", "not shown"]
-    assert bar["encoding"]["x"]["scale"]["domain"] == [-3.0, 3.0]  # widened to fit 2.8
-    assert "Helix more favourable" in bar["encoding"]["x"]["title"]
+    domain = ["real gap", "possible gap", "aligned", "not shown (fewer than k answers)"]
+    assert bar["encoding"]["color"]["scale"]["domain"] == domain
+    assert bar["encoding"]["x"]["scale"]["domain"] == [-4.0, 4.0]  # widened to fit 3.7, capped at the range
+    assert "← Helix rates higher · Aurora rates higher →" in bar["encoding"]["x"]["title"]
     rows = next(iter(spec["datasets"].values()))
     assert [r["label"] for r in rows] == ["+2.80", "-0.30", "–"]
     assert "Finance" in render.svg(bars.gap_chart(gaps, "Aurora", "Helix"))
