@@ -47,18 +47,39 @@ class Round(db.Model):
     alliance: Mapped[Alliance] = relationship()
     questionnaire: Mapped[Questionnaire] = relationship(lazy="joined")
 
+    # The state machine, read by the model and by the service's guarded UPDATE alike:
+    # target status -> (the only status it may come from, the column stamped, in words).
+    TRANSITIONS = {
+        "open": ("draft", "opened_at", "only a draft opens"),
+        "closed": ("open", "closed_at", "only an open round closes"),
+    }
+
+    @classmethod
+    def source_of(cls, target: str) -> str:
+        return cls.TRANSITIONS[target][0]
+
+    def check_transition(self, target: str) -> None:
+        """IllegalTransition unless this round may move to ``target`` now."""
+        source, _stamp, rule = self.TRANSITIONS[target]
+        if self.status != source:
+            raise IllegalTransition(f"round {self.label!r} is {self.status}; {rule}")
+
+    def move(self, target: str, now: datetime | None = None) -> None:
+        self.check_transition(target)
+        self.status = target
+        setattr(self, self.TRANSITIONS[target][1], now or utcnow())
+        if target == "open":
+            self.freeze_k()
+
     def open(self, now: datetime | None = None) -> None:
-        if self.status != "draft":
-            raise IllegalTransition(f"round {self.label!r} is {self.status}; only a draft opens")
-        self.status = "open"
-        self.opened_at = now or utcnow()
-        self.freeze_k()
+        self.move("open", now)
 
     def close(self, now: datetime | None = None) -> None:
-        if self.status != "open":
-            raise IllegalTransition(f"round {self.label!r} is {self.status}; only an open round closes")
-        self.status = "closed"
-        self.closed_at = now or utcnow()
+        self.move("closed", now)
+
+    def stamp_of(self, target: str, now: datetime) -> dict:
+        """The columns a guarded UPDATE to ``target`` sets besides the status."""
+        return {self.TRANSITIONS[target][1]: now}
 
     def freeze_k(self) -> None:
         """Fix k at the alliance's current value; respondents were promised it."""

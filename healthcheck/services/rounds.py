@@ -7,7 +7,7 @@ from datetime import date, timedelta
 from sqlalchemy import select, update
 
 from healthcheck.extensions import db
-from healthcheck.models import Alliance, IllegalTransition, Questionnaire, Round
+from healthcheck.models import Alliance, Questionnaire, Round
 from healthcheck.models.base import utcnow
 from healthcheck.services import audit, notifications, summaries
 from healthcheck.services.errors import InvalidInput
@@ -57,24 +57,21 @@ def create(
 
 
 def _transition(rnd: Round, target: str, actor, now=None) -> bool:
-    """Move ``rnd`` to ``target`` with a guarded UPDATE so that two concurrent callers
-    cannot both do it. Returns False when another caller got there first."""
-    source = {"open": "draft", "closed": "open"}[target]
-    if rnd.status != source:
-        verb = "opened" if target == "open" else "closed"
-        raise IllegalTransition(f"round {rnd.label!r} is {rnd.status}; it cannot be {verb}")
+    """Move ``rnd`` to ``target`` with a guarded UPDATE (the model's transition table says
+    from where) so that two concurrent callers cannot both do it. Returns False when another
+    caller got there first."""
+    rnd.check_transition(target)
     now = now or utcnow()
-    stamp = {"opened_at": now} if target == "open" else {"closed_at": now}
     result = db.session.execute(
         update(Round)
-        .where(Round.id == rnd.id, Round.status == source)
-        .values(status=target, **stamp)
+        .where(Round.id == rnd.id, Round.status == Round.source_of(target))
+        .values(status=target, **rnd.stamp_of(target, now))
         .execution_options(synchronize_session=False)
     )
     if result.rowcount != 1:
         db.session.refresh(rnd)
         return False
-    (rnd.open if target == "open" else rnd.close)(now)
+    rnd.move(target, now)
     audit.record(f"round.{target}", actor, rnd)
     return True
 

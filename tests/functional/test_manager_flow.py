@@ -210,7 +210,7 @@ def test_round_state_machine_refuses_illegal_transitions(app, client, login, mak
     rnd = make_round(alliance, status="closed")
     url = f"/alliances/{alliance}/rounds/{rnd}"
     response = client.post(url + "/open", data={"csrf_token": csrf_token(client, url)}, follow_redirects=True)
-    assert "cannot be opened" in response.get_data(as_text=True)
+    assert "is closed; only a draft opens" in response.get_data(as_text=True)
     with app.app_context():
         from healthcheck.models import IllegalTransition
 
