@@ -280,7 +280,7 @@ def bench_submissions(app, count: int, concurrency: int = 50) -> dict:
             .where(Round.status == "open", Invitation.status == "pending")
             .limit(count)
         ).all()
-        tokens = [inv.issue_token() for inv in invs]
+        tokens = [inv.issue_link() for inv in invs]
         db.session.commit()
     paths = [(f"/r/{t}/answer", f"/r/{t}/answer") for t in tokens]
     with gunicorn(app, workers=4, RATELIMIT_ENABLED="false") as base:

@@ -67,7 +67,7 @@ def _respondent_link(kind: str, inv: Invitation) -> tuple[str | None, bool]:
     if token is not None:
         return token, False
     replaced = inv.has_live_link()
-    return inv.issue_token(), replaced
+    return inv.issue_link(), replaced
 
 
 def _respondent_context(mail: OutgoingMail) -> dict | None:

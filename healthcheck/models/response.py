@@ -12,10 +12,13 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from healthcheck.extensions import db
 from healthcheck.models.base import utcnow
-from healthcheck.models.round import Round
+from healthcheck.models.round import IllegalTransition, Round
 
 SIDES = ("A", "B")
 INVITATION_STATUSES = ("pending", "started", "submitted", "revoked")
+# An invitation in these states may save a draft and submit through its link. The hot path's
+# Core statements (services.responses) read this tuple too: one rule, two ways to apply it.
+USABLE_STATUSES = ("pending", "started")
 LINK_CHANNELS = ("email", "manager")  # who gives the respondent their link
 TOKEN_BYTES = 24  # 192 bits
 LINK_KEY_PURPOSE = b"healthcheck invitation links v1"
@@ -69,7 +72,7 @@ class Invitation(db.Model):
     round: Mapped[Round] = relationship()
     tokens: Mapped[list[InvitationToken]] = relationship(cascade="all, delete-orphan")
 
-    def issue_token(self) -> str:
+    def issue_link(self) -> str:
         """A fresh link token; every older link of this invitation stops working at once
         (one valid link at a time). Only the token's hash and its nonce are kept."""
         self.revoke_tokens()
@@ -89,6 +92,29 @@ class Invitation(db.Model):
             return None
         token = link_token(live[0].nonce)
         return token if hmac.compare_digest(hash_token(token), live[0].token_hash) else None
+
+    def reinstate(self) -> None:
+        if self.status == "submitted":
+            raise IllegalTransition("this person has already submitted; there is nothing to reissue")
+        if self.status == "revoked":
+            self.status, self.revoked_at = "pending", None
+
+    def revoke(self, now: datetime | None = None) -> None:
+        if self.status == "submitted":
+            raise IllegalTransition("this person has already submitted; their answers stay in the round")
+        self.status, self.revoked_at = "revoked", now or utcnow()
+        self.revoke_tokens()
+
+    def start(self) -> None:
+        """A draft was saved: pending becomes started (the hot path does this in one UPDATE)."""
+        if self.status not in USABLE_STATUSES:
+            raise IllegalTransition(f"an invitation that is {self.status} cannot save a draft")
+        self.status = "started"  # (already started stays started)
+
+    def submit(self, now: datetime | None = None) -> None:
+        if self.status not in USABLE_STATUSES:
+            raise IllegalTransition(f"an invitation that is {self.status} cannot submit")
+        self.status, self.submitted_at = "submitted", now or utcnow()
 
     def revoke_tokens(self) -> None:
         now = utcnow()

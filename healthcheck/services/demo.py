@@ -320,7 +320,7 @@ def _respondents(story, rnd, questionnaire, side, index, submitted, rng) -> None
             status="submitted" if done else "pending",
             submitted_at=stamp if done else None,
         )
-        inv.issue_token()
+        inv.issue_link()
         db.session.add(inv)
         if not done:
             continue

@@ -7,8 +7,7 @@ from dataclasses import dataclass
 from sqlalchemy import func, select
 
 from healthcheck.extensions import db
-from healthcheck.models import SIDES, Invitation, Round
-from healthcheck.models.base import utcnow
+from healthcheck.models import SIDES, IllegalTransition, Invitation, Round
 from healthcheck.services import audit, csvtools, notifications
 from healthcheck.services.errors import InvalidInput
 from healthcheck.services.text import EMAIL_RE, single_line_problem
@@ -131,7 +130,7 @@ def _issue(rnd: Round, invitees: list[Invitee], actor, hand_out: bool) -> list[I
             function=invitee.function.strip(),
             link_via="manager" if hand_out else "email",
         )
-        token = inv.issue_token() if hand_out else None  # emailed links are made at delivery
+        token = inv.issue_link() if hand_out else None  # emailed links are made at delivery
         db.session.add(inv)
         issued.append(Issued(inv, token))
     db.session.flush()
@@ -147,11 +146,10 @@ def _email_link(inv: Invitation, key: str) -> None:
 
 
 def revoke(inv: Invitation, actor=None) -> None:
-    if inv.status == "submitted":
-        raise InvalidInput("this person has already submitted; their answers stay in the round")
-    inv.status = "revoked"
-    inv.revoked_at = utcnow()
-    inv.revoke_tokens()
+    try:
+        inv.revoke()
+    except IllegalTransition as exc:
+        raise InvalidInput(str(exc)) from exc
     audit.record("invitation.revoke", actor, inv)
 
 
@@ -159,16 +157,14 @@ def _check_reissue(inv: Invitation) -> None:
     if inv.status == "submitted":
         raise InvalidInput("this person has already submitted; there is nothing to reissue")
     _check_round(inv.round)
-    if inv.status == "revoked":
-        inv.status = "pending"
-        inv.revoked_at = None
+    inv.reinstate()
 
 
 def reissue(inv: Invitation, actor=None) -> str:
     """A new link for the manager to hand out; the old link stops working. Draft answers are
     kept, so the respondent is told by email that their link was replaced, and by whom."""
     _check_reissue(inv)
-    token = inv.issue_token()
+    token = inv.issue_link()
     inv.link_via = "manager"
     db.session.flush()
     notifications.enqueue(

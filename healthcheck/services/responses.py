@@ -19,6 +19,7 @@ from healthcheck.models import (
     hash_token,
 )
 from healthcheck.models.base import utcnow
+from healthcheck.models.response import USABLE_STATUSES
 from healthcheck.services import questionnaires, summaries
 
 MAX_COMMENT_CHARS = 5000
@@ -110,7 +111,7 @@ RESPONSES, ANSWERS, COMMENTS = Response.__table__, Answer.__table__, DimensionCo
 # The link's rules of ``invitation_by_token`` as one condition on the invitation row.
 _STILL_USABLE = and_(
     INVITATIONS.c.id == bindparam("invitation_id"),
-    INVITATIONS.c.status.in_(("pending", "started")),
+    INVITATIONS.c.status.in_(USABLE_STATUSES),
     exists().where(
         TOKENS.c.invitation_id == INVITATIONS.c.id,
         TOKENS.c.token_hash == bindparam("token_hash"),
