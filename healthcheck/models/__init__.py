@@ -11,7 +11,8 @@ from healthcheck.models.alliance import (
     Organisation,
 )
 from healthcheck.models.audit import AuditEvent
-from healthcheck.models.jobs import JobRun, OutgoingMail, Reminder
+from healthcheck.models.jobs import JobRun
+from healthcheck.models.messages import OutgoingMail, Reminder
 from healthcheck.models.note import NOTE_KINDS, Note
 from healthcheck.models.questionnaire import Dimension, Question, Questionnaire
 from healthcheck.models.response import (
