@@ -1,7 +1,10 @@
-"""Run the whole test suite on SQLite, then on PostgreSQL.
+"""Run the whole test suite on SQLite and on PostgreSQL, side by side.
 
-PostgreSQL tests skip when the server is absent, except in CI (CI=true), where they fail.
-Extra arguments are passed to pytest (e.g. ``-k report`` or ``-x``).
+The two runs are separate pytest processes (SQLite spread over two xdist workers; PostgreSQL
+in one, since its tests share one database), each writing its own log under
+``test-artifacts/``; each log is printed whole when its run ends. PostgreSQL tests skip when
+the server is absent, except in CI (CI=true), where they fail. Extra arguments are passed to
+both pytest runs (e.g. ``-k report`` or ``-x``).
 """
 
 from __future__ import annotations
@@ -9,17 +12,31 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import time
+from pathlib import Path
+
+ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"
+RUNS = {"sqlite": ["-n", "2"], "postgresql": []}
 
 
 def main() -> int:
-    failures = 0
-    for backend in ("sqlite", "postgresql"):
-        print(f"\n=== test suite on {backend} ===", flush=True)
+    ARTIFACTS.mkdir(exist_ok=True)
+    started = time.monotonic()
+    running = {}
+    for backend, options in RUNS.items():
+        log = (ARTIFACTS / f"pytest-{backend}.log").open("w")
         env = {**os.environ, "HEALTHCHECK_TEST_DB": backend}
-        code = subprocess.call([sys.executable, "-m", "pytest", *sys.argv[1:]], env=env)
-        if code not in (0,):
-            failures += 1
-            print(f"=== {backend}: pytest exited with {code} ===", flush=True)
+        command = [sys.executable, "-m", "pytest", *options, *sys.argv[1:]]
+        running[backend] = (subprocess.Popen(command, env=env, stdout=log, stderr=subprocess.STDOUT), log)
+        print(f"=== {backend}: {' '.join(command[1:])} (log: {log.name})", flush=True)
+    failures = 0
+    for backend, (process, log) in running.items():
+        code = process.wait()
+        log.close()
+        print(f"\n=== test suite on {backend} ===", flush=True)
+        print(Path(log.name).read_text(), flush=True)
+        print(f"=== {backend}: pytest exited with {code} after {time.monotonic() - started:.0f} s ===", flush=True)
+        failures += code != 0
     return 1 if failures else 0
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import http.client
+import fcntl
 import json
 import os
 import socket
@@ -204,10 +205,13 @@ class _NoRedirect(urllib.request.HTTPRedirectHandler):
 def record(name: str, **figures) -> None:
     """Keep a measured figure for docs/SECURITY.md's results table."""
     RESULTS.parent.mkdir(parents=True, exist_ok=True)
-    data = json.loads(RESULTS.read_text()) if RESULTS.exists() else {}
     backend = os.environ.get("HEALTHCHECK_TEST_DB", "sqlite")
-    data.setdefault(backend, {})[name] = figures
-    RESULTS.write_text(json.dumps(data, indent=2, sort_keys=True))
+    # both backends' suites (and xdist workers) run at once: read-modify-write under a lock
+    with open(RESULTS.with_suffix(".lock"), "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        data = json.loads(RESULTS.read_text()) if RESULTS.exists() else {}
+        data.setdefault(backend, {})[name] = figures
+        RESULTS.write_text(json.dumps(data, indent=2, sort_keys=True))
     print(f"[result] {backend} {name}: {figures}")
 
 
