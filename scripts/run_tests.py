@@ -35,7 +35,10 @@ def main() -> int:
         log.close()
         print(f"\n=== test suite on {backend} ===", flush=True)
         print(Path(log.name).read_text(), flush=True)
-        print(f"=== {backend}: pytest exited with {code} after {time.monotonic() - started:.0f} s ===", flush=True)
+        print(
+            f"=== {backend}: pytest exited with {code} after {time.monotonic() - started:.0f} s ===",
+            flush=True,
+        )
         failures += code != 0
     return 1 if failures else 0
 
