@@ -35,12 +35,12 @@ def create_app(config: dict | None = None) -> Flask:
     bootstrap.init_app(app)
     _read_only_for_safe_methods(app)
 
-    from healthcheck import web
+    # Imported here, not at the top: ``import healthcheck.analysis`` (or a forked worker's
+    # first import) must not pull in every blueprint, and ``healthcheck.cli`` imports
+    # ``create_app`` from this module for its command group.
+    from healthcheck import cli, web
 
     web.register(app)
-
-    from healthcheck import cli
-
     cli.register(app)
     return app
 

@@ -10,20 +10,20 @@ from healthcheck.extensions import db, login_manager
 from healthcheck.models import User
 from healthcheck.models.base import MAX_ID
 from healthcheck.services.errors import Forbidden, InvalidInput, NotFound
+from healthcheck.web import filters, security
+from healthcheck.web.admin.routes import bp as admin_bp
+from healthcheck.web.alliances.routes import bp as alliances_bp
+from healthcheck.web.auth.routes import bp as auth_bp
+from healthcheck.web.ids import IdConverter
+from healthcheck.web.memory.routes import bp as memory_bp
+from healthcheck.web.ops import bp as ops_bp
+from healthcheck.web.portfolio.routes import bp as portfolio_bp
+from healthcheck.web.reports.routes import bp as reports_bp
+from healthcheck.web.respond.routes import bp as respond_bp
+from healthcheck.web.rounds.routes import bp as rounds_bp
 
 
 def register(app: Flask) -> None:
-    from healthcheck.web.admin.routes import bp as admin_bp
-    from healthcheck.web.alliances.routes import bp as alliances_bp
-    from healthcheck.web.auth.routes import bp as auth_bp
-    from healthcheck.web.ids import IdConverter
-    from healthcheck.web.memory.routes import bp as memory_bp
-    from healthcheck.web.ops import bp as ops_bp
-    from healthcheck.web.portfolio.routes import bp as portfolio_bp
-    from healthcheck.web.reports.routes import bp as reports_bp
-    from healthcheck.web.respond.routes import bp as respond_bp
-    from healthcheck.web.rounds.routes import bp as rounds_bp
-
     app.url_map.converters["int"] = IdConverter  # before any rule is added
     # the report body and pack templates live with the packs; pages include them too
     app.register_blueprint(Blueprint("packs", __name__, template_folder=str(documents.TEMPLATES)))
@@ -43,11 +43,7 @@ def register(app: Flask) -> None:
     login_manager.login_message_category = "info"
     login_manager.user_loader(_load_user)
     _error_pages(app)
-    from healthcheck.web import security
-
     security.init_app(app)
-    from healthcheck.web import filters
-
     filters.register(app)
 
 
