@@ -16,10 +16,10 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
-from scipy import stats as sps
+
+from healthcheck.analysis.distributions import EXACT_MAX_N, mann_whitney_exact_p, norm_sf, t_ppf
 
 SIDES = ("A", "B")
-EXACT_MAX_N = 8  # scipy's default: exact Mann–Whitney when a side has ≤ 8 values and no ties
 
 
 @dataclass
@@ -49,7 +49,7 @@ def _t975(count: np.ndarray) -> np.ndarray:
     """The t quantile for n − 1 degrees of freedom, computed once per distinct n."""
     sizes, where = np.unique(count, return_inverse=True)
     with np.errstate(invalid="ignore"):
-        return sps.t.ppf(0.975, sizes - 1)[where].reshape(count.shape)
+        return t_ppf(0.975, sizes - 1)[where].reshape(count.shape)
 
 
 def describe_groups(values: pd.DataFrame, keys: pd.DataFrame) -> dict[tuple, dict[str, dict]]:
@@ -128,12 +128,10 @@ def mann_whitney(values: pd.DataFrame, keys: pd.DataFrame) -> dict[tuple, float 
     with np.errstate(divide="ignore", invalid="ignore"):
         s = np.sqrt(n1 * n2 / 12 * ((n + 1) - tie_term / (n * (n - 1))))
         z = (u - n1 * n2 / 2 - 0.5) / s
-    p = np.clip(2 * sps.norm.sf(z), 0, 1)
+    p = np.clip(2 * norm_sf(z), 0, 1)
     valid = (n1 >= 3) & (n2 >= 3)
     for g in np.flatnonzero(valid & ((n1 <= EXACT_MAX_N) | (n2 <= EXACT_MAX_N)) & (tie_term == 0)):
-        part = slice(int(start[g]), int(start[g] + n[g]))
-        side_a = is_a[part]
-        p[g] = sps.mannwhitneyu(v[part][side_a], v[part][~side_a], alternative="two-sided").pvalue
+        p[g] = mann_whitney_exact_p(u1[g], int(n1[g]), int(n2[g]))
     found = np.where(valid, p, np.nan)
     names = rounds.tolist()
     return {
