@@ -7,6 +7,7 @@ import subprocess
 import sys
 
 import numpy as np
+import pandas as pd
 import pytest
 from scipy import stats as sps
 
@@ -62,3 +63,53 @@ def test_house_08_memory_t_quantile_and_normal_tail_equal_scipy():
         ],
         rel=1e-15,
     )
+
+
+def test_house_08_memory_chart_cache_is_bounded_by_bytes_and_evicts_least_recent():
+    from healthcheck.charts.render import Cache
+
+    cache = Cache(max_entries=100, max_bytes=10)
+    cache.put(("a",), b"1234")
+    cache.put(("b",), b"1234")
+    assert cache.get(("a",)) == b"1234"  # a is now the most recent
+    cache.put(("c",), b"1234")  # 12 bytes > 10: the least recent (b) goes
+    assert ("b",) not in cache and ("a",) in cache and ("c",) in cache
+    assert cache.bytes == 8
+    cache.put(("a",), b"12")  # replacing a value counts it once
+    assert cache.bytes == 6 and len(cache) == 2
+    cache.put(("huge",), b"x" * 11)  # larger than the whole cache: not kept, nothing evicted
+    assert ("huge",) not in cache and cache.bytes == 6
+    cache.clear()
+    assert cache.bytes == 0 and len(cache) == 0
+
+
+def test_house_08_memory_chart_cache_is_bounded_by_entries():
+    from healthcheck.charts.render import Cache
+
+    cache = Cache(max_entries=3, max_bytes=1000)
+    for i in range(5):
+        cache.put((i,), b"x")
+    assert [k for k in (0, 1, 2, 3, 4) if (k,) in cache] == [2, 3, 4]
+
+
+def test_house_08_memory_rendered_charts_never_hold_more_than_max_bytes(monkeypatch):
+    """Through the real entry points (svg_for and render), with a stand-in converter."""
+    from healthcheck.charts import radar, render
+
+    monkeypatch.setattr(render, "_cache", render.Cache(render.MAX_ENTRIES, 5000))
+    monkeypatch.setattr(render, "_convert", lambda text, fmt: b"<svg>" + b" " * 1500 + b"</svg>")
+    for i in range(20):
+        frame = pd.DataFrame(
+            {
+                "title": ["Trust", "Finance"] * 2,
+                "side": ["A", "A", "B", "B"],
+                "organisation": ["Aurora", "Aurora", "Helix", "Helix"],
+                "mean": [1.0 + i / 10, 2.0, 3.0, 4.0],
+                "suppressed": [False] * 4,
+            }
+        )
+        render.svg_for(("round", i), lambda frame=frame: radar.radar_chart(frame))
+        render.render(radar.radar_chart(frame), "png")
+        assert render._cache.bytes <= 5000
+    assert len(render._cache) == 3  # the three most recent conversions of 1,511 bytes each
+    assert ("svg-key", repr(("round", 19))) in render._cache
