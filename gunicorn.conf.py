@@ -16,6 +16,7 @@ max_requests = 2000  # recycle workers now and then (bounded memory)
 max_requests_jitter = 200
 preload_app = False
 accesslog = "-"
+_max_worker_rss_mb = float(os.environ.get("HEALTHCHECK_WORKER_MAX_RSS_MB", "300"))  # 0: off
 
 
 def post_worker_init(worker):
@@ -23,3 +24,10 @@ def post_worker_init(worker):
     from healthcheck.runtime import settle
 
     settle()
+
+
+def post_request(worker, req, environ, resp):
+    """A worker grown above HEALTHCHECK_WORKER_MAX_RSS_MB is replaced after this request."""
+    from healthcheck.runtime import recycle_if_large
+
+    recycle_if_large(worker, _max_worker_rss_mb)

@@ -11,6 +11,7 @@ entries alone could hold hundreds of MB in every web worker.
 
 from __future__ import annotations
 
+import ctypes
 import hashlib
 import json
 import threading
@@ -98,9 +99,28 @@ def render(chart, fmt: str = "svg") -> bytes:
 def _convert(text: str, fmt: str) -> bytes:
     import vl_convert as vlc
 
-    if fmt == "svg":
-        return vlc.vegalite_to_svg(json.loads(text)).encode()
-    return vlc.vegalite_to_png(json.loads(text), scale=2)
+    try:
+        if fmt == "svg":
+            return vlc.vegalite_to_svg(json.loads(text)).encode()
+        return vlc.vegalite_to_png(json.loads(text), scale=2)
+    finally:
+        _release_freed_memory()
+
+
+def _release_freed_memory() -> None:
+    """Hand the converter's freed heap back to the system (glibc keeps it otherwise: over
+    600 conversions a process grew to 156 MB without, 129 MB with; about 1 ms a call)."""
+    global _malloc_trim
+    if _malloc_trim is None:
+        try:
+            _malloc_trim = ctypes.CDLL(None).malloc_trim
+        except (OSError, AttributeError):  # not glibc
+            _malloc_trim = False
+    if _malloc_trim:
+        _malloc_trim(0)
+
+
+_malloc_trim = None
 
 
 def svg(chart) -> str:

@@ -113,3 +113,60 @@ def test_house_08_memory_rendered_charts_never_hold_more_than_max_bytes(monkeypa
         assert render._cache.bytes <= 5000
     assert len(render._cache) == 3  # the three most recent conversions of 1,511 bytes each
     assert ("svg-key", repr(("round", 19))) in render._cache
+
+
+class _Worker:
+    pid = 1234
+
+    def __init__(self):
+        self.alive = True
+        self.logged = []
+        self.log = self
+
+    def info(self, *args):
+        self.logged.append(args)
+
+
+def test_house_08_memory_worker_above_its_limit_is_recycled_after_the_request():
+    from healthcheck.runtime import recycle_if_large
+
+    worker = _Worker()
+    assert recycle_if_large(worker, 300, rss=lambda: 300.0) is False
+    assert worker.alive is True
+    assert recycle_if_large(worker, 300, rss=lambda: 301.0) is True
+    assert worker.alive is False and worker.logged
+
+
+def test_house_08_memory_worker_limit_zero_is_off():
+    from healthcheck.runtime import recycle_if_large
+
+    worker = _Worker()
+    assert recycle_if_large(worker, 0, rss=lambda: 10_000.0) is False
+    assert worker.alive is True
+
+
+def test_house_08_memory_gunicorn_recycles_through_post_request(monkeypatch):
+    """gunicorn.conf.py's hook applies HEALTHCHECK_WORKER_MAX_RSS_MB (300 by default)."""
+    import runpy
+    from pathlib import Path
+
+    from healthcheck import runtime
+
+    conf = str(Path(__file__).resolve().parents[2] / "gunicorn.conf.py")
+    monkeypatch.delenv("HEALTHCHECK_WORKER_MAX_RSS_MB", raising=False)
+    settings = runpy.run_path(conf)
+    assert settings["_max_worker_rss_mb"] == 300
+    monkeypatch.setattr(runtime, "rss_mb", lambda: 350.0)
+    worker = _Worker()
+    settings["post_request"](worker, None, {}, None)
+    assert worker.alive is False
+    monkeypatch.setenv("HEALTHCHECK_WORKER_MAX_RSS_MB", "0")
+    worker = _Worker()
+    runpy.run_path(conf)["post_request"](worker, None, {}, None)
+    assert worker.alive is True
+
+
+def test_house_08_memory_rss_is_read_from_proc():
+    from healthcheck.runtime import rss_mb
+
+    assert rss_mb() > 0
