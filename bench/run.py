@@ -259,9 +259,9 @@ def _load(base: str, paths: list[tuple[str, str]], concurrency: int) -> dict:
     return {"submissions": len(paths), "per_s": len(paths) / wall, "errors": errors[0], **ms(latencies)}
 
 
-def _worker_rss_mb(master) -> list[float]:
-    """Resident set size of each worker of this gunicorn (the master's children), sorted."""
-    out = []
+def _workers(master) -> dict[int, float]:
+    """Resident set size in MB of each worker of this gunicorn (the master's children)."""
+    out = {}
     for pid in os.listdir("/proc"):
         if not pid.isdigit():
             continue
@@ -270,8 +270,24 @@ def _worker_rss_mb(master) -> list[float]:
         except OSError:
             continue
         if re.search(rf"^PPid:\s+{master.pid}$", status, re.M):
-            out.append(int(re.search(r"VmRSS:\s+(\d+)", status).group(1)) / 1024)
-    return sorted(out)
+            out[int(pid)] = int(re.search(r"VmRSS:\s+(\d+)", status).group(1)) / 1024
+    return out
+
+
+class _Memory:
+    """Worker sizes per phase; ``recycled`` counts workers replaced on the way (the memory
+    bound in gunicorn.conf.py, or a crash)."""
+
+    def __init__(self, master):
+        self.master, self.phases, self.seen = master, {}, set()
+
+    def record(self, phase: str) -> None:
+        found = _workers(self.master)
+        self.seen |= set(found)
+        self.phases[phase] = sorted(found.values())
+
+    def result(self) -> dict:
+        return {**self.phases, "recycled": max(0, len(self.seen) - len(self.phases["at_start"]))}
 
 
 def _admin_browser(app, base: str) -> Browser:
@@ -293,7 +309,7 @@ def _get_all(browsers: list[Browser], urls: list[str]) -> int:
         return sum(pool.map(get, range(len(urls))))
 
 
-def _memory_phases(app, base: str, master, scale: dict) -> dict:
+def _memory_phases(app, base: str, memory: _Memory, scale: dict) -> dict:
     """Largest worker after each phase: portfolio pages (every filter draws its own chart of
     all alliances), then the report pages of ``memory_reports`` different closed rounds."""
     from healthcheck.models import Round
@@ -304,7 +320,7 @@ def _memory_phases(app, base: str, master, scale: dict) -> dict:
     ]
     count = scale["memory_portfolio"]
     errors = _get_all(browsers, [views[i % len(views)] for i in range(count)])
-    phases = {"after_portfolio": _worker_rss_mb(master)}
+    memory.record("after_portfolio")
     with app.app_context():
         rounds = db.session.execute(
             select(Round.id, Round.alliance_id)
@@ -314,8 +330,8 @@ def _memory_phases(app, base: str, master, scale: dict) -> dict:
         ).all()
     reports = [f"/alliances/{a}/rounds/{r}/report" for r, a in rounds]
     errors += _get_all(browsers, reports)
-    phases["after_reports"] = _worker_rss_mb(master)
-    return {**phases, "portfolio_pages": count, "report_pages": len(reports), "errors": errors}
+    memory.record("after_reports")
+    return {"portfolio_pages": count, "report_pages": len(reports), "errors": errors}
 
 
 def bench_submissions(app, scale: dict, concurrency: int = 50) -> dict:
@@ -334,10 +350,12 @@ def bench_submissions(app, scale: dict, concurrency: int = 50) -> dict:
     paths = [(f"/r/{t}/answer", f"/r/{t}/answer") for t in tokens]
     master, base = start_gunicorn(app, workers=4, RATELIMIT_ENABLED="false")
     try:
-        rss = {"at_start": _worker_rss_mb(master)}
+        memory = _Memory(master)
+        memory.record("at_start")
         project = _load(base, paths, concurrency)
-        rss["after_submissions"] = _worker_rss_mb(master)
-        rss.update(_memory_phases(app, base, master, scale))
+        memory.record("after_submissions")
+        pages = _memory_phases(app, base, memory, scale)
+        rss = {**memory.result(), **pages}
     finally:
         stop(master)
     with gunicorn(app, workers=4, target="bench.minimal_app:app") as base:
@@ -474,6 +492,7 @@ def memory_summary(rss: dict) -> dict:
             "target_mb": target,
             "met": largest is not None and largest <= target,
         }
+    out["recycled_workers"] = rss.get("recycled", 0)
     return out
 
 
@@ -486,6 +505,7 @@ def _memory_rows(backend: str, rss: dict) -> list[tuple]:
         rows.append(
             (label, backend, f"{largest:.0f}", f"{start:.0f} at start", f"≤ {target}", largest <= target)
         )
+    rows.append(("workers recycled (memory limit)", backend, str(rss.get("recycled", 0)), "", "", ""))
     return rows
 
 
