@@ -25,6 +25,7 @@ max_requests = 2000  # recycle workers now and then (bounded memory)
 max_requests_jitter = 200
 preload_app = False
 accesslog = "-"
+_max_worker_rss_mb = float(os.environ.get("HEALTHCHECK_WORKER_MAX_RSS_MB", "300"))  # 0: off
 
 # Paths whose next segment is a secret: respondents' links and partner share links.
 SECRET_PATH = re.compile(r"(/(?:r|shared)/)[^/?#\s\"]+")
@@ -51,3 +52,10 @@ def post_worker_init(worker):
     from healthcheck.runtime import settle
 
     settle()
+
+
+def post_request(worker, req, environ, resp):
+    """A worker grown above HEALTHCHECK_WORKER_MAX_RSS_MB is replaced after this request."""
+    from healthcheck.runtime import recycle_if_large
+
+    recycle_if_large(worker, _max_worker_rss_mb)

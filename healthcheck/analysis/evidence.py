@@ -9,7 +9,8 @@ the words a report shows.
 from __future__ import annotations
 
 import numpy as np
-from scipy import stats as sps
+
+from healthcheck.analysis.distributions import t_ppf
 
 ALPHA = 0.05
 # Romano et al. (2006) thresholds on |Cliff's δ|
@@ -85,7 +86,7 @@ def welch_half_width(var_a, n_a, var_b, n_b) -> np.ndarray:
         part_a, part_b = var_a / n_a, var_b / n_b
         se2 = part_a + part_b
         dof = se2**2 / (part_a**2 / (n_a - 1) + part_b**2 / (n_b - 1))
-        half = sps.t.ppf(0.975, np.where(se2 > 0, dof, 1.0)) * np.sqrt(se2)
+        half = t_ppf(0.975, np.where(se2 > 0, dof, 1.0)) * np.sqrt(se2)
     valid = (n_a >= 2) & (n_b >= 2) & ~np.isnan(se2)
     return np.where(valid, np.where(se2 > 0, half, 0.0), np.nan)
 

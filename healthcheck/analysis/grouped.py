@@ -16,12 +16,11 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
-from scipy import stats as sps
 
 from healthcheck.analysis import evidence
+from healthcheck.analysis.distributions import EXACT_MAX_N, mann_whitney_exact_p, norm_sf, t_ppf
 
 SIDES = ("A", "B")
-EXACT_MAX_N = 8  # scipy's default: exact Mann–Whitney when a side has ≤ 8 values and no ties
 
 
 @dataclass
@@ -56,7 +55,7 @@ def _t975(count: np.ndarray) -> np.ndarray:
     """The t quantile for n − 1 degrees of freedom, computed once per distinct n."""
     sizes, where = np.unique(count, return_inverse=True)
     with np.errstate(invalid="ignore"):
-        return sps.t.ppf(0.975, sizes - 1)[where].reshape(count.shape)
+        return t_ppf(0.975, sizes - 1)[where].reshape(count.shape)
 
 
 def describe_groups(values: pd.DataFrame, keys: pd.DataFrame) -> dict[tuple, dict[str, dict]]:
@@ -137,24 +136,6 @@ def _ranks_by_count(group: np.ndarray, level: np.ndarray, is_a: np.ndarray, coun
     return (of_a * mid_rank).sum(axis=1), (total**3 - total).sum(axis=1)
 
 
-def _exact_p(group: np.ndarray, v: np.ndarray, is_a: np.ndarray, which: np.ndarray) -> dict[int, float]:
-    """scipy's exact p-value of the groups in ``which`` (few: small and without ties)."""
-    if which.size == 0:
-        return {}
-    keep = np.isin(group, which)
-    group, v, is_a = group[keep], v[keep], is_a[keep]
-    order = np.argsort(group, kind="stable")
-    group, v, is_a = group[order], v[order], is_a[order]
-    bounds = np.flatnonzero(np.r_[True, group[1:] != group[:-1], True])
-    out = {}
-    for lo, hi in zip(bounds[:-1], bounds[1:], strict=True):
-        side_a = is_a[lo:hi]
-        out[int(group[lo])] = sps.mannwhitneyu(
-            v[lo:hi][side_a], v[lo:hi][~side_a], alternative="two-sided"
-        ).pvalue
-    return out
-
-
 COUNTING_MAX_LEVELS = 64
 
 
@@ -192,11 +173,10 @@ def mann_whitney_tests(values: pd.DataFrame, keys: pd.DataFrame) -> Tests:
     with np.errstate(divide="ignore", invalid="ignore"):
         s = np.sqrt(n1 * n2 / 12 * ((n + 1) - tie_term / (n * (n - 1))))
         z = (u - n1 * n2 / 2 - 0.5) / s
-    p = np.clip(2 * sps.norm.sf(z), 0, 1)
+    p = np.clip(2 * norm_sf(z), 0, 1)
     valid = (n1 >= 3) & (n2 >= 3)
-    exact = np.flatnonzero(valid & ((n1 <= EXACT_MAX_N) | (n2 <= EXACT_MAX_N)) & (tie_term == 0))
-    for g, value in _exact_p(group, v, is_a, exact).items():
-        p[g] = value
+    for g in np.flatnonzero(valid & ((n1 <= EXACT_MAX_N) | (n2 <= EXACT_MAX_N)) & (tie_term == 0)):
+        p[g] = mann_whitney_exact_p(u1[g], int(n1[g]), int(n2[g]))
     shape = (len(rounds), width)
     return Tests(
         rounds.tolist(),
