@@ -4,9 +4,7 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from healthcheck.extensions import db
-from healthcheck.models import Action
 from healthcheck.services import access, actions, memory
-from healthcheck.services.errors import NotFound
 from healthcheck.web.ids import id_arg
 from healthcheck.web.memory.forms import ActionForm, HandoffForm, NoteForm, StatusForm
 from healthcheck.web.views import attempt, form_status
@@ -114,10 +112,7 @@ def _after_action(alliance, rnd) -> str:
 
 @bp.route("/actions/<int:action_id>/status", methods=["POST"])
 def action_status(alliance_id: int, action_id: int):
-    alliance = access.alliance_for(current_user, alliance_id, edit=True)
-    action = db.session.get(Action, action_id)
-    if action is None or action.alliance_id != alliance.id:
-        raise NotFound()
+    action = access.action_for(current_user, alliance_id, action_id)
     form = StatusForm()
     if form.validate_on_submit():
         actions.set_status(action, form.status.data, current_user)
@@ -128,5 +123,5 @@ def action_status(alliance_id: int, action_id: int):
     return redirect(
         request.form.get("back")
         if (request.form.get("back") or "").startswith("/alliances/")
-        else url_for("memory.timeline", alliance_id=alliance.id)
+        else url_for("memory.timeline", alliance_id=action.alliance_id)
     )
