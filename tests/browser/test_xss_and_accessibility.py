@@ -107,7 +107,7 @@ def test_no_script_runs_anywhere(browser, live_server, app, hostile):
         page.goto(live_server + path)
         _assert_clean(page, path)
     with app.app_context():
-        from healthcheck.web.reports import packs
+        from healthcheck.services import packs
 
         rnd = db.session.get(Round, closed)
         for html in (packs.round_pack(rnd), packs.trend_pack(rnd.alliance)):
