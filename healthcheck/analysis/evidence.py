@@ -136,8 +136,3 @@ def verdict_label(value: str | None, p_value: float | None) -> str | None:
     if value == "possible_gap" and p_value is None:
         return TOO_FEW
     return VERDICT_LABELS[value]
-
-
-def none_if_nan(x) -> float | None:
-    x = float(x)
-    return None if np.isnan(x) else x

@@ -188,16 +188,6 @@ def mann_whitney_tests(values: pd.DataFrame, keys: pd.DataFrame) -> Tests:
     )
 
 
-def mann_whitney(values: pd.DataFrame, keys: pd.DataFrame) -> dict[tuple, float | None]:
-    """``mann_whitney_tests`` as {(round, column): p}, None where there is no test."""
-    found = mann_whitney_tests(values, keys)
-    return {
-        (rnd, col): (None if np.isnan(x) else float(x))
-        for rnd, row in zip(found.rounds, found.p.tolist(), strict=True)
-        for col, x in zip(found.columns, row, strict=True)
-    }
-
-
 def without_hidden_questions(scores: pd.DataFrame, keys: pd.DataFrame, k: pd.Series) -> pd.DataFrame:
     """The answers with those to a question hidden for a side (its n < k) treated as N/A.
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 from sqlalchemy import Select, exists, select
 
 from healthcheck.extensions import db
-from healthcheck.models import Alliance, Invitation, Round
+from healthcheck.models import Action, Alliance, Invitation, Round
 from healthcheck.models.alliance import alliance_members, alliance_owners
 from healthcheck.services.errors import Forbidden, NotFound
 
@@ -53,6 +53,15 @@ def round_for(user, alliance_id: int, round_id: int, edit: bool = False) -> Roun
     if rnd is None or rnd.alliance_id != alliance.id:
         raise NotFound()
     return rnd
+
+
+def action_for(user, alliance_id: int, action_id: int) -> Action:
+    """An action of the alliance, to change: the user must be able to change the alliance."""
+    alliance = alliance_for(user, alliance_id, edit=True)
+    action = db.session.get(Action, action_id)
+    if action is None or action.alliance_id != alliance.id:
+        raise NotFound()
+    return action
 
 
 def invitation_for(user, alliance_id: int, round_id: int, invitation_id: int) -> Invitation:

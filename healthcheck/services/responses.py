@@ -52,15 +52,13 @@ _LOOKUP = (
     .where(InvitationToken.token_hash == bindparam("token_hash"))
     .options(joinedload(Invitation.round, innerjoin=True).joinedload(Round.questionnaire, innerjoin=True))
 )
-_LOOKUP_FOR_UPDATE = _LOOKUP.with_for_update(of=Invitation)
 
 
-def invitation_by_token(token: str, for_update: bool = False) -> Invitation:
+def invitation_by_token(token: str) -> Invitation:
     """The usable invitation behind a link, or LinkProblem. Never writes anything."""
     if not token or len(token) > 200:
         raise LinkProblem(404, "unknown")
-    stmt = _LOOKUP_FOR_UPDATE if for_update else _LOOKUP
-    found = db.session.execute(stmt, {"token_hash": hash_token(token)}).first()
+    found = db.session.execute(_LOOKUP, {"token_hash": hash_token(token)}).first()
     if found is None:
         raise LinkProblem(404, "unknown")
     inv, revoked_at = found
@@ -251,24 +249,11 @@ def _store(target: Target, answers: Answers, submitted_at=None) -> int:
     return response_id
 
 
-def save_draft(token: str, answers: Answers) -> Invitation:
-    inv = invitation_by_token(token, for_update=True)
-    save_draft_for(target_of(token, inv), answers)
-    return inv
-
-
 def save_draft_for(target: Target, answers: Answers) -> None:
     """Keep a draft; the link must still be usable (LinkProblem 410 otherwise)."""
     if not _claimed(_START, target):
         raise LinkProblem(410, "submitted")
     _store(target, answers)
-
-
-def submit(token: str, answers: Answers) -> Invitation:
-    """Store and submit in one transaction; a second submission gets LinkProblem(410)."""
-    inv = invitation_by_token(token, for_update=True)
-    submit_target(target_of(token, inv), answers)
-    return inv
 
 
 def submit_target(target: Target, answers: Answers) -> None:

@@ -33,6 +33,13 @@ def create(rnd: Round, actor, days: int = 30, created_by_id: int | None = None) 
     return link, token
 
 
+def share(rnd: Round, actor, days: int, recipients: list[str]) -> tuple[str, int]:
+    """A new partner link (its token, shown once) and a personal link emailed to each of
+    ``recipients`` (how many were queued); InvalidInput, and nothing of either, when one is wrong."""
+    _link, token = create(rnd, actor, days=days)
+    return token, email_partner(rnd, recipients, days, actor)
+
+
 def revoke(link: ShareLink, actor, **details) -> None:
     if link.revoked_at is None:
         link.revoked_at = utcnow()

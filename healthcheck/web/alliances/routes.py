@@ -3,12 +3,11 @@ from datetime import date
 from flask import Blueprint, abort, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
-from healthcheck.extensions import db
 from healthcheck.services import access, actions, alliances, cadence, dataset, rounds
-from healthcheck.services.errors import InvalidInput
 from healthcheck.web.alliances.forms import AllianceForm
 from healthcheck.web.memory.forms import StatusForm
 from healthcheck.web.rounds.forms import ConfirmForm
+from healthcheck.web.views import attempt, form_status
 
 bp = Blueprint("alliances", __name__, url_prefix="/alliances", template_folder="templates")
 
@@ -41,16 +40,13 @@ def edit(alliance_id: int):
 def _save(form: AllianceForm, alliance):
     problems = []
     if form.validate_on_submit():
-        try:
-            saved = alliances.save(form.to_data(), current_user, alliance)
-        except InvalidInput as exc:
-            db.session.rollback()
-            problems = exc.problems
-        else:
-            db.session.commit()
-            return redirect(url_for("alliances.detail", alliance_id=saved.id))
-    status = 400 if request.method == "POST" else 200
-    return render_template("alliances/form.html", form=form, alliance=alliance, problems=problems), status
+        outcome = attempt(lambda: alliances.save(form.to_data(), current_user, alliance))
+        if outcome.ok:
+            return redirect(url_for("alliances.detail", alliance_id=outcome.value.id))
+        problems = outcome.problems
+    return render_template(
+        "alliances/form.html", form=form, alliance=alliance, problems=problems
+    ), form_status()
 
 
 @bp.route("/<int:alliance_id>")

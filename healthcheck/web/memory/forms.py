@@ -5,6 +5,7 @@ from wtforms import BooleanField, DateField, EmailField, SelectField, StringFiel
 from wtforms.validators import DataRequired, Length
 
 from healthcheck.models import ACTION_STATUSES, NOTE_KINDS
+from healthcheck.services.actions import ActionData
 
 
 class ActionForm(FlaskForm):
@@ -17,6 +18,25 @@ class ActionForm(FlaskForm):
         choices=[("internal", "internal — only us"), ("joint", "joint — shared with the partner")],
     )
     description = TextAreaField("Details", validators=[Length(max=5000)])
+
+    def offer_dimensions(self, dimensions) -> None:
+        """The round's dimensions to choose from (none when the action is not from a round)."""
+        self.dimension.choices = [("", "— none —")] + [(d.key, d.title) for d in dimensions]
+
+    def suggest(self, args) -> None:
+        """Prefill from a report's "agree an action" link (``?dimension=...&title=...``)."""
+        self.dimension.data = args.get("dimension", "")
+        self.title.data = args.get("title", "")[:200]
+
+    def to_data(self) -> ActionData:
+        return ActionData(
+            self.title.data,
+            self.owner.data,
+            self.due_on.data,
+            self.dimension.data or "",
+            self.description.data or "",
+            self.visibility.data,
+        )
 
 
 class StatusForm(FlaskForm):

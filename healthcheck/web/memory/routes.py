@@ -4,11 +4,10 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from healthcheck.extensions import db
-from healthcheck.models import Action, Round
 from healthcheck.services import access, actions, memory
-from healthcheck.services.errors import InvalidInput, NotFound
 from healthcheck.web.ids import id_arg
 from healthcheck.web.memory.forms import ActionForm, HandoffForm, NoteForm, StatusForm
+from healthcheck.web.views import attempt, form_status
 
 bp = Blueprint("memory", __name__, url_prefix="/alliances/<int:alliance_id>", template_folder="templates")
 
@@ -48,8 +47,8 @@ def add_note(alliance_id: int):
     form = NoteForm()
     if not form.validate_on_submit():
         return _timeline(alliance, note_form=form, status=400)
-    try:
-        memory.add_note(
+    outcome = attempt(
+        lambda: memory.add_note(
             alliance,
             form.kind.data,
             form.title.data,
@@ -57,10 +56,9 @@ def add_note(alliance_id: int):
             form.happened_on.data,
             current_user,
         )
-    except InvalidInput as exc:
-        db.session.rollback()
-        return _timeline(alliance, note_form=form, problems=exc.problems, status=400)
-    db.session.commit()
+    )
+    if not outcome.ok:
+        return _timeline(alliance, note_form=form, problems=outcome.problems, status=400)
     flash("Recorded in the alliance's timeline.", "success")
     return redirect(url_for("memory.timeline", alliance_id=alliance.id))
 
@@ -71,14 +69,13 @@ def handoff(alliance_id: int):
     form = HandoffForm()
     if not form.validate_on_submit():
         return _timeline(alliance, handoff_form=form, status=400)
-    try:
-        memory.handoff(
+    outcome = attempt(
+        lambda: memory.handoff(
             alliance, form.new_owner.data, form.body.data, current_user, revoke_shares=form.revoke_shares.data
         )
-    except InvalidInput as exc:
-        db.session.rollback()
-        return _timeline(alliance, handoff_form=form, problems=exc.problems, status=400)
-    db.session.commit()
+    )
+    if not outcome.ok:
+        return _timeline(alliance, handoff_form=form, problems=outcome.problems, status=400)
     flash(f"{alliance.name} is handed over to {form.new_owner.data}.", "success")
     if access.can_view(current_user, alliance):
         return redirect(url_for("memory.timeline", alliance_id=alliance.id))
@@ -88,51 +85,34 @@ def handoff(alliance_id: int):
 @bp.route("/actions/new", methods=["GET", "POST"])
 def new_action(alliance_id: int):
     alliance = access.alliance_for(current_user, alliance_id, edit=True)
-    rnd = None
     round_id = id_arg("round", "round")
-    if round_id:
-        rnd = db.session.get(Round, round_id)
-        if rnd is None or rnd.alliance_id != alliance.id:
-            raise NotFound()
+    rnd = access.round_for(current_user, alliance.id, round_id, edit=True) if round_id else None
     form = ActionForm()
-    dims = rnd.questionnaire.dimensions if rnd else []
-    form.dimension.choices = [("", "— none —")] + [(d.key, d.title) for d in dims]
+    form.offer_dimensions(rnd.questionnaire.dimensions if rnd else [])
     if request.method == "GET":
-        form.dimension.data = request.args.get("dimension", "")
-        form.title.data = request.args.get("title", "")[:200]
+        form.suggest(request.args)
     problems = []
     if form.validate_on_submit():
-        data = actions.ActionData(
-            form.title.data,
-            form.owner.data,
-            form.due_on.data,
-            form.dimension.data or "",
-            form.description.data or "",
-            form.visibility.data,
-        )
-        try:
-            actions.create(alliance, data, current_user, rnd)
-        except InvalidInput as exc:
-            db.session.rollback()
-            problems = exc.problems
-        else:
-            db.session.commit()
+        outcome = attempt(lambda: actions.create(alliance, form.to_data(), current_user, rnd))
+        if outcome.ok:
             flash("Action agreed.", "success")
-            if rnd is not None:
-                return redirect(url_for("reports.round_report", alliance_id=alliance.id, round_id=rnd.id))
-            return redirect(url_for("memory.timeline", alliance_id=alliance.id))
-    status = 400 if request.method == "POST" else 200
+            return redirect(_after_action(alliance, rnd))
+        problems = outcome.problems
     return render_template(
         "memory/action_form.html", alliance=alliance, rnd=rnd, form=form, problems=problems
-    ), status
+    ), form_status()
+
+
+def _after_action(alliance, rnd) -> str:
+    """Back to the round's report when the action came from it, else to the timeline."""
+    if rnd is not None:
+        return url_for("reports.round_report", alliance_id=alliance.id, round_id=rnd.id)
+    return url_for("memory.timeline", alliance_id=alliance.id)
 
 
 @bp.route("/actions/<int:action_id>/status", methods=["POST"])
 def action_status(alliance_id: int, action_id: int):
-    alliance = access.alliance_for(current_user, alliance_id, edit=True)
-    action = db.session.get(Action, action_id)
-    if action is None or action.alliance_id != alliance.id:
-        raise NotFound()
+    action = access.action_for(current_user, alliance_id, action_id)
     form = StatusForm()
     if form.validate_on_submit():
         actions.set_status(action, form.status.data, current_user)
@@ -143,5 +123,5 @@ def action_status(alliance_id: int, action_id: int):
     return redirect(
         request.form.get("back")
         if (request.form.get("back") or "").startswith("/alliances/")
-        else url_for("memory.timeline", alliance_id=alliance.id)
+        else url_for("memory.timeline", alliance_id=action.alliance_id)
     )

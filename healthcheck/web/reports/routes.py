@@ -6,9 +6,10 @@ from healthcheck.database import writing
 from healthcheck.exports import documents, tables
 from healthcheck.extensions import db
 from healthcheck.services import access, audit, packs, report_pages, reports, sharing
-from healthcheck.services.errors import InvalidInput, NotFound
+from healthcheck.services.errors import NotFound
 from healthcheck.web.memory.forms import StatusForm
 from healthcheck.web.rounds.forms import ConfirmForm
+from healthcheck.web.views import attempt, flash_problems
 
 bp = Blueprint("reports", __name__, template_folder="templates")
 ROUND = "/alliances/<int:alliance_id>/rounds/<int:round_id>"
@@ -157,27 +158,33 @@ def share(alliance_id: int, round_id: int):
     rnd = access.round_for(current_user, alliance_id, round_id, edit=True)
     if not ConfirmForm().validate_on_submit():
         abort(400)
-    try:
-        days = int(request.form.get("days", "30"))
-        _link, token = sharing.create(rnd, current_user, days=days)
-    except (ValueError, InvalidInput) as exc:
-        db.session.rollback()
-        flash(str(exc) if isinstance(exc, InvalidInput) else "expiry: a whole number of days", "error")
-        return redirect(url_for("reports.round_report", alliance_id=alliance_id, round_id=round_id))
-    recipients = [
-        e.strip() for e in request.form.get("recipients", "").replace(";", ",").split(",") if e.strip()
-    ]
-    try:
-        queued = sharing.email_partner(rnd, recipients, days, current_user)
-    except InvalidInput as exc:
-        db.session.rollback()
-        flash("; ".join(exc.problems), "error")
-        return redirect(url_for("reports.round_report", alliance_id=alliance_id, round_id=round_id))
-    db.session.commit()
+    back = redirect(url_for("reports.round_report", alliance_id=alliance_id, round_id=round_id))
+    days = _whole_number(request.form.get("days", "30"))
+    if days is None:
+        flash("expiry: a whole number of days", "error")
+        return back
+    recipients = _recipients(request.form.get("recipients", ""))
+    outcome = attempt(lambda: sharing.share(rnd, current_user, days, recipients))
+    if not outcome.ok:
+        flash_problems(outcome.problems)
+        return back
+    token, queued = outcome.value
     if queued:
         flash(f"A personal partner link will be emailed to {queued} recipient(s).", "success")
     session[NEW_SHARE] = request.host_url.rstrip("/") + url_for("reports.shared", token=token)
-    return redirect(url_for("reports.round_report", alliance_id=alliance_id, round_id=round_id))
+    return back
+
+
+def _whole_number(raw: str) -> int | None:
+    try:
+        return int(raw)
+    except ValueError:
+        return None
+
+
+def _recipients(raw: str) -> list[str]:
+    """Email addresses separated by commas or semicolons."""
+    return [e.strip() for e in raw.replace(";", ",").split(",") if e.strip()]
 
 
 @bp.route(f"{ROUND}/share/<int:share_id>/revoke", methods=["POST"])

@@ -1,11 +1,10 @@
 from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
-from healthcheck.extensions import db
 from healthcheck.models import IllegalTransition
 from healthcheck.services import access, cadence, csvtools, dataset, invitations, questionnaires, rounds
-from healthcheck.services.errors import InvalidInput
 from healthcheck.web.rounds.forms import BulkInviteForm, ConfirmForm, InviteForm, RoundForm, hands_out
+from healthcheck.web.views import attempt, flash_problems, form_status
 
 bp = Blueprint(
     "rounds", __name__, url_prefix="/alliances/<int:alliance_id>/rounds", template_folder="templates"
@@ -28,8 +27,8 @@ def new(alliance_id: int):
     problems = []
     if form.validate_on_submit():
         chosen = next((q for q in library if q.id == form.questionnaire.data), None)
-        try:
-            rnd = rounds.create(
+        outcome = attempt(
+            lambda: rounds.create(
                 alliance,
                 chosen,
                 form.label.data,
@@ -38,14 +37,11 @@ def new(alliance_id: int):
                 actor=current_user,
                 auto_open=form.auto_open.data,
             )
-        except InvalidInput as exc:
-            db.session.rollback()
-            problems = exc.problems
-        else:
-            db.session.commit()
-            return redirect(url_for("rounds.detail", alliance_id=alliance.id, round_id=rnd.id))
-    status = 400 if request.method == "POST" else 200
-    return render_template("rounds/new.html", alliance=alliance, form=form, problems=problems), status
+        )
+        if outcome.ok:
+            return redirect(url_for("rounds.detail", alliance_id=alliance.id, round_id=outcome.value.id))
+        problems = outcome.problems
+    return render_template("rounds/new.html", alliance=alliance, form=form, problems=problems), form_status()
 
 
 @bp.route("/<int:round_id>")
@@ -102,13 +98,12 @@ def invite(alliance_id: int, round_id: int):
     if not form.validate_on_submit():
         return _render_detail(rnd, invite_form=form, status=400)
     invitee = invitations.Invitee(form.name.data, form.email.data, form.side.data, form.function.data or "")
-    try:
-        issued = invitations.invite(rnd, [invitee], actor=current_user, hand_out=hands_out(form))
-    except InvalidInput as exc:
-        db.session.rollback()
-        return _render_detail(rnd, invite_form=form, problems=exc.problems, status=400)
-    db.session.commit()
-    return _after_invite(rnd, issued, form.delivery.data)
+    outcome = attempt(
+        lambda: invitations.invite(rnd, [invitee], actor=current_user, hand_out=hands_out(form))
+    )
+    if not outcome.ok:
+        return _render_detail(rnd, invite_form=form, problems=outcome.problems, status=400)
+    return _after_invite(rnd, outcome.value, form.delivery.data)
 
 
 def _after_invite(rnd, issued, delivery: str):
@@ -127,13 +122,10 @@ def invite_bulk(alliance_id: int, round_id: int):
         return _render_detail(rnd, bulk_form=form, status=400)
     upload = form.csv_file.data
     raw = upload.read() if upload else (form.csv_text.data or "")
-    try:
-        issued = invitations.invite_csv(rnd, raw, actor=current_user, hand_out=hands_out(form))
-    except InvalidInput as exc:
-        db.session.rollback()
-        return _render_detail(rnd, bulk_form=form, problems=exc.problems, status=400)
-    db.session.commit()
-    return _after_invite(rnd, issued, form.delivery.data)
+    outcome = attempt(lambda: invitations.invite_csv(rnd, raw, actor=current_user, hand_out=hands_out(form)))
+    if not outcome.ok:
+        return _render_detail(rnd, bulk_form=form, problems=outcome.problems, status=400)
+    return _after_invite(rnd, outcome.value, form.delivery.data)
 
 
 @bp.route("/<int:round_id>/<any(open, close):transition>", methods=["POST"])
@@ -143,18 +135,23 @@ def transition(alliance_id: int, round_id: int, transition: str):
         flash("The form expired; please try again.", "error")
         return _back(rnd)
     action = rounds.open_round if transition == "open" else rounds.close_round
-    try:
-        done = action(rnd, actor=current_user)
-    except IllegalTransition as exc:
-        db.session.rollback()
-        flash(str(exc).capitalize() + ".", "error")
+    outcome = attempt(lambda: action(rnd, actor=current_user), refused=(IllegalTransition,))
+    if not outcome.ok:
+        flash(outcome.problems[0].capitalize() + ".", "error")
         return _back(rnd)
-    db.session.commit()
+    done = outcome.value
     flash(
-        f"Round {rnd.label} is now {rnd.status}." if done else f"Round {rnd.label} was already {rnd.status}.",
+        f"Round {rnd.label} {'is now' if done else 'was already'} {rnd.status}.",
         "success" if done else "info",
     )
     return _back(rnd)
+
+
+INVITATION_OPS = {
+    "revoke": invitations.revoke,
+    "email": invitations.email_new_link,
+    "reissue": invitations.reissue,
+}
 
 
 @bp.route(
@@ -174,26 +171,21 @@ def invitation_op(alliance_id: int, round_id: int, invitation_id: int, op: str):
             op=op,
             confirm=ConfirmForm(),
         )
-    token = None
-    try:
-        if op == "revoke":
-            invitations.revoke(inv, actor=current_user)
-            message = f"The link of {inv.name} no longer works."
-        elif op == "email":
-            invitations.email_new_link(inv, actor=current_user)
-            when = "now" if inv.round.status == "open" else "when the round opens"
-            message = f"{inv.name} gets a new link by email {when}; the old one no longer works."
-        else:
-            token = invitations.reissue(inv, actor=current_user)
-    except InvalidInput as exc:
-        db.session.rollback()
-        flash("; ".join(exc.problems), "error")
-        return _back(inv.round)
-    db.session.commit()
-    if token is not None:
-        return _deliver_links(inv.round, [invitations.Issued(inv, token)], "page")
-    flash(message, "success")
+    outcome = attempt(lambda: INVITATION_OPS[op](inv, actor=current_user))
+    if not outcome.ok:
+        flash_problems(outcome.problems)
+    elif op == "reissue":
+        return _deliver_links(inv.round, [invitations.Issued(inv, outcome.value)], "page")
+    else:
+        flash(_done_message(inv, op), "success")
     return _back(inv.round)
+
+
+def _done_message(inv, op: str) -> str:
+    if op == "revoke":
+        return f"The link of {inv.name} no longer works."
+    when = "now" if inv.round.status == "open" else "when the round opens"
+    return f"{inv.name} gets a new link by email {when}; the old one no longer works."
 
 
 @bp.route("/<int:round_id>/confirm", methods=["POST"])
@@ -202,12 +194,9 @@ def confirm(alliance_id: int, round_id: int):
     if not ConfirmForm().validate_on_submit():
         flash("The form expired; please try again.", "error")
         return _back(rnd)
-    try:
-        cadence.confirm(rnd, current_user)
-    except InvalidInput as exc:
-        db.session.rollback()
-        flash("; ".join(exc.problems), "error")
+    outcome = attempt(lambda: cadence.confirm(rnd, current_user))
+    if not outcome.ok:
+        flash_problems(outcome.problems)
         return _back(rnd)
-    db.session.commit()
     flash(f"Round {rnd.label} will open automatically on {rnd.opens_on} and invite everyone.", "success")
     return _back(rnd)
