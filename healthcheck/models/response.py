@@ -24,10 +24,6 @@ TOKEN_BYTES = 24  # 192 bits
 LINK_KEY_PURPOSE = b"healthcheck invitation links v1"
 
 
-def new_token() -> str:
-    return secrets.token_urlsafe(TOKEN_BYTES)
-
-
 def link_token(nonce: str) -> str:
     """The link token of a stored nonce: HMAC of the nonce under a key derived from SECRET_KEY.
 
