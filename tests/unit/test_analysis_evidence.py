@@ -19,23 +19,13 @@ from scipy import stats as sps
 from statsmodels.stats.multitest import multipletests
 
 from healthcheck.analysis import evidence, report
+from tests.unit.report_meta import META
 
 NA = float("nan")
 DIMS = pd.DataFrame({"key": ["trust", "finance"], "title": ["Trust", "Finance"], "weight": [1.0, 1.0]})
 QUESTIONS = pd.DataFrame(
     {"key": ["t1", "t2", "f1"], "dimension": ["trust", "trust", "finance"], "text": ["T1", "T2", "F1"]}
 )
-META = {
-    "alliance": {"name": "X", "segment": "typical", "sides": {"A": "Pharma", "B": "Bio"}},
-    "round": {
-        "label": "R1",
-        "status": "closed",
-        "opens_on": "2026-01-01",
-        "closes_on": "2026-01-22",
-        "questionnaire": "q@1",
-    },
-    "scale": {"min": 1, "max": 5},
-}
 COUNTS = {"A": {"invited": 6, "submitted": 5}, "B": {"invited": 6, "submitted": 4}}
 
 # (t1, t2, f1) per respondent

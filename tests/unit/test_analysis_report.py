@@ -6,6 +6,7 @@ import pandas as pd
 import pytest
 
 from healthcheck.analysis import report, stats
+from tests.unit.report_meta import META
 
 NA = float("nan")
 DIMS = pd.DataFrame({"key": ["trust", "finance"], "title": ["Trust", "Finance"], "weight": [2.0, 1.0]})
@@ -16,17 +17,6 @@ QUESTIONS = pd.DataFrame(
         "text": ["T one", "T two", "F one"],
     }
 )
-META = {
-    "alliance": {"name": "X", "segment": "typical", "sides": {"A": "Pharma", "B": "Bio"}},
-    "round": {
-        "label": "R1",
-        "status": "closed",
-        "opens_on": "2026-01-01",
-        "closes_on": "2026-01-22",
-        "questionnaire": "q@1",
-    },
-    "scale": {"min": 1, "max": 5},
-}
 COUNTS = {"A": {"invited": 4, "submitted": 3}, "B": {"invited": 6, "submitted": 3}}
 
 

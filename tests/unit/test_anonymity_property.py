@@ -19,6 +19,7 @@ from hypothesis import strategies as st
 from healthcheck.analysis import anonymity, report
 from healthcheck.charts import sets
 from healthcheck.exports import tables
+from tests.unit.report_meta import META
 
 DIMS = pd.DataFrame(
     {
@@ -34,17 +35,6 @@ QUESTIONS = pd.DataFrame(
         "text": ["T one", "T two", "F one", "F two", "C one"],
     }
 )
-META = {
-    "alliance": {"name": "X", "segment": "typical", "sides": {"A": "Pharma", "B": "Bio"}},
-    "round": {
-        "label": "R1",
-        "status": "closed",
-        "opens_on": "2026-01-01",
-        "closes_on": "2026-01-22",
-        "questionnaire": "q@1",
-    },
-    "scale": {"min": 1, "max": 5},
-}
 ANSWER = st.one_of(st.none(), st.integers(1, 5))
 
 
