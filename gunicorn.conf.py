@@ -12,9 +12,10 @@ request and response completely, so gunicorn only ever sees whole requests from 
 
 import multiprocessing
 import os
-import re
 
 from gunicorn.glogging import Logger
+
+from healthcheck.redaction import redact
 
 bind = os.environ.get("HEALTHCHECK_BIND", "127.0.0.1:8000")
 workers = int(os.environ.get("HEALTHCHECK_WORKERS", multiprocessing.cpu_count() * 2))
@@ -26,15 +27,6 @@ max_requests_jitter = 200
 preload_app = False
 accesslog = "-"
 _max_worker_rss_mb = float(os.environ.get("HEALTHCHECK_WORKER_MAX_RSS_MB", "300"))  # 0: off
-
-# Paths whose next segment is a secret: respondents' links and partner share links.
-SECRET_PATH = re.compile(r"(/(?:r|shared)/)[^/?#\s\"]+")
-
-
-def redact(text):
-    """The text with the token of every /r/<token> or /shared/<token> path replaced."""
-    return SECRET_PATH.sub(r"\1[redacted]", text) if isinstance(text, str) else text
-
 
 class RedactingLogger(Logger):
     """gunicorn's logger with tokens removed from every access-log field (request line, path,

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import logging
 import os
 
 from flask import Flask, request
 
+from healthcheck import redaction
 from healthcheck.config import default_instance_path, load_config
 from healthcheck.database import JSON_OPTIONS, configure_engine, reset_read_only, set_read_only
 from healthcheck.extensions import bootstrap, csrf, db, limiter, login_manager, migrate
@@ -41,6 +43,7 @@ def create_app(config: dict | None = None) -> Flask:
     from healthcheck import cli, web
 
     web.register(app)
+    redaction.install(app.logger, logging.getLogger("werkzeug"))
     cli.register(app)
     return app
 

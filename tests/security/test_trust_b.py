@@ -482,3 +482,26 @@ def test_trust_15_nginx_access_log_redacts_link_tokens(app, tmp_path, make_allia
     text = (runtime / "access.log").read_text()
     assert "/r/[redacted]/answer" in text and "/shared/[redacted]" in text
     assert respondent not in text and share not in text
+
+
+def test_trust_15_error_log_of_a_failing_link_page_redacts_the_token(make_app, caplog):
+    """A 500 on /r/<token> or /shared/<token>: Flask logs "Exception on <path>" with the
+    traceback; neither the message nor the traceback may carry the working token."""
+    import logging
+
+    app = make_app(PROPAGATE_EXCEPTIONS=False)
+    token = "tok-" + "x" * 40
+
+    def boom(token):
+        raise RuntimeError(f"failed while serving /r/{token}/answer")
+
+    app.add_url_rule("/r/<token>/boom", "boom_r", boom)
+    app.add_url_rule("/shared/<token>/boom", "boom_shared", boom)
+    client = app.test_client()
+    with caplog.at_level(logging.ERROR):
+        assert client.get(f"/r/{token}/boom").status_code == 500
+        assert client.get(f"/shared/{token}/boom").status_code == 500
+    logged = "\n".join(logging.Formatter().format(record) for record in caplog.records)
+    assert "Exception on /r/[redacted]/boom" in logged and "/shared/[redacted]/boom" in logged
+    assert "RuntimeError" in logged  # the traceback is still there, only the token is gone
+    assert token not in logged
