@@ -7,7 +7,18 @@ import pandas as pd
 from sqlalchemy import func, select
 
 from healthcheck.extensions import db
-from healthcheck.models import Answer, Dimension, DimensionComment, Invitation, Question, Response, Round
+from healthcheck.models import (
+    Answer,
+    Dimension,
+    DimensionComment,
+    Invitation,
+    Prediction,
+    Question,
+    Response,
+    Round,
+)
+
+EXPECTED = "expected:"  # a prediction's column in the packed matrix (and in the history CSV)
 
 
 def answers(rnd: Round) -> pd.DataFrame:
@@ -101,6 +112,7 @@ def meta(rnd: Round) -> dict:
             "questionnaire": q.ref,
         },
         "scale": {"min": q.scale_min, "max": q.scale_max},
+        "meta_perception": bool(q.meta_perception),
     }
 
 
@@ -116,10 +128,28 @@ def comments(rnd: Round) -> pd.DataFrame:
     return pd.DataFrame(db.session.execute(stmt).all(), columns=["side", "dimension", "text"])
 
 
-def answer_query(questionnaire_id: int, round_ids: list[int] | None, questions: dict[str, int]):
+def packed_columns(questions: dict[str, int], predictions: dict[str, int]) -> dict[str, int]:
+    """The columns of the packed matrix: every question (key → id), then every prediction
+    (``expected:<dimension>`` → a code past the last question id: that id + 1 + the
+    dimension's id − the smallest of ``predictions``). ``predictions`` is empty when the
+    version asks none (DESIGN §3.14)."""
+    if not predictions:
+        return dict(questions)
+    past, first = max(questions.values()) + 1, min(predictions.values())
+    return dict(questions) | {f"{EXPECTED}{key}": past + did - first for key, did in predictions.items()}
+
+
+def answer_query(
+    questionnaire_id: int,
+    round_ids: list[int] | None,
+    questions: dict[str, int],
+    predictions: dict[str, int] | None = None,
+):
     """Answers of the submitted responses of many rounds of one questionnaire version, packed
     (``unpack_answers`` turns the rows into a responses × questions matrix). ``round_ids``
-    None means every round of the version; ``questions`` maps key → id, in order.
+    None means every round of the version; ``questions`` maps key → id, in order;
+    ``predictions`` (dimension key → id) adds each response's predictions to its string, coded
+    as ``packed_columns`` says, from one index lookup per response.
 
     At a full rebuild this is millions of answers: one row per answer through the driver
     and pandas took 85 s for 7.6 M. So the database packs each response's answers into one
@@ -128,9 +158,11 @@ def answer_query(questionnaire_id: int, round_ids: list[int] | None, questions: 
     not rely on the order of the aggregate: each answer carries its question.
     """
     base = min(questions.values())
-    packed = _char(Answer.question_id - base + 32, func.coalesce(Answer.score, -1) + 64)
+    packed = _string_agg(_char(Answer.question_id - base + 32, func.coalesce(Answer.score, -1) + 64))
+    if predictions:
+        packed = packed.op("||")(func.coalesce(_predictions_packed(questions, predictions), ""))
     stmt = (
-        select(Response.round_id, Response.side, _string_agg(packed))
+        select(Response.round_id, Response.side, packed)
         .join(Answer, Answer.response_id == Response.id)
         .where(Response.submitted_at.is_not(None))
         # Response.id is the key (side depends on it); round first follows the round_id index,
@@ -147,6 +179,19 @@ def answer_query(questionnaire_id: int, round_ids: list[int] | None, questions: 
     else:  # the caller chose rounds of this version
         stmt = stmt.where(Response.round_id.in_(round_ids))
     return stmt
+
+
+def _predictions_packed(questions: dict[str, int], predictions: dict[str, int]):
+    """A response's predictions, packed like its answers (a correlated scalar subquery)."""
+    base = min(questions.values())
+    offset = max(questions.values()) + 1 - min(predictions.values()) - base + 32
+    code = _char(Prediction.dimension_id + offset, func.coalesce(Prediction.score, -1) + 64)
+    return (
+        select(_string_agg(code))
+        .where(Prediction.response_id == Response.id)
+        .correlate(Response)
+        .scalar_subquery()
+    )
 
 
 def unpack_answers(rows, questions: dict[str, int]) -> tuple[pd.DataFrame, pd.DataFrame]:

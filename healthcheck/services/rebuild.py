@@ -25,7 +25,7 @@ from healthcheck.analysis import report as report_analysis
 from healthcheck.extensions import db
 from healthcheck.models import Alliance, Round, RoundSummary
 from healthcheck.models.base import utcnow
-from healthcheck.services import assembly, dataset, questionnaires
+from healthcheck.services import assembly, dataset
 
 READ_TIMEOUT_S = 600  # one chunk's query; a reader that hangs must not hang the rebuild
 ALLIANCES_PER_CHUNK = 100  # ~800 rounds, ~20 k responses: read ahead while the last is computed
@@ -55,15 +55,15 @@ def _chunks(rounds: list[Round], alliances_per_chunk: int) -> list[list[Round]]:
 
 
 def _queries(chunk: list[Round]) -> dict[int, tuple]:
-    """{questionnaire version: (packed-answers query, question ids)} for a chunk's rounds."""
+    """{questionnaire version: (packed-answers query, matrix columns)} for a chunk's rounds
+    (the columns are the questions, then the predictions where the version asks them)."""
     by_version: dict[int, list[Round]] = defaultdict(list)
     for rnd in chunk:
         by_version[rnd.questionnaire_id].append(rnd)
-    out = {}
-    for version_id, members in by_version.items():
-        questions = questionnaires.shape(members[0].questionnaire).question_ids
-        out[version_id] = (dataset.answer_query(version_id, [r.id for r in members], questions), questions)
-    return out
+    return {
+        version_id: assembly.answer_plan(version_id, [r.id for r in members], members[0].questionnaire)
+        for version_id, members in by_version.items()
+    }
 
 
 def _fetched(plans: list[dict[int, tuple]], engine) -> Iterator[dict[int, tuple]]:
