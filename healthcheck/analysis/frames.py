@@ -130,16 +130,20 @@ META_WORDS = {
 
 
 def has_meta(report: dict) -> bool:
-    """Whether the round's questionnaire asked predictions (DESIGN §3.14)."""
-    return any("meta" in d for d in report["dimensions"])
+    """Whether the round asked predictions (DESIGN §3.14) and anyone gave one."""
+    return any(
+        m["expected"]["n"] > 0 for d in report["dimensions"] for m in (d.get("meta") or {}).values()
+    )
 
 
 def meta_rows(report: dict) -> pd.DataFrame:
     """One row per side and dimension of a meta-perception report: what the side expects its
     partner to rate (None when suppressed), what the partner rates (None when suppressed),
-    meta_error, meta_level and ``reading`` (the level in words). Empty without predictions."""
+    meta_error, meta_level and ``reading`` (the level in words). Empty where none were given."""
     names = report["alliance"]["sides"]
     rows = []
+    if not has_meta(report):
+        return pd.DataFrame(rows, columns=META_COLUMNS)
     for s in SIDES:
         partner = "B" if s == "A" else "A"
         for d in report["dimensions"]:
@@ -162,4 +166,4 @@ def meta_rows(report: dict) -> pd.DataFrame:
                     "reading": META_WORDS[level],
                 }
             )
-    return pd.DataFrame(rows, columns=META_COLUMNS)
+    return pd.DataFrame(rows, columns=META_COLUMNS, dtype=object)  # None stays None (pages test it)
