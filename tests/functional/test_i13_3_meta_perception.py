@@ -179,7 +179,8 @@ def test_i13_3_report_json_meta_blocks(app, meta_round):
     spots = [p for p in report["talking_points"] if p["kind"] == "blind_spot"]
     assert [(p["dimension"], p["side"]) for p in spots] == [("trust", "A")]
     assert spots[0]["message"] == (
-        "Aurora Pharma expects Partner 1 to rate Trust 4.00, but Partner 1 rates it 2.00 — a blind spot of 2.00."
+        "Aurora Pharma expects Partner 1 to rate Trust 4.00, but Partner 1 rates it 2.00 "
+        "— a blind spot of 2.00."
     )
 
 
@@ -289,8 +290,8 @@ def test_i13_3_import_refuses_bad_expected_rows_and_writes_nothing(app, runner, 
     assert result.exit_code == 2
     out = result.output
     assert (
-        "line 4: 'expected:no_such_dimension': 'no_such_dimension' is not a dimension key of alliance-health-check@1"
-        in out
+        "line 4: 'expected:no_such_dimension': 'no_such_dimension' is not a dimension key "
+        "of alliance-health-check@1" in out
     )
     assert "line 5: respondent 'a1' of side A already answered expected:trust" in out
     assert "line 6: score must be an integer from 1 to 5" in out
