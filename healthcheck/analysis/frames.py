@@ -131,9 +131,7 @@ META_WORDS = {
 
 def has_meta(report: dict) -> bool:
     """Whether the round asked predictions (DESIGN §3.14) and anyone gave one."""
-    return any(
-        m["expected"]["n"] > 0 for d in report["dimensions"] for m in (d.get("meta") or {}).values()
-    )
+    return any(m["expected"]["n"] > 0 for d in report["dimensions"] for m in (d.get("meta") or {}).values())
 
 
 def meta_rows(report: dict) -> pd.DataFrame:

@@ -16,11 +16,16 @@ READINGS = {  # the reading in words (analysis.frames.META_WORDS) → colour of 
 }
 ALWAYS = {"blind spot", "undervalued", "accurate"}
 EXPECTED, ACTUAL = "expected by this side", "what the partner actually rates"
-NOTE = "Blind spot: this side expects the partner to rate it at least 0.125 of the scale higher than it does"
+NOTE = [
+    "Blind spot: the side expects the partner to rate it higher than the partner does,",
+    "by at least 1/8 of the scale",
+]
 
 
 def _label(error, reading: str) -> str:
-    return "n<k" if error is None or pd.isna(error) else f"{error:+.2f} {reading}"
+    if error is None or pd.isna(error):
+        return "n<k"
+    return f"{round(error, 2) or 0.0:+.2f} {reading}"  # never "-0.00"
 
 
 def _panel(rows: pd.DataFrame, lo: int, hi: int, order: list[str], domain: list[str], width: int):
@@ -50,7 +55,7 @@ def _panel(rows: pd.DataFrame, lo: int, hi: int, order: list[str], domain: list[
                 "reading:N",
                 title="How well it reads the partner",
                 scale=alt.Scale(domain=domain, range=[READINGS[r] for r in domain]),
-                legend=alt.Legend(symbolType="stroke", symbolStrokeWidth=4, labelLimit=320),
+                legend=alt.Legend(symbolType="stroke", symbolStrokeWidth=4, labelLimit=320, columns=1),
             ),
         )
     )
@@ -64,7 +69,7 @@ def _panel(rows: pd.DataFrame, lo: int, hi: int, order: list[str], domain: list[
                 "series:N",
                 title="Figure",
                 scale=alt.Scale(domain=[EXPECTED, ACTUAL], range=["circle", "diamond"]),
-                legend=alt.Legend(labelLimit=320),
+                legend=alt.Legend(labelLimit=320, columns=1),
             ),
             fill=alt.Fill(
                 "series:N",
@@ -85,14 +90,14 @@ def _panel(rows: pd.DataFrame, lo: int, hi: int, order: list[str], domain: list[
         .encode(x=alt.value(width + 6), y=y, text=alt.Text("label:N"))
     )
     title = alt.TitleParams(
-        f"How {organisation} expects {partner} to rate each dimension, and how {partner} does",
+        [f"What {organisation} expects {partner} to rate", f"and what {partner} rates"],
         anchor="start",
         fontSize=13,
     )
     return alt.layer(lines, dots, text).properties(width=width, height=28 * len(rows), title=title)
 
 
-def meta_chart(rows: pd.DataFrame, scale_min: int, scale_max: int, width: int = 300):
+def meta_chart(rows: pd.DataFrame, scale_min: int, scale_max: int, width: int = 260):
     """``rows``: ``frames.meta_rows`` (organisation, partner, title, expected, actual,
     meta_error, reading per side and dimension). A panel per side: a hollow circle for what
     the side expects, a dark diamond for what the partner rates, joined by a line coloured

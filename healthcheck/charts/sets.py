@@ -17,6 +17,8 @@ META_CHART = "meta"  # only where the questionnaire asked predictions (DESIGN §
 def round_charts(report: dict) -> tuple[str, ...]:
     """The charts of this round's report."""
     return (*ROUND_CHARTS, META_CHART) if frames.has_meta(report) else ROUND_CHARTS
+
+
 TREND_CHARTS = ("dimensions", "indices")
 
 

@@ -220,7 +220,9 @@ def test_i13_3_report_page_share_view_pack_and_xlsx_show_expected_vs_actual(app,
     page = client.get(f"{base}/report").get_data(as_text=True)
     section = page[page.index('id="meta"') : page.index('id="actions"')]
     assert "How well each side reads its partner" in section and "<svg" in section
-    assert "Aurora Pharma about Partner 1" in section and 'class="meta-blind_spot">blind spot' in section
+    assert (
+        "Aurora Pharma about Partner 1" in section and '<span class="meta-blind_spot">blind spot' in section
+    )
     assert "n=1 · not shown" in section  # the partner's finance guesses under k
     assert client.get(f"{base}/chart/meta.svg").data.startswith(b"<svg")
     html = client.get(f"{base}/report.html").get_data(as_text=True)

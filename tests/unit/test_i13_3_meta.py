@@ -127,7 +127,7 @@ def test_i13_3_meta_rows_and_chart_follow_the_k_rule():
     assert hidden["expected"] is None and hidden["reading"] == "not shown (fewer than k answers)"
     spec = meta_chart(rows, 1, 5).to_dict()
     text = str(spec)
-    assert "How Pharma expects Bio to rate each dimension, and how Bio does" in text
+    assert "What Pharma expects Bio to rate" in text and "and what Bio rates" in text
     assert "blind spot" in text and "undervalued" in text and "accurate" in text
     assert "expected by this side" in text and "what the partner actually rates" in text
     # the suppressed expectation (n = 2) is not among the plotted values

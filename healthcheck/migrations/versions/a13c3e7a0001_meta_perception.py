@@ -8,6 +8,7 @@ Revises: a1c5e7f90b12
 Create Date: 2026-12-01 22:00:00
 
 """
+
 import sqlalchemy as sa
 from alembic import op
 
