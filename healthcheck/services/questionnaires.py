@@ -126,6 +126,9 @@ def validate(doc) -> list[str]:
             _check_unique_key(q.get("key"), f"{qplace}.key", question_keys, problems)
             if not isinstance(q.get("text"), str) or not q["text"].strip():
                 problems.append(f"{qplace}.text: required text")
+    if doc.get("meta_perception") is True:  # a prediction's form field is p-<dimension key>
+        for name in sorted(question_keys & {f"p-{d}" for d in dim_keys}):
+            problems.append(f"question key {name!r} is taken by the prediction of a dimension; rename it")
     return problems
 
 

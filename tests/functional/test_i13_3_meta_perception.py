@@ -114,6 +114,12 @@ def test_i13_3_meta_perception_flag_is_validated(tmp_path):
     assert f"{path}: meta_perception: must be true or false, got 'yes'" in found.value.problems
     path.write_text(path.read_text().replace("'yes'", "false"))
     assert "meta_perception" not in questionnaires.load_file(path)  # off: the content hash as before
+    path.write_text(path.read_text().replace("false", "true").replace("key: x", "key: p-d"))
+    with pytest.raises(QuestionnaireError) as found:
+        questionnaires.load_file(path)
+    assert found.value.problems == [
+        f"{path}: question key 'p-d' is taken by the prediction of a dimension; rename it"
+    ]
 
 
 def test_i13_3_respondent_sees_prediction_after_each_dimension_and_drafts_keep_it(
