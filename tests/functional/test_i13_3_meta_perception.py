@@ -127,6 +127,7 @@ def test_i13_3_respondent_sees_prediction_after_each_dimension_and_drafts_keep_i
 ):
     rnd = make_round(make_alliance())
     token = invite(rnd, "A")[0]
+    assert "you may also guess how Partner 1 will rate it" in client.get(f"/r/{token}").get_data(as_text=True)
     page = client.get(f"/r/{token}/answer").get_data(as_text=True)
     # after the trust statements and before the trust comment, naming the partner (side B)
     trust = page.index('name="q-trust_confidence"')
