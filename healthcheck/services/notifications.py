@@ -69,3 +69,5 @@ def invite_all(rnd: Round, now: datetime | None = None) -> int:
     ):
         count += enqueue("invitation", inv.email, f"invite:{inv.id}", invitation=inv, now=now)
     return count
+
+
