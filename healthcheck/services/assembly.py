@@ -48,16 +48,19 @@ def packed(questionnaire) -> tuple[dict[str, int], dict[str, int]]:
 
 
 def answer_plan(questionnaire_id: int, round_ids: list[int], questionnaire) -> tuple:
-    """(packed-answers query of these rounds, its matrix's columns) for ``dataset.unpack_answers``."""
+    """(packed queries of these rounds — the answers', then the predictions' where the version
+    asks them —, the matrix's columns) for ``dataset.unpack``."""
     ids, predictions = packed(questionnaire)
-    query = dataset.answer_query(questionnaire_id, round_ids, ids, predictions)
-    return query, dataset.packed_columns(ids, predictions)
+    queries = [dataset.answer_query(questionnaire_id, round_ids, ids)]
+    if predictions:
+        queries.append(dataset.prediction_query(questionnaire_id, round_ids, ids, predictions))
+    return tuple(queries), dataset.packed_columns(ids, predictions)
 
 
 def round_statistics(rnd: Round, shape: tuple[list, list]) -> grouped.RoundStats:
     """One round's statistics, read and computed exactly as the set-based rebuild does."""
-    query, columns = answer_plan(rnd.questionnaire_id, [rnd.id], rnd.questionnaire)
-    keys, scores = dataset.unpack_answers(db.session.execute(query).all(), columns)
+    queries, columns = answer_plan(rnd.questionnaire_id, [rnd.id], rnd.questionnaire)
+    keys, scores = dataset.unpack([db.session.execute(q).all() for q in queries], columns)
     return statistics(keys, scores, shape, {rnd.id: rnd.k}).get(rnd.id, NO_ANSWERS)
 
 

@@ -139,17 +139,11 @@ def packed_columns(questions: dict[str, int], predictions: dict[str, int]) -> di
     return dict(questions) | {f"{EXPECTED}{key}": past + did - first for key, did in predictions.items()}
 
 
-def answer_query(
-    questionnaire_id: int,
-    round_ids: list[int] | None,
-    questions: dict[str, int],
-    predictions: dict[str, int] | None = None,
-):
+def answer_query(questionnaire_id: int, round_ids: list[int] | None, questions: dict[str, int]):
     """Answers of the submitted responses of many rounds of one questionnaire version, packed
     (``unpack_answers`` turns the rows into a responses × questions matrix). ``round_ids``
-    None means every round of the version; ``questions`` maps key → id, in order;
-    ``predictions`` (dimension key → id) adds each response's predictions to its string, coded
-    as ``packed_columns`` says, from one index lookup per response.
+    None means every round of the version; ``questions`` maps key → id, in order. Rows are
+    ``round_id, side, packed, response id``.
 
     At a full rebuild this is millions of answers: one row per answer through the driver
     and pandas took 85 s for 7.6 M. So the database packs each response's answers into one
@@ -158,13 +152,33 @@ def answer_query(
     not rely on the order of the aggregate: each answer carries its question.
     """
     base = min(questions.values())
-    packed = _string_agg(_char(Answer.question_id - base + 32, func.coalesce(Answer.score, -1) + 64))
-    if predictions:
-        packed = packed.op("||")(func.coalesce(_predictions_packed(questions, predictions), ""))
+    packed = _char(Answer.question_id - base + 32, func.coalesce(Answer.score, -1) + 64)
+    stmt = select(Response.round_id, Response.side, _string_agg(packed), Response.id).join(
+        Answer, Answer.response_id == Response.id
+    )
+    return _of_rounds(stmt, questionnaire_id, round_ids)
+
+
+def prediction_query(
+    questionnaire_id: int, round_ids: list[int] | None, questions: dict[str, int], predictions: dict[str, int]
+):
+    """The predictions (DESIGN §3.14) of the same responses, packed like their answers in rows
+    of the same shape, each coded as ``packed_columns`` says (``merge_predictions`` appends
+    them to the answers' strings). A query of its own: a correlated subquery per response in
+    the answers' query doubled that query's time on SQLite."""
+    base = min(questions.values())
+    offset = max(questions.values()) + 1 - min(predictions.values()) - base + 32
+    packed = _char(Prediction.dimension_id + offset, func.coalesce(Prediction.score, -1) + 64)
+    stmt = select(Response.round_id, Response.side, _string_agg(packed), Response.id).join(
+        Prediction, Prediction.response_id == Response.id
+    )
+    return _of_rounds(stmt, questionnaire_id, round_ids)
+
+
+def _of_rounds(stmt, questionnaire_id: int, round_ids: list[int] | None):
+    """``stmt`` grouped per submitted response of the rounds, in a fixed order."""
     stmt = (
-        select(Response.round_id, Response.side, packed)
-        .join(Answer, Answer.response_id == Response.id)
-        .where(Response.submitted_at.is_not(None))
+        stmt.where(Response.submitted_at.is_not(None))
         # Response.id is the key (side depends on it); round first follows the round_id index,
         # so neither a rebuild of some rounds nor of all needs a sort (0.54 → 0.28 s per 800 rounds).
         .group_by(Response.round_id, Response.id)
@@ -173,25 +187,24 @@ def answer_query(
         .order_by(Response.round_id, Response.id)
     )
     if round_ids is None:
-        stmt = stmt.join(Round, Round.id == Response.round_id).where(
+        return stmt.join(Round, Round.id == Response.round_id).where(
             Round.questionnaire_id == questionnaire_id
         )
-    else:  # the caller chose rounds of this version
-        stmt = stmt.where(Response.round_id.in_(round_ids))
-    return stmt
+    return stmt.where(Response.round_id.in_(round_ids))  # the caller chose rounds of this version
 
 
-def _predictions_packed(questions: dict[str, int], predictions: dict[str, int]):
-    """A response's predictions, packed like its answers (a correlated scalar subquery)."""
-    base = min(questions.values())
-    offset = max(questions.values()) + 1 - min(predictions.values()) - base + 32
-    code = _char(Prediction.dimension_id + offset, func.coalesce(Prediction.score, -1) + 64)
-    return (
-        select(_string_agg(code))
-        .where(Prediction.response_id == Response.id)
-        .correlate(Response)
-        .scalar_subquery()
-    )
+def merge_predictions(answers: list, predictions: list) -> list[tuple]:
+    """Rows of ``answer_query`` with each response's packed predictions appended; a response
+    with predictions and no answer comes last (ordered, as both queries are, by round and id)."""
+    extra = {r[3]: r[2] for r in predictions}
+    rows = [(r[0], r[1], r[2] + extra.pop(r[3], "")) for r in answers]
+    return rows + [(r[0], r[1], r[2]) for r in predictions if r[3] in extra]
+
+
+def unpack(results: list[list], columns: dict[str, int]) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The matrix of a plan's results: answers alone, or answers then predictions."""
+    rows = results[0] if len(results) == 1 else merge_predictions(*results)
+    return unpack_answers(rows, columns)
 
 
 def unpack_answers(rows, questions: dict[str, int]) -> tuple[pd.DataFrame, pd.DataFrame]:

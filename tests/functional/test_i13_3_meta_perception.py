@@ -337,3 +337,21 @@ def test_i13_3_demo_tells_a_blind_spot_story(app, runner):
         helix = latest("Helix Oncology R&D")
         governance = next(d for d in helix["dimensions"] if d["key"] == "governance")
         assert governance["meta"]["B"]["meta_level"] == "undervalued"
+
+
+def test_i13_3_packed_predictions_join_their_responses():
+    from healthcheck.services import dataset
+
+    questions, dims = {"q1": 5, "q2": 6}, {"d1": 3, "d2": 4}
+    columns = dataset.packed_columns(questions, dims)
+    # predictions are coded past the last question (id 6): 7 + (dimension id − 3)
+    assert columns == {"q1": 5, "q2": 6, "expected:d1": 7, "expected:d2": 8}
+    # an answer is chr(question id − 5 + 32) chr(score + 64): q1=4 → " D", q2=2 → "!B";
+    # a prediction chr(7 + dimension id − 3 − 5 + 32): d1=5 → '"E', d2=3 → "#C"
+    answers = [(1, "A", " D!B", 10), (1, "B", "!B", 11)]  # round, side, packed, response id
+    predictions = [(1, "B", '"E', 11), (1, "A", "#C", 12)]  # response 12 gave predictions only
+    merged = dataset.merge_predictions(answers, predictions)
+    assert merged == [(1, "A", " D!B"), (1, "B", '!B"E'), (1, "A", "#C")]
+    keys, scores = dataset.unpack([answers, predictions], columns)
+    assert list(keys["side"]) == ["A", "B", "A"]
+    assert scores.fillna(0).values.tolist() == [[4, 2, 0, 0], [0, 2, 5, 0], [0, 0, 0, 3]]
