@@ -11,14 +11,15 @@ from datetime import date, datetime, timedelta
 from sqlalchemy import insert, select, text
 
 from healthcheck.extensions import db
-from healthcheck.models import Alliance, Answer, Invitation, Organisation, Response, Round
+from healthcheck.models import Alliance, Answer, Invitation, Organisation, Prediction, Response, Round
 from healthcheck.services import questionnaires, summaries
 
 BENCH_KEY = "bench-36"
 
 
-def bench_questionnaire(questions: int = 36):
-    """9 dimensions × 4 statements (36), imported once."""
+def bench_questionnaire(questions: int = 36, meta: bool = False):
+    """9 dimensions × 4 statements (36), imported once; ``meta`` asks a prediction per
+    dimension too (DESIGN §3.14)."""
     per = 4
     dims = [
         {
@@ -31,10 +32,11 @@ def bench_questionnaire(questions: int = 36):
         for i in range(questions // per)
     ]
     doc = {
-        "key": BENCH_KEY,
+        "key": BENCH_KEY + ("-meta" if meta else ""),
         "title": "Bench",
         "description": "",
         "scale": {"min": 1, "max": 5, "labels": []},
+        **({"meta_perception": True} if meta else {}),
         "dimensions": dims,
     }
     return questionnaires.import_document(doc).questionnaire
@@ -51,13 +53,21 @@ def _progress(label: str, done: int, total: int, started: float) -> None:
 
 
 def generate(
-    alliances: int, rounds: int, respondents: int, questions: int = 36, seed: int = 7, open_last: bool = True
+    alliances: int,
+    rounds: int,
+    respondents: int,
+    questions: int = 36,
+    seed: int = 7,
+    open_last: bool = True,
+    meta: bool = False,
 ) -> dict:
     """Insert the portfolio with bulk statements; returns counts. Rounds are closed except,
-    with ``open_last``, each alliance's last one (so submissions have somewhere to go)."""
+    with ``open_last``, each alliance's last one (so submissions have somewhere to go). With
+    ``meta`` every response also predicts the partner's view of every dimension."""
     rng = random.Random(seed)
-    q = bench_questionnaire(questions)
+    q = bench_questionnaire(questions, meta)
     question_ids = [x.id for x in q.questions]
+    dimension_ids = [d.id for d in q.dimensions] if meta else []
     db.session.commit()
     started = time.perf_counter()
     totals = {"alliances": alliances, "rounds": 0, "responses": 0, "answers": 0}
@@ -99,7 +109,7 @@ def generate(
                 _invitations(rnd.id, respondents)
                 summaries.refresh_round(rnd)  # as opening a round does
                 continue
-            _answered(rnd.id, respondents, question_ids, level, rng, totals)
+            _answered(rnd.id, respondents, question_ids, level, rng, totals, dimension_ids)
         db.session.commit()
         _progress("generate", a + 1, alliances, started)
     if db.engine.dialect.name == "postgresql":  # as an operator would after a bulk load
@@ -126,7 +136,7 @@ def _invitations(round_id: int, respondents: int) -> None:
     )
 
 
-def _answered(round_id, respondents, question_ids, level, rng, totals) -> None:
+def _answered(round_id, respondents, question_ids, level, rng, totals, dimension_ids=()) -> None:
     now = datetime.now()
     inv_rows = [
         {
@@ -176,3 +186,11 @@ def _answered(round_id, respondents, question_ids, level, rng, totals) -> None:
     db.session.execute(insert(Answer), rows)
     totals["responses"] += len(responses)
     totals["answers"] += len(rows)
+    if dimension_ids:
+        guesses = [
+            {"response_id": response_id, "dimension_id": did, "score": rng.randint(1, 5)}
+            for response_id, _side in responses
+            for did in dimension_ids
+        ]
+        db.session.execute(insert(Prediction), guesses)
+        totals["predictions"] = totals.get("predictions", 0) + len(guesses)

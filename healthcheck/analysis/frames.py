@@ -115,3 +115,53 @@ def trend_indices(trend: dict) -> pd.DataFrame:
             {"round": r["round"]["label"], "order": i, "metric": k, "value": v} for k, v in metrics.items()
         ]
     return pd.DataFrame(rows, columns=["round", "order", "metric", "value"])
+
+
+META_COLUMNS = [
+    "dimension", "title", "side", "organisation", "partner", "expected", "expected_n",
+    "actual", "meta_error", "meta_level", "reading",
+]  # fmt: skip
+META_WORDS = {
+    "blind_spot": "blind spot",
+    "undervalued": "undervalued",
+    "accurate": "accurate",
+    None: "not shown (fewer than k answers)",
+}
+
+
+def has_meta(report: dict) -> bool:
+    """Whether the round asked predictions (DESIGN §3.14) and anyone gave one."""
+    return any(m["expected"]["n"] > 0 for d in report["dimensions"] for m in (d.get("meta") or {}).values())
+
+
+def meta_rows(report: dict) -> pd.DataFrame:
+    """One row per side and dimension of a meta-perception report: what the side expects its
+    partner to rate (None when suppressed), what the partner rates (None when suppressed),
+    meta_error, meta_level and ``reading`` (the level in words). Empty where none were given."""
+    names = report["alliance"]["sides"]
+    rows = []
+    if not has_meta(report):
+        return pd.DataFrame(rows, columns=META_COLUMNS)
+    for s in SIDES:
+        partner = "B" if s == "A" else "A"
+        for d in report["dimensions"]:
+            mine = (d.get("meta") or {}).get(s)
+            if mine is None:
+                continue
+            level = mine["meta_level"]
+            rows.append(
+                {
+                    "dimension": d["key"],
+                    "title": d["title"],
+                    "side": s,
+                    "organisation": names[s],
+                    "partner": names[partner],
+                    "expected": _mean(mine["expected"]),
+                    "expected_n": mine["expected"]["n"],
+                    "actual": _mean(d[partner]),
+                    "meta_error": mine["meta_error"] if level is not None else None,
+                    "meta_level": level,
+                    "reading": META_WORDS[level],
+                }
+            )
+    return pd.DataFrame(rows, columns=META_COLUMNS, dtype=object)  # None stays None (pages test it)

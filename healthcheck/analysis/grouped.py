@@ -35,6 +35,9 @@ class RoundStats:
     p_values: dict[str, float | None]
     dimension_evidence: dict[str, tuple] = field(default_factory=dict)
     question_tests: dict[str, tuple] = field(default_factory=dict)
+    # ``describe`` of the predictions (DESIGN §3.14) keyed by (dimension, side); never part of
+    # the dimension scores above
+    expected: dict[tuple[str, str], dict] = field(default_factory=dict)
 
 
 def respondent_dimension_scores(
@@ -250,13 +253,15 @@ def round_statistics(
     question_dims: list[str],
     dims: list[str],
     k: dict[object, int] | int,
+    predictions: pd.DataFrame | None = None,
 ) -> dict[object, RoundStats]:
     """Everything a report needs from the answers, for every round in ``keys``.
 
     ``keys``: ``round, side`` per response row; ``scores``: the answers, one column per
     question key, rows aligned with ``keys``; ``question_dims``: the dimension of each column;
     ``k``: each round's anonymity threshold (or one for all). Dimension statistics and tests
-    leave out answers to questions hidden for their side.
+    leave out answers to questions hidden for their side. ``predictions``: one column per
+    dimension key, rows aligned with ``keys`` (meta-perception), described on their own.
     """
     keys = keys.reset_index(drop=True)
     scores = scores.reset_index(drop=True)
@@ -269,6 +274,7 @@ def round_statistics(
     p_values = _rows_of(dimension_tests, [dimension_tests.p])
     gap_evidence = dimension_evidence(by_dimension, keys, dimension_tests, k)
     statement_tests = question_tests(mann_whitney_tests(shown, keys), k)
+    expected = {} if predictions is None else describe_groups(predictions.reset_index(drop=True), keys)
     out = {}
     for rnd in pd.unique(keys["round"]):
         out[rnd] = RoundStats(
@@ -277,5 +283,6 @@ def round_statistics(
             p_values={d: p for d, (p,) in p_values.get(rnd, {}).items()},
             dimension_evidence=gap_evidence.get(rnd, {}),
             question_tests=statement_tests.get(rnd, {}),
+            expected={(d, s): block for s in SIDES for d, block in expected.get((rnd, s), {}).items()},
         )
     return out

@@ -11,6 +11,7 @@ from __future__ import annotations
 import pandas as pd
 
 from healthcheck.analysis import anonymity, evidence, gaps, grouped, indices, talking
+from healthcheck.analysis.meta import meta_block
 from healthcheck.analysis.stats import Scale
 from healthcheck.analysis.warnings import change_warnings, round_warnings
 
@@ -39,7 +40,10 @@ def statistics(
     return found.get(0) or grouped.RoundStats({}, {}, {})
 
 
-def dimension_rows(found: grouped.RoundStats, dimensions: list, scale: Scale, k: int) -> list[dict]:
+def dimension_rows(
+    found: grouped.RoundStats, dimensions: list, scale: Scale, k: int, meta_perception: bool = False
+) -> list[dict]:
+    """The report's dimension rows; with ``meta_perception`` each carries ``meta`` (§3.14)."""
     rows = []
     for dim in dimensions:
         pub = {s: anonymity.block(found.dimensions.get((dim.key, s), EMPTY), k) for s in SIDES}
@@ -64,6 +68,9 @@ def dimension_rows(found: grouped.RoundStats, dimensions: list, scale: Scale, k:
                 found.dimension_evidence.get(dim.key, NO_EVIDENCE) if both else NO_EVIDENCE, g, level, p
             )
         )
+        if meta_perception:
+            expected = {s: anonymity.block(found.expected.get((dim.key, s), EMPTY), k) for s in SIDES}
+            rows[-1]["meta"] = meta_block(expected, pub, scale)
     return rows
 
 
@@ -136,12 +143,13 @@ def assemble(
     """The full round report from its statistics.
 
     ``dimensions``, ``questions``: ``records`` of the structure frames, in order.
-    ``meta``: ``alliance`` and ``round`` blocks and ``scale`` ({min, max}).
+    ``meta``: ``alliance`` and ``round`` blocks and ``scale`` ({min, max}); ``meta_perception``
+    true when the questionnaire asks predictions (dimensions then carry ``meta``).
     ``counts``: per side ``invited`` (None for imported history) and ``submitted``.
     ``history``: reports of earlier closed rounds, oldest first, for change warnings.
     """
     scale = Scale(meta["scale"]["min"], meta["scale"]["max"])
-    dims = dimension_rows(found, dimensions, scale, k)
+    dims = dimension_rows(found, dimensions, scale, k, bool(meta.get("meta_perception")))
     weights = [d["weight"] for d in dims]
     side_index = {
         s: indices.health_index([anonymity.published_mean(d[s]) for d in dims], weights, scale) for s in SIDES

@@ -6,10 +6,19 @@ import pandas as pd
 
 from healthcheck.analysis import frames
 from healthcheck.charts.bars import gap_chart, question_heatmap
+from healthcheck.charts.meta import meta_chart
 from healthcheck.charts.radar import radar_chart
 from healthcheck.charts.trends import index_trend, portfolio_chart, trend_small_multiples
 
 ROUND_CHARTS = ("radar", "gaps", "questions")
+META_CHART = "meta"  # only where the questionnaire asked predictions (DESIGN §3.14)
+
+
+def round_charts(report: dict) -> tuple[str, ...]:
+    """The charts of this round's report."""
+    return (*ROUND_CHARTS, META_CHART) if frames.has_meta(report) else ROUND_CHARTS
+
+
 TREND_CHARTS = ("dimensions", "indices")
 
 
@@ -22,6 +31,8 @@ def round_chart(report: dict, name: str):
         return gap_chart(frames.dimension_gaps(report), sides["A"], sides["B"], scale["max"] - scale["min"])
     if name == "questions":
         return question_heatmap(frames.question_gaps(report), scale["max"] - scale["min"])
+    if name == META_CHART and frames.has_meta(report):
+        return meta_chart(frames.meta_rows(report), scale["min"], scale["max"])
     raise KeyError(name)
 
 

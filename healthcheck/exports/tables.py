@@ -11,7 +11,7 @@ import io
 
 import pandas as pd
 
-from healthcheck.analysis import anonymity
+from healthcheck.analysis import anonymity, frames
 from healthcheck.exports import cells
 
 CSV_COLUMNS = ["round", "side", "respondent", "dimension", "question", "score"]
@@ -56,6 +56,25 @@ def _evidence_columns(dim: dict) -> dict:
         "p adjusted (Holm)": dim.get("p_adjusted"),
         "evidence": dim.get("evidence"),
     }
+
+
+def meta_frame(report: dict) -> pd.DataFrame:
+    """DESIGN §3.14 per side and dimension: expected vs the partner's actual mean, k rule applied
+    (a suppressed figure reads "suppressed (n<k)", its difference and reading blank)."""
+    rows = frames.meta_rows(report)
+    hidden = "suppressed (n<k)"
+    return pd.DataFrame(
+        {
+            "side": rows["organisation"],
+            "about": rows["partner"],
+            "dimension": rows["title"],
+            "expected n": rows["expected_n"],
+            "expected mean": [hidden if v is None or pd.isna(v) else v for v in rows["expected"]],
+            "partner's actual mean": [hidden if v is None or pd.isna(v) else v for v in rows["actual"]],
+            "meta error": rows["meta_error"],
+            "reading": rows["reading"],
+        }
+    )
 
 
 def report_xlsx(report: dict, comments: dict[str, dict[str, list[str]]]) -> bytes:
@@ -123,13 +142,11 @@ def report_xlsx(report: dict, comments: dict[str, dict[str, list[str]]]) -> byte
         ],
         columns=["dimension", "side", "comment"],
     )
+    sheets = [("summary", summary), ("dimensions", dims), ("questions", questions), ("comments", notes)]
+    if frames.has_meta(report):
+        sheets.insert(2, ("expected vs actual", meta_frame(report)))
     buffer = io.BytesIO()
     with pd.ExcelWriter(buffer, engine="openpyxl") as writer:
-        for name, frame in (
-            ("summary", summary),
-            ("dimensions", dims),
-            ("questions", questions),
-            ("comments", notes),
-        ):
+        for name, frame in sheets:
             cells.neutral_frame(frame).to_excel(writer, sheet_name=name, index=False)
     return buffer.getvalue()

@@ -21,6 +21,7 @@ from healthcheck.models.response import (
     DimensionComment,
     Invitation,
     InvitationToken,
+    Prediction,
     Response,
     hash_token,
 )
@@ -48,6 +49,7 @@ __all__ = [
     "Organisation",
     "OutgoingMail",
     "PHASES",
+    "Prediction",
     "Question",
     "Questionnaire",
     "ROLES",

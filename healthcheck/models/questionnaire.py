@@ -3,6 +3,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from sqlalchemy import JSON, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import false as sa_false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from healthcheck.extensions import db
@@ -23,6 +24,8 @@ class Questionnaire(db.Model):
     scale_min: Mapped[int] = mapped_column(default=1)
     scale_max: Mapped[int] = mapped_column(default=5)
     scale_labels: Mapped[list] = mapped_column(JSON, default=list)
+    # DESIGN §3.14: each dimension also asks "How do you expect {partner} to rate it?"
+    meta_perception: Mapped[bool] = mapped_column(default=False, server_default=sa_false())
     content_hash: Mapped[str] = mapped_column(String(64))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 

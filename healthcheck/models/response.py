@@ -148,6 +148,7 @@ class Response(db.Model):
 
     answers: Mapped[list[Answer]] = relationship(cascade="all, delete-orphan")
     comments: Mapped[list[DimensionComment]] = relationship(cascade="all, delete-orphan")
+    predictions: Mapped[list[Prediction]] = relationship(cascade="all, delete-orphan")
 
 
 class Answer(db.Model):
@@ -168,3 +169,17 @@ class DimensionComment(db.Model):
     response_id: Mapped[int] = mapped_column(ForeignKey("responses.id", ondelete="CASCADE"))
     dimension_id: Mapped[int] = mapped_column(ForeignKey("dimensions.id"), index=True)
     text: Mapped[str] = mapped_column(Text)
+
+
+class Prediction(db.Model):
+    """A respondent's expectation of how the partner rates a dimension (DESIGN §3.14).
+
+    Kept apart from answers: a prediction never enters the side's own dimension scores."""
+
+    __tablename__ = "predictions"
+    __table_args__ = (UniqueConstraint("response_id", "dimension_id", name="uq_prediction"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    response_id: Mapped[int] = mapped_column(ForeignKey("responses.id", ondelete="CASCADE"))
+    dimension_id: Mapped[int] = mapped_column(ForeignKey("dimensions.id"), index=True)
+    score: Mapped[int | None]  # None means N/A

@@ -28,18 +28,39 @@ def structure(rnd: Round) -> tuple[list, list]:
 def statistics(
     keys: pd.DataFrame, scores: pd.DataFrame, shape: tuple[list, list], k_of: dict[int, int]
 ) -> dict[int, grouped.RoundStats]:
-    """Statistics of every round in ``keys`` (responses × questions of one questionnaire version)."""
+    """Statistics of every round in ``keys`` (responses × the ``packed`` columns of one
+    questionnaire version: its questions, then its predictions, if it asks any)."""
     dims, questions = shape
+    expected = [c for c in scores.columns if c.startswith(dataset.EXPECTED)]
+    predictions = None
+    if expected:
+        predictions = scores[expected].rename(columns=lambda c: c[len(dataset.EXPECTED) :])
+        scores = scores[[q.key for q in questions]]
     return grouped.round_statistics(
-        keys, scores, [q.dimension for q in questions], [d.key for d in dims], k_of
+        keys, scores, [q.dimension for q in questions], [d.key for d in dims], k_of, predictions
     )
+
+
+def packed(questionnaire) -> tuple[dict[str, int], dict[str, int]]:
+    """(question ids, prediction dimension ids) of a version, as the packed answer query reads them."""
+    found = questionnaires.shape(questionnaire)
+    return found.question_ids, found.prediction_dimensions
+
+
+def answer_plan(questionnaire_id: int, round_ids: list[int], questionnaire) -> tuple:
+    """(packed queries of these rounds — the answers', then the predictions' where the version
+    asks them —, the matrix's columns) for ``dataset.unpack``."""
+    ids, predictions = packed(questionnaire)
+    queries = [dataset.answer_query(questionnaire_id, round_ids, ids)]
+    if predictions:
+        queries.append(dataset.prediction_query(questionnaire_id, round_ids, ids, predictions))
+    return tuple(queries), dataset.packed_columns(ids, predictions)
 
 
 def round_statistics(rnd: Round, shape: tuple[list, list]) -> grouped.RoundStats:
     """One round's statistics, read and computed exactly as the set-based rebuild does."""
-    ids = questionnaires.shape(rnd.questionnaire).question_ids
-    rows = db.session.execute(dataset.answer_query(rnd.questionnaire_id, [rnd.id], ids)).all()
-    keys, scores = dataset.unpack_answers(rows, ids)
+    queries, columns = answer_plan(rnd.questionnaire_id, [rnd.id], rnd.questionnaire)
+    keys, scores = dataset.unpack([db.session.execute(q).all() for q in queries], columns)
     return statistics(keys, scores, shape, {rnd.id: rnd.k}).get(rnd.id, NO_ANSWERS)
 
 

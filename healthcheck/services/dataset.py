@@ -7,7 +7,18 @@ import pandas as pd
 from sqlalchemy import func, select
 
 from healthcheck.extensions import db
-from healthcheck.models import Answer, Dimension, DimensionComment, Invitation, Question, Response, Round
+from healthcheck.models import (
+    Answer,
+    Dimension,
+    DimensionComment,
+    Invitation,
+    Prediction,
+    Question,
+    Response,
+    Round,
+)
+
+EXPECTED = "expected:"  # a prediction's column in the packed matrix (and in the history CSV)
 
 
 def answers(rnd: Round) -> pd.DataFrame:
@@ -101,6 +112,7 @@ def meta(rnd: Round) -> dict:
             "questionnaire": q.ref,
         },
         "scale": {"min": q.scale_min, "max": q.scale_max},
+        "meta_perception": bool(q.meta_perception),
     }
 
 
@@ -116,10 +128,22 @@ def comments(rnd: Round) -> pd.DataFrame:
     return pd.DataFrame(db.session.execute(stmt).all(), columns=["side", "dimension", "text"])
 
 
+def packed_columns(questions: dict[str, int], predictions: dict[str, int]) -> dict[str, int]:
+    """The columns of the packed matrix: every question (key → id), then every prediction
+    (``expected:<dimension>`` → a code past the last question id: that id + 1 + the
+    dimension's id − the smallest of ``predictions``). ``predictions`` is empty when the
+    version asks none (DESIGN §3.14)."""
+    if not predictions:
+        return dict(questions)
+    past, first = max(questions.values()) + 1, min(predictions.values())
+    return dict(questions) | {f"{EXPECTED}{key}": past + did - first for key, did in predictions.items()}
+
+
 def answer_query(questionnaire_id: int, round_ids: list[int] | None, questions: dict[str, int]):
     """Answers of the submitted responses of many rounds of one questionnaire version, packed
     (``unpack_answers`` turns the rows into a responses × questions matrix). ``round_ids``
-    None means every round of the version; ``questions`` maps key → id, in order.
+    None means every round of the version; ``questions`` maps key → id, in order. Rows are
+    ``round_id, side, packed, response id``.
 
     At a full rebuild this is millions of answers: one row per answer through the driver
     and pandas took 85 s for 7.6 M. So the database packs each response's answers into one
@@ -129,10 +153,32 @@ def answer_query(questionnaire_id: int, round_ids: list[int] | None, questions: 
     """
     base = min(questions.values())
     packed = _char(Answer.question_id - base + 32, func.coalesce(Answer.score, -1) + 64)
+    stmt = select(Response.round_id, Response.side, _string_agg(packed), Response.id).join(
+        Answer, Answer.response_id == Response.id
+    )
+    return _of_rounds(stmt, questionnaire_id, round_ids)
+
+
+def prediction_query(
+    questionnaire_id: int, round_ids: list[int] | None, questions: dict[str, int], predictions: dict[str, int]
+):
+    """The predictions (DESIGN §3.14) of the same responses, packed like their answers in rows
+    of the same shape, each coded as ``packed_columns`` says (``merge_predictions`` appends
+    them to the answers' strings). A query of its own: a correlated subquery per response in
+    the answers' query doubled that query's time on SQLite."""
+    base = min(questions.values())
+    offset = max(questions.values()) + 1 - min(predictions.values()) - base + 32
+    packed = _char(Prediction.dimension_id + offset, func.coalesce(Prediction.score, -1) + 64)
+    stmt = select(Response.round_id, Response.side, _string_agg(packed), Response.id).join(
+        Prediction, Prediction.response_id == Response.id
+    )
+    return _of_rounds(stmt, questionnaire_id, round_ids)
+
+
+def _of_rounds(stmt, questionnaire_id: int, round_ids: list[int] | None):
+    """``stmt`` grouped per submitted response of the rounds, in a fixed order."""
     stmt = (
-        select(Response.round_id, Response.side, _string_agg(packed))
-        .join(Answer, Answer.response_id == Response.id)
-        .where(Response.submitted_at.is_not(None))
+        stmt.where(Response.submitted_at.is_not(None))
         # Response.id is the key (side depends on it); round first follows the round_id index,
         # so neither a rebuild of some rounds nor of all needs a sort (0.54 → 0.28 s per 800 rounds).
         .group_by(Response.round_id, Response.id)
@@ -141,12 +187,24 @@ def answer_query(questionnaire_id: int, round_ids: list[int] | None, questions: 
         .order_by(Response.round_id, Response.id)
     )
     if round_ids is None:
-        stmt = stmt.join(Round, Round.id == Response.round_id).where(
+        return stmt.join(Round, Round.id == Response.round_id).where(
             Round.questionnaire_id == questionnaire_id
         )
-    else:  # the caller chose rounds of this version
-        stmt = stmt.where(Response.round_id.in_(round_ids))
-    return stmt
+    return stmt.where(Response.round_id.in_(round_ids))  # the caller chose rounds of this version
+
+
+def merge_predictions(answers: list, predictions: list) -> list[tuple]:
+    """Rows of ``answer_query`` with each response's packed predictions appended; a response
+    with predictions and no answer comes last (ordered, as both queries are, by round and id)."""
+    extra = {r[3]: r[2] for r in predictions}
+    rows = [(r[0], r[1], r[2] + extra.pop(r[3], "")) for r in answers]
+    return rows + [(r[0], r[1], r[2]) for r in predictions if r[3] in extra]
+
+
+def unpack(results: list[list], columns: dict[str, int]) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The matrix of a plan's results: answers alone, or answers then predictions."""
+    rows = results[0] if len(results) == 1 else merge_predictions(*results)
+    return unpack_answers(rows, columns)
 
 
 def unpack_answers(rows, questions: dict[str, int]) -> tuple[pd.DataFrame, pd.DataFrame]:

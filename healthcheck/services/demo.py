@@ -104,6 +104,10 @@ class Story:
     last_closed_days_ago: int = 20
     open_round: bool = False
     members: list[str] = field(default_factory=list)
+    # meta-perception (DESIGN §3.14): a side guesses its partner's view of a dimension within
+    # 0.1 of it, except where it projects its own view (``projects``) or is off by an offset
+    projects: set[tuple[str, str]] = field(default_factory=set)
+    misread: dict[tuple[str, str], float] = field(default_factory=dict)
 
 
 STORIES = [
@@ -121,6 +125,7 @@ STORIES = [
         {"A": 7, "B": 7},
         {"A": 6, "B": 6},
         members=["viewer@example.com"],
+        misread={("B", "governance"): -0.9},  # Helix thinks Aurora is unhappier than it is
     ),
     Story(
         "Nordvik Immunology Co-commercial",
@@ -152,6 +157,7 @@ STORIES = [
         {"A": 6, "B": 7},
         {"A": 5, "B": 6},
         trend={("B", "compliance"): [2.6, 2.4, 2.2], ("A", "compliance"): [3.7, 3.8, 3.7]},
+        projects={("A", "compliance")},  # Aurora assumes Meridian sees compliance as it does
     ),
     Story(
         "Kestrel CMC Supply",
@@ -296,18 +302,26 @@ def _seed(story: Story, rng: random.Random, today: date) -> None:
         db.session.add(rnd)
         db.session.flush()
         partial = status == "open"
+        given = {}
         for side in ("A", "B"):
             submitted = story.submitted[side] - (2 if partial else 0)
-            _respondents(story, rnd, questionnaire, side, index, max(submitted, 1), rng)
+            given[side] = _respondents(story, rnd, questionnaire, side, index, max(submitted, 1), rng)
+        # its own generator, so the answers stay what they were before predictions existed
+        guesses = _predictions(story, questionnaire, given, random.Random(f"{story.name} {index}"))
+        for side in ("A", "B"):
+            for (inv, scores, comments, stamp), guess in zip(given[side], guesses[side], strict=True):
+                responses.record_submitted(inv, scores, comments, stamp, guess)
         summaries.refresh_round(rnd)
     demo_memory.seed(alliance, [r for r in made if r.status == "closed"])
 
 
-def _respondents(story, rnd, questionnaire, side, index, submitted, rng) -> None:
+def _respondents(story, rnd, questionnaire, side, index, submitted, rng) -> list[tuple]:
+    """Invite a side's people; (invitation, scores, comments, stamp) of those who submitted."""
     org = SIDE_A if side == "A" else story.partner
     domain = org.lower().split()[0] + ".example"
     lo, hi = questionnaire.scale_min, questionnaire.scale_max
     people = rng.sample([(f, la) for f in FIRST for la in LAST], story.invited[side])
+    given = []
     for n, (first, last) in enumerate(people):
         done = n < submitted
         stamp = datetime.combine(rnd.opens_on, datetime.min.time()) + timedelta(days=rng.randint(0, 15))
@@ -335,4 +349,50 @@ def _respondents(story, rnd, questionnaire, side, index, submitted, rng) -> None
                 scores[q.id] = None if score is None else min(hi, max(lo, score))
             if rng.random() < 0.12 or (level < 2.8 and rng.random() < 0.5):
                 comments[dim.id] = rng.choice(CONCERN if level < 3.2 else PRAISE)
-        responses.record_submitted(inv, scores, comments, stamp)
+        given.append((inv, scores, comments, stamp))
+    return given
+
+
+def _dimension_means(questionnaire, given: list[tuple]) -> dict[str, float]:
+    """A side's mean respondent score per dimension (DESIGN §3.1) of the answers it gave."""
+    out = {}
+    for dim in questionnaire.dimensions:
+        person_means = []
+        for _inv, scores, _comments, _stamp in given:
+            values = [scores[q.id] for q in dim.questions if scores.get(q.id) is not None]
+            if values:
+                person_means.append(sum(values) / len(values))
+        out[dim.key] = sum(person_means) / len(person_means) if person_means else 3.0
+    return out
+
+
+def _guesses(target: float, count: int, lo: int, hi: int, rng: random.Random) -> list[int]:
+    """``count`` whole-number guesses on the scale whose mean is within 0.5/count of ``target``,
+    spread a little: a share of them one point up, and (where the scale allows) a pair moved
+    apart by one point each, so the mean stays."""
+    target = min(hi, max(lo, target))
+    low = math.floor(target)
+    ups = round((target - low) * count)
+    values = [min(hi, low + 1) if i < ups else low for i in range(count)]
+    if count >= 2 and values[0] < hi and values[-1] > lo:
+        values[0], values[-1] = values[0] + 1, values[-1] - 1
+    rng.shuffle(values)
+    return values
+
+
+def _predictions(story: Story, questionnaire, given: dict[str, list], rng: random.Random) -> dict[str, list]:
+    """Per side, each respondent's predictions {dimension id: score} (empty without meta-perception)."""
+    if not questionnaire.meta_perception:
+        return {side: [{} for _ in people] for side, people in given.items()}
+    means = {side: _dimension_means(questionnaire, people) for side, people in given.items()}
+    out = {}
+    for side, people in given.items():
+        partner = "B" if side == "A" else "A"
+        columns = {}
+        for dim in questionnaire.dimensions:
+            source = side if (side, dim.key) in story.projects else partner
+            target = means[source][dim.key] + story.misread.get((side, dim.key), 0.0)
+            scale = questionnaire.scale_min, questionnaire.scale_max
+            columns[dim.id] = _guesses(target, len(people), *scale, rng)
+        out[side] = [{did: values[i] for did, values in columns.items()} for i in range(len(people))]
+    return out

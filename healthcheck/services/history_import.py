@@ -9,6 +9,7 @@ from healthcheck.extensions import db
 from healthcheck.models import Invitation, Round
 from healthcheck.models.base import utcnow
 from healthcheck.services import alliances, audit, csvtools, questionnaires, responses, summaries
+from healthcheck.services.dataset import EXPECTED
 from healthcheck.services.errors import InvalidInput
 from healthcheck.services.rounds import rounds_of
 from healthcheck.services.text import single_line_problem
@@ -34,8 +35,24 @@ class ImportResult:
     answers: int
 
 
+def _item(name: str, questionnaire, questions: dict, dims: dict) -> tuple[str | None, str | None, str | None]:
+    """(question key or None, prediction dimension key or None, problem) of a ``question`` cell:
+    a question key, or ``expected:<dimension key>`` (DESIGN §3.14) where the version asks them."""
+    if not name.startswith(EXPECTED):
+        if name in questions:
+            return name, None, None
+        return None, None, f"question {name!r} is not in {questionnaire.ref}"
+    dim = name[len(EXPECTED) :]
+    if not questionnaire.meta_perception:
+        return None, None, f"{name!r}: {questionnaire.ref} asks no predictions (meta_perception is off)"
+    if dim not in dims:
+        return None, None, f"{name!r}: {dim!r} is not a dimension key of {questionnaire.ref}"
+    return None, dim, None
+
+
 def _parse_rows(raw, questionnaire) -> tuple[dict, list[str]]:
-    """{(side, respondent): {"scores": {q: score}, "comments": {dim: [text]}}}, problems."""
+    """{(side, respondent): {"scores": {q: score}, "predictions": {dim: score}, "comments":
+    {dim: [text]}}}, problems."""
     try:
         records = csvtools.rows(csvtools.decode(raw, "CSV"), HEADER, "CSV")
     except ValueError as exc:
@@ -43,6 +60,7 @@ def _parse_rows(raw, questionnaire) -> tuple[dict, list[str]]:
     if not records:
         return {}, ["CSV: no answers below the header"]
     questions = {q.key: q for q in questionnaire.questions}
+    dims = {d.key: d for d in questionnaire.dimensions}
     lo, hi = questionnaire.scale_min, questionnaire.scale_max
     people: dict[tuple[str, str], dict] = {}
     problems = []
@@ -56,9 +74,9 @@ def _parse_rows(raw, questionnaire) -> tuple[dict, list[str]]:
             found.append(f"side must be A or B (got {rec['side']!r})")
         if not rec["respondent"]:
             found.append("respondent: required (any id)")
-        q = questions.get(rec["question"])
-        if q is None:
-            found.append(f"question {rec['question']!r} is not in {questionnaire.ref}")
+        qkey, dim, problem = _item(rec["question"], questionnaire, questions, dims)
+        if problem:
+            found.append(problem)
         score_text = rec["score"]
         score = None
         if score_text and score_text.upper() not in ("NA", "N/A"):
@@ -71,15 +89,17 @@ def _parse_rows(raw, questionnaire) -> tuple[dict, list[str]]:
         if found:
             problems += [f"line {line}: {p}" for p in found]
             continue
-        person = people.setdefault((side, rec["respondent"]), {"scores": {}, "comments": {}})
-        if q.key in person["scores"]:
-            problems.append(
-                f"line {line}: respondent {rec['respondent']!r} of side {side} already answered {q.key}"
-            )
+        person = people.setdefault(
+            (side, rec["respondent"]), {"scores": {}, "predictions": {}, "comments": {}}
+        )
+        into, key = (person["scores"], qkey) if qkey else (person["predictions"], dim)
+        if key in into:
+            who = f"respondent {rec['respondent']!r} of side {side}"
+            problems.append(f"line {line}: {who} already answered {rec['question']}")
             continue
-        person["scores"][q.key] = score
+        into[key] = score
         if rec["comment"]:
-            person["comments"].setdefault(q.dimension.key, []).append(rec["comment"])
+            person["comments"].setdefault(dim or questions[qkey].dimension.key, []).append(rec["comment"])
     return people, problems
 
 
@@ -153,6 +173,7 @@ def _write(rnd: Round, questionnaire, people: dict, stamp: datetime) -> int:
             {questions[k].id: v for k, v in person["scores"].items()},
             {dims[d]: "\n".join(texts) for d, texts in person["comments"].items()},
             stamp,
+            {dims[d]: v for d, v in person["predictions"].items()},
         )
         count += len(person["scores"])
     db.session.flush()

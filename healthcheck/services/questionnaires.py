@@ -17,7 +17,7 @@ from healthcheck.models import Dimension, Question, Questionnaire
 KEY_RE = re.compile(r"^[a-z0-9][a-z0-9_-]{0,99}$")
 MAX_FILE_BYTES = 512 * 1024
 ALLOWED_KEYS = {
-    "": ("key", "title", "description", "scale", "dimensions"),
+    "": ("key", "title", "description", "scale", "meta_perception", "dimensions"),
     "scale": ("min", "max", "labels"),
     "dimension": ("key", "title", "description", "weight", "questions"),
     "question": ("key", "text"),
@@ -93,6 +93,8 @@ def validate(doc) -> list[str]:
     if not isinstance(doc.get("title"), str) or not doc["title"].strip():
         problems.append("title: required text")
     problems += _validate_scale(doc.get("scale", {"min": 1, "max": 5}))
+    if not isinstance(doc.get("meta_perception", False), bool):
+        problems.append(f"meta_perception: must be true or false, got {doc['meta_perception']!r}")
     dims = doc.get("dimensions")
     if not isinstance(dims, list) or not dims:
         problems.append("dimensions: required, a non-empty list")
@@ -124,6 +126,9 @@ def validate(doc) -> list[str]:
             _check_unique_key(q.get("key"), f"{qplace}.key", question_keys, problems)
             if not isinstance(q.get("text"), str) or not q["text"].strip():
                 problems.append(f"{qplace}.text: required text")
+    if doc.get("meta_perception") is True:  # a prediction's form field is p-<dimension key>
+        for name in sorted(question_keys & {f"p-{d}" for d in dim_keys}):
+            problems.append(f"question key {name!r} is taken by the prediction of a dimension; rename it")
     return problems
 
 
@@ -172,11 +177,14 @@ def _check_unique_key(value, place: str, seen: set[str], problems: list[str]) ->
 def normalise(doc: dict) -> dict:
     scale = doc.get("scale") or {}
     lo, hi = scale.get("min", 1), scale.get("max", 5)
+    # meta_perception appears only when on: the content hash of every earlier file stays the same
+    meta = {"meta_perception": True} if doc.get("meta_perception") else {}
     return {
         "key": doc["key"],
         "title": doc["title"].strip(),
         "description": (doc.get("description") or "").strip(),
         "scale": {"min": lo, "max": hi, "labels": list(scale.get("labels") or [])},
+        **meta,
         "dimensions": [
             {
                 "key": d["key"],
@@ -217,6 +225,7 @@ def import_document(doc: dict) -> ImportResult:
         scale_min=doc["scale"]["min"],
         scale_max=doc["scale"]["max"],
         scale_labels=doc["scale"]["labels"],
+        meta_perception=bool(doc.get("meta_perception")),
         content_hash=digest,
     )
     dims = []
@@ -275,6 +284,12 @@ class Shape:
     scale_max: int
     question_ids: dict[str, int]  # key → id, in questionnaire order
     dimension_ids: dict[str, int]
+    meta_perception: bool = False  # one prediction per dimension (DESIGN §3.14)
+
+    @property
+    def prediction_dimensions(self) -> dict[str, int]:
+        """Dimension key → id of the predictions a respondent gives (none without meta-perception)."""
+        return self.dimension_ids if self.meta_perception else {}
 
 
 _shapes: dict[tuple[int, str], Shape] = {}
@@ -296,6 +311,12 @@ def shape(questionnaire: Questionnaire) -> Shape:
             .where(Question.questionnaire_id == questionnaire.id)
             .order_by(Dimension.position, Question.position)
         ).all()
-        found = Shape(questionnaire.scale_min, questionnaire.scale_max, dict(questions), dict(dims))
+        found = Shape(
+            questionnaire.scale_min,
+            questionnaire.scale_max,
+            dict(questions),
+            dict(dims),
+            bool(questionnaire.meta_perception),
+        )
         _shapes[key] = found
     return found

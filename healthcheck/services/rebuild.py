@@ -25,7 +25,7 @@ from healthcheck.analysis import report as report_analysis
 from healthcheck.extensions import db
 from healthcheck.models import Alliance, Round, RoundSummary
 from healthcheck.models.base import utcnow
-from healthcheck.services import assembly, dataset, questionnaires
+from healthcheck.services import assembly, dataset
 
 READ_TIMEOUT_S = 600  # one chunk's query; a reader that hangs must not hang the rebuild
 ALLIANCES_PER_CHUNK = 100  # ~800 rounds, ~20 k responses: read ahead while the last is computed
@@ -55,15 +55,15 @@ def _chunks(rounds: list[Round], alliances_per_chunk: int) -> list[list[Round]]:
 
 
 def _queries(chunk: list[Round]) -> dict[int, tuple]:
-    """{questionnaire version: (packed-answers query, question ids)} for a chunk's rounds."""
+    """{questionnaire version: (packed queries, matrix columns)} for a chunk's rounds (the
+    answers' query, then the predictions' where the version asks them; columns likewise)."""
     by_version: dict[int, list[Round]] = defaultdict(list)
     for rnd in chunk:
         by_version[rnd.questionnaire_id].append(rnd)
-    out = {}
-    for version_id, members in by_version.items():
-        questions = questionnaires.shape(members[0].questionnaire).question_ids
-        out[version_id] = (dataset.answer_query(version_id, [r.id for r in members], questions), questions)
-    return out
+    return {
+        version_id: assembly.answer_plan(version_id, [r.id for r in members], members[0].questionnaire)
+        for version_id, members in by_version.items()
+    }
 
 
 def _fetched(plans: list[dict[int, tuple]], engine) -> Iterator[dict[int, tuple]]:
@@ -88,7 +88,7 @@ def _fetched(plans: list[dict[int, tuple]], engine) -> Iterator[dict[int, tuple]
             item = receive.recv()
             if isinstance(item, str):
                 raise RuntimeError(f"rebuild: the answer reader failed: {item}")
-            yield {version: dataset.unpack_answers(item[version], ids) for version, (_, ids) in plan.items()}
+            yield {version: dataset.unpack(item[version], ids) for version, (_, ids) in plan.items()}
     finally:
         receive.close()
         reader.join(timeout=5)
@@ -112,7 +112,12 @@ def _read(url, plans: list[dict[int, tuple]], send) -> None:
                 conn.exec_driver_sql("SET enable_seqscan = off")
                 conn.exec_driver_sql("SET enable_hashjoin = off")
             for plan in plans:
-                send.send({v: [tuple(row) for row in conn.execute(query)] for v, (query, _) in plan.items()})
+                send.send(
+                    {
+                        v: [[tuple(row) for row in conn.execute(q)] for q in queries]
+                        for v, (queries, _) in plan.items()
+                    }
+                )
     except Exception as exc:  # noqa: BLE001 - reported to the parent, which raises
         send.send(repr(exc))
     finally:
@@ -122,7 +127,10 @@ def _read(url, plans: list[dict[int, tuple]], send) -> None:
 def _in_session(plans: list[dict[int, tuple]]) -> Iterator[dict[int, tuple]]:
     """Each chunk's answer matrices, read in this transaction (sees what it has written)."""
     for plan in plans:
-        yield {v: dataset.unpack_answers(db.session.execute(q).all(), ids) for v, (q, ids) in plan.items()}
+        yield {
+            v: dataset.unpack([db.session.execute(q).all() for q in queries], ids)
+            for v, (queries, ids) in plan.items()
+        }
 
 
 def _counts(rounds: list[Round]) -> dict[int, dict]:

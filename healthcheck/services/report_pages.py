@@ -9,6 +9,7 @@ from datetime import date
 
 from markupsafe import Markup
 
+from healthcheck.analysis import frames
 from healthcheck.charts import render, sets
 from healthcheck.models import Round
 from healthcheck.services import actions, reports
@@ -44,8 +45,9 @@ def round_context(rnd: Round, joint_only: bool = False) -> dict:
                     lambda name=name: sets.round_chart(report, name),
                 )
             )
-            for name in sets.ROUND_CHARTS
+            for name in sets.round_charts(report)
         },
+        "meta_rows": frames.meta_rows(report).to_dict("records"),
         "dimension_titles": {d["key"]: d["title"] for d in report["dimensions"]},
     }
 

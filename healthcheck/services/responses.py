@@ -13,6 +13,7 @@ from healthcheck.models import (
     DimensionComment,
     Invitation,
     InvitationToken,
+    Prediction,
     Questionnaire,
     Response,
     Round,
@@ -36,10 +37,13 @@ class LinkProblem(Exception):
 
 @dataclass
 class Answers:
-    """What a respondent gave: scores (None = N/A) by question key, comments by dimension key."""
+    """What a respondent gave: scores (None = N/A) by question key, comments by dimension key,
+    predictions (DESIGN §3.14, None = N/A) by dimension key; ``raw`` and ``errors`` name a
+    prediction ``p-<dimension>``."""
 
     scores: dict[str, int | None] = field(default_factory=dict)
     comments: dict[str, str] = field(default_factory=dict)
+    predictions: dict[str, int | None] = field(default_factory=dict)
     raw: dict[str, str] = field(default_factory=dict)  # what was sent, to re-render the form
     errors: dict[str, str] = field(default_factory=dict)
 
@@ -104,6 +108,7 @@ def target_of(token: str, inv: Invitation) -> Target:
 # write needs.
 INVITATIONS, TOKENS, ROUNDS = Invitation.__table__, InvitationToken.__table__, Round.__table__
 RESPONSES, ANSWERS, COMMENTS = Response.__table__, Answer.__table__, DimensionComment.__table__
+PREDICTIONS = Prediction.__table__
 
 
 # The link's rules of ``invitation_by_token`` as one condition on the invitation row.
@@ -136,7 +141,8 @@ _NEW_RESPONSE = insert(RESPONSES).returning(RESPONSES.c.id)
 _TOUCH_RESPONSE = update(RESPONSES).where(RESPONSES.c.id == bindparam("response_id"))
 _CLEAR_ANSWERS = delete(ANSWERS).where(ANSWERS.c.response_id == bindparam("response_id"))
 _CLEAR_COMMENTS = delete(COMMENTS).where(COMMENTS.c.response_id == bindparam("response_id"))
-_ADD_ANSWERS, _ADD_COMMENTS = insert(ANSWERS), insert(COMMENTS)
+_CLEAR_PREDICTIONS = delete(PREDICTIONS).where(PREDICTIONS.c.response_id == bindparam("response_id"))
+_ADD_ANSWERS, _ADD_COMMENTS, _ADD_PREDICTIONS = insert(ANSWERS), insert(COMMENTS), insert(PREDICTIONS)
 
 
 def _lock_open_round(target: Target) -> None:
@@ -178,28 +184,44 @@ def draft_of(inv: Invitation) -> Answers:
         result.raw[keys[a.question_id]] = NA if a.score is None else str(a.score)
     for c in response.comments:
         result.comments[dim_keys[c.dimension_id]] = c.text
+    for p in response.predictions:
+        key = dim_keys[p.dimension_id]
+        result.predictions[key] = p.score
+        result.raw[f"p-{key}"] = NA if p.score is None else str(p.score)
     return result
 
 
+def _choice(value: str, allowed: range) -> tuple[bool, int | None]:
+    """(valid, score) of a posted scale choice: a value on the scale, or N/A (None)."""
+    if value.lower() == NA:
+        return True, None
+    if value in {str(v) for v in allowed}:  # not isdigit(): "²" is a digit to Python
+        return True, int(value)
+    return False, None
+
+
 def parse(questionnaire: Questionnaire, form, require_all: bool) -> Answers:
-    """Read ``q-<question>`` and ``c-<dimension>`` fields; mark every bad field."""
+    """Read ``q-<question>``, ``p-<dimension>`` (predictions) and ``c-<dimension>`` fields;
+    mark every bad field. A submission needs every statement answered (or N/A); a prediction
+    is a guess and may be left out, like a comment."""
     result = Answers()
     q = questionnaires.shape(questionnaire)
     allowed = range(q.scale_min, q.scale_max + 1)
-    for key in q.question_ids:
-        value = (form.get(f"q-{key}") or "").strip()
+    # (form field, name in raw/errors, key, where the score goes)
+    fields = [(f"q-{key}", key, key, result.scores) for key in q.question_ids]
+    fields += [(f"p-{dim}", f"p-{dim}", dim, result.predictions) for dim in q.prediction_dimensions]
+    for field_name, name, key, into in fields:
+        value = (form.get(field_name) or "").strip()
         if not value:
-            if require_all:
-                result.errors[key] = "Please choose an answer (or N/A)."
+            if require_all and into is result.scores:
+                result.errors[name] = "Please choose an answer (or N/A)."
             continue
-        if value.lower() == NA:
-            result.scores[key] = None
-            result.raw[key] = NA
-        elif value in {str(v) for v in allowed}:  # not isdigit(): "²" is a digit to Python
-            result.scores[key] = int(value)
-            result.raw[key] = value
+        valid, score = _choice(value, allowed)
+        if valid:
+            into[key] = score
+            result.raw[name] = NA if score is None else value
         else:
-            result.errors[key] = f"Choose a value from {allowed.start} to {allowed.stop - 1}, or N/A."
+            result.errors[name] = f"Choose a value from {allowed.start} to {allowed.stop - 1}, or N/A."
     for dim in q.dimension_ids:
         text = (form.get(f"c-{dim}") or "").replace("\x00", "").strip()
         if len(text) > MAX_COMMENT_CHARS:
@@ -212,7 +234,7 @@ def parse(questionnaire: Questionnaire, form, require_all: bool) -> Answers:
 
 def _store(target: Target, answers: Answers, submitted_at=None) -> int:
     """Replace the invitation's saved answers."""
-    conn = db.session.connection()
+    conn, q = db.session.connection(), target.shape
     stamps = {"updated_at": utcnow()} | ({"submitted_at": submitted_at} if submitted_at else {})
     response_id = conn.scalar(_RESPONSE_ID, {"invitation_id": target.invitation_id})
     if response_id is None:
@@ -228,8 +250,9 @@ def _store(target: Target, answers: Answers, submitted_at=None) -> int:
     else:
         conn.execute(_CLEAR_ANSWERS, {"response_id": response_id})
         conn.execute(_CLEAR_COMMENTS, {"response_id": response_id})
+        if q.meta_perception:
+            conn.execute(_CLEAR_PREDICTIONS, {"response_id": response_id})
         conn.execute(_TOUCH_RESPONSE.values(**stamps), {"response_id": response_id})
-    q = target.shape
     if answers.scores:
         conn.execute(
             _ADD_ANSWERS,
@@ -244,6 +267,14 @@ def _store(target: Target, answers: Answers, submitted_at=None) -> int:
             [
                 {"response_id": response_id, "dimension_id": q.dimension_ids[k], "text": t}
                 for k, t in answers.comments.items()
+            ],
+        )
+    if answers.predictions:
+        conn.execute(
+            _ADD_PREDICTIONS,
+            [
+                {"response_id": response_id, "dimension_id": q.dimension_ids[k], "score": v}
+                for k, v in answers.predictions.items()
             ],
         )
     return response_id
@@ -266,11 +297,16 @@ def submit_target(target: Target, answers: Answers) -> None:
 
 
 def record_submitted(
-    inv: Invitation, scores: dict[int, int | None], comments: dict[int, str], stamp
+    inv: Invitation,
+    scores: dict[int, int | None],
+    comments: dict[int, str],
+    stamp,
+    predictions: dict[int, int | None] | None = None,
 ) -> Response:
     """Store a complete, already submitted response (history import, demo data).
 
-    ``scores`` maps question ids to a score or None (N/A); ``comments`` dimension ids to text.
+    ``scores`` maps question ids to a score or None (N/A); ``comments`` dimension ids to text;
+    ``predictions`` dimension ids to the expected partner rating or None (N/A).
     The respondent gets a fresh random code: an id given elsewhere is never stored.
     """
     response = Response(invitation_id=inv.id, round_id=inv.round_id, side=inv.side, submitted_at=stamp)
@@ -285,5 +321,10 @@ def record_submitted(
         db.session.execute(
             insert(DimensionComment),
             [{"response_id": response.id, "dimension_id": did, "text": t} for did, t in comments.items()],
+        )
+    if predictions:
+        db.session.execute(
+            insert(Prediction),
+            [{"response_id": response.id, "dimension_id": did, "score": v} for did, v in predictions.items()],
         )
     return response

@@ -106,13 +106,16 @@ def _round_export_body(rnd, fmt: str) -> str | bytes:
     return tables.report_xlsx(report, reports.comments(rnd, report))
 
 
-@bp.route(f"{ROUND}/chart/<any(radar, gaps, questions):name>.<any(svg, png, json):fmt>")
+@bp.route(f"{ROUND}/chart/<any(radar, gaps, questions, meta):name>.<any(svg, png, json):fmt>")
 @login_required
 def round_chart(alliance_id: int, round_id: int, name: str, fmt: str):
     rnd, ready = _closed_round(alliance_id, round_id)
     if not ready:
         abort(409)
-    body = render.render(sets.round_chart(reports.round_report(rnd), name), fmt)
+    report = reports.round_report(rnd)
+    if name not in sets.round_charts(report):  # the meta chart only where predictions were asked
+        abort(404)
+    body = render.render(sets.round_chart(report, name), fmt)
     return _download(body, fmt, documents.filename(rnd.alliance.name, f"{rnd.label}-{name}", fmt))
 
 

@@ -1,0 +1,118 @@
+"""Meta-perception (DESIGN §3.14): what each side expects its partner to rate, beside what the
+partner does rate — one panel per side, one dumbbell per dimension."""
+
+from __future__ import annotations
+
+import altair as alt
+import pandas as pd
+
+from healthcheck.charts import base_config
+
+READINGS = {  # the reading in words (analysis.frames.META_WORDS) → colour of the connecting line
+    "blind spot": "#c62828",
+    "undervalued": "#1565c0",
+    "accurate": "#2e7d32",
+    "not shown (fewer than k answers)": "#bbbbbb",
+}
+ALWAYS = {"blind spot", "undervalued", "accurate"}
+EXPECTED, ACTUAL = "expected by this side", "what the partner actually rates"
+NOTE = [
+    "Blind spot: the side expects the partner to rate it higher than the partner does,",
+    "by at least 1/8 of the scale",
+]
+
+
+def _label(error, reading: str) -> str:
+    if error is None or pd.isna(error):
+        return "n<k"
+    return f"{round(error, 2) or 0.0:+.2f} {reading}"  # never "-0.00"
+
+
+def _panel(rows: pd.DataFrame, lo: int, hi: int, order: list[str], domain: list[str], width: int):
+    organisation, partner = rows["organisation"].iloc[0], rows["partner"].iloc[0]
+    points = pd.concat(
+        [
+            rows.assign(series=EXPECTED, value=rows["expected"]),
+            rows.assign(series=ACTUAL, value=rows["actual"]),
+        ]
+    ).dropna(subset=["value"])
+    y = alt.Y("title:N", sort=order, title=None, axis=alt.Axis(labelLimit=200))
+    x = alt.X("value:Q", scale=alt.Scale(domain=[lo, hi]), title=f"mean on the {lo}–{hi} scale")
+    tooltip = [
+        alt.Tooltip("title:N", title="Dimension"),
+        alt.Tooltip("series:N", title="Figure"),
+        alt.Tooltip("value:Q", title="Mean", format=".2f"),
+        alt.Tooltip("reading:N", title="Reading"),
+    ]
+    lines = (
+        alt.Chart(rows.dropna(subset=["expected", "actual"]))
+        .mark_rule(strokeWidth=4, opacity=0.7)
+        .encode(
+            x=alt.X("expected:Q", scale=alt.Scale(domain=[lo, hi])),
+            x2="actual:Q",
+            y=y,
+            color=alt.Color(
+                "reading:N",
+                title="How well it reads the partner",
+                scale=alt.Scale(domain=domain, range=[READINGS[r] for r in domain]),
+                legend=alt.Legend(symbolType="stroke", symbolStrokeWidth=4, labelLimit=320, columns=1),
+            ),
+        )
+    )
+    dots = (
+        alt.Chart(points)
+        .mark_point(size=110, filled=True, opacity=1)
+        .encode(
+            x=x,
+            y=y,
+            shape=alt.Shape(
+                "series:N",
+                title="Figure",
+                scale=alt.Scale(domain=[EXPECTED, ACTUAL], range=["circle", "diamond"]),
+                legend=alt.Legend(labelLimit=320, columns=1),
+            ),
+            fill=alt.Fill(
+                "series:N",
+                scale=alt.Scale(domain=[EXPECTED, ACTUAL], range=["#ffffff", "#333333"]),
+                legend=None,
+            ),
+            stroke=alt.value("#333333"),
+            tooltip=tooltip,
+        )
+    )
+    text = (
+        alt.Chart(
+            rows.assign(
+                label=[_label(e, r) for e, r in zip(rows["meta_error"], rows["reading"], strict=True)]
+            )
+        )
+        .mark_text(align="left", dx=4, fontSize=11)
+        .encode(x=alt.value(width + 6), y=y, text=alt.Text("label:N"))
+    )
+    title = alt.TitleParams(
+        [f"What {organisation} expects {partner} to rate", f"and what {partner} rates"],
+        anchor="start",
+        fontSize=13,
+    )
+    return alt.layer(lines, dots, text).properties(width=width, height=28 * len(rows), title=title)
+
+
+def meta_chart(rows: pd.DataFrame, scale_min: int, scale_max: int, width: int = 260):
+    """``rows``: ``frames.meta_rows`` (organisation, partner, title, expected, actual,
+    meta_error, reading per side and dimension). A panel per side: a hollow circle for what
+    the side expects, a dark diamond for what the partner rates, joined by a line coloured
+    blind spot / undervalued / accurate; the meta error and its reading are written beside."""
+    order = list(dict.fromkeys(rows["title"]))
+    present = set(rows["reading"])
+    domain = [r for r in READINGS if r in ALWAYS or r in present]
+    panels = [
+        _panel(group, scale_min, scale_max, order, domain, width)
+        for _, group in rows.groupby("side", sort=True)
+    ]
+    note = alt.TitleParams(
+        NOTE, anchor="start", fontSize=11, fontWeight="normal", color="#444", orient="bottom"
+    )
+    chart = (
+        alt.vconcat(*panels, spacing=28).properties(title=note).resolve_scale(color="shared", shape="shared")
+    )
+    return base_config(chart)
