@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 from healthcheck.analysis.dates import add_months
 from healthcheck.extensions import db
 from healthcheck.models import Alliance, JobRun, Round
-from healthcheck.services import audit, scheduling
+from healthcheck.services import audit, reminders
 from healthcheck.services.errors import InvalidInput
 
 
@@ -53,7 +53,7 @@ def for_alliance(alliance: Alliance) -> Schedule:
         alliance.effective_cadence_months,
         alliance.cadence_months is None,
         open_round,
-        scheduling.reminders_sent(open_round.id) if open_round else 0,
+        reminders.sent_in_round(open_round.id) if open_round else 0,
         draft,
         due,
         runs,
