@@ -84,7 +84,8 @@ def test_i14_4_invitation_progress_in_words(app, client, owned_round, invite, an
     assert respondent.get(f"/r/{tokens[1]}").status_code == 200
     assert _progress(client, url) == ["pending"] * 5  # a GET never writes: a mail scanner is no reader
     assert respondent.post(f"/r/{tokens[1]}/opened").status_code == 204  # the welcome page's beacon
-    assert respondent.post("/r/not-a-link/opened").status_code == 204  # same answer, nothing changed
+    assert respondent.post(f"/r/{tokens[1]}/opened").status_code == 204  # again: nothing changes
+    assert respondent.post("/r/not-a-link/opened").status_code == 404  # as its GET
     form = respondent.get(f"/r/{tokens[2]}/answer").get_data(as_text=True)
     saved = respondent.post(
         f"/r/{tokens[2]}/answer",
