@@ -16,7 +16,8 @@ from tests.conftest import csrf_token
 
 PUBLIC = {"auth.login", "ops.healthz", "static", "bootstrap.static"}
 REDIRECTS = {"portfolio.home"}  # sends you to the portfolio or the login page
-TOKEN = {"respond.welcome", "respond.answer", "respond.thanks", "respond.opened", "reports.shared"}  # the token is the key
+# the token is the key
+TOKEN = {"respond.welcome", "respond.answer", "respond.thanks", "respond.opened", "reports.shared"}
 SIGNED_IN = {"portfolio.index", "portfolio.segments", "auth.logout"}
 CREATE = {"alliances.new"}
 VIEW = {
