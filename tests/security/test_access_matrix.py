@@ -18,7 +18,7 @@ PUBLIC = {"auth.login", "ops.healthz", "static", "bootstrap.static"}
 REDIRECTS = {"portfolio.home"}  # sends you to the portfolio or the login page
 # the token is the key
 TOKEN = {"respond.welcome", "respond.answer", "respond.thanks", "respond.opened", "reports.shared"}
-SIGNED_IN = {"portfolio.index", "portfolio.segments", "auth.logout"}
+SIGNED_IN = {"portfolio.index", "portfolio.segments", "search.index", "auth.logout"}
 CREATE = {"alliances.new"}
 VIEW = {
     "alliances.detail",

@@ -71,6 +71,7 @@ def detail(alliance_id: int):
         schedule=cadence.for_alliance(alliance),
         confirm=ConfirmForm(),
         alliance_actions=actions.of_alliance(alliance),
+        dimension_titles=actions.dimension_titles(alliance),
         status_form=StatusForm(),
         today=date.today(),
     )
