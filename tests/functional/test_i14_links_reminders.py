@@ -62,16 +62,6 @@ def test_i14_4_links_page_offers_the_batch_as_csv_and_copy_all(app, client, owne
     assert LINK_RE.findall(client.get(url).get_data(as_text=True)) == []  # and never again
 
 
-def test_i14_4_copy_script_guards_leaving_before_the_links_are_kept():
-    """The static script asks before the page is left until the links were copied or downloaded."""
-    from pathlib import Path
-
-    import healthcheck.web
-
-    script = (Path(healthcheck.web.__file__).parent / "static" / "copy.js").read_text()
-    assert "beforeunload" in script and "data-links-once" in script and "data-links-saved" in script
-
-
 def _progress(client, url) -> list[str]:
     page = client.get(url).get_data(as_text=True)
     return re.findall(r'<span class="badge progress-[a-z-]+">([a-z ]+)</span></td>', page)

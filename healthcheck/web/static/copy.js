@@ -1,6 +1,4 @@
 // Copy buttons for links shown once (rounds/links.html, the partner link of a report).
-function markSaved() { document.body.dataset.linksSaved = "yes"; }
-
 // Adds a "Copy" button after every input marked data-copy.
 document.querySelectorAll("input[data-copy]").forEach(function (input) {
   var button = document.createElement("button");
@@ -25,21 +23,6 @@ document.querySelectorAll("textarea[data-copy-all]").forEach(function (area) {
     area.select();
     if (navigator.clipboard) { navigator.clipboard.writeText(area.value); }
     button.textContent = "Copied all";
-    markSaved();
   });
   area.insertAdjacentElement("afterend", button);
 });
-
-document.querySelectorAll("[data-links-saved]").forEach(function (link) {
-  link.addEventListener("click", markSaved);
-});
-
-// Links shown once: leaving before copying all or downloading them asks first.
-if (document.querySelector("[data-links-once]")) {
-  window.addEventListener("beforeunload", function (event) {
-    if (document.body.dataset.linksSaved !== "yes") {
-      event.preventDefault();
-      event.returnValue = "";
-    }
-  });
-}
