@@ -3,6 +3,8 @@ reminder button, search, the admin pages; at desktop and phone width."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 pytestmark = pytest.mark.browser
@@ -51,7 +53,7 @@ def test_i14_4_links_batch_download_beacon_and_reminder_in_chromium(
         page.click("text=Download all links (CSV)")
     download = info.value
     assert download.suggested_filename == f"invitation-links-round-{rnd}.csv"
-    rows = open(download.path(), encoding="utf-8").read().strip().splitlines()
+    rows = Path(download.path()).read_text(encoding="utf-8").strip().splitlines()
     assert [r.rsplit(",", 1)[1] for r in rows[1:]] == shown
     # a respondent opens their link in a browser: the beacon marks it "opened"
     respondent = browser.new_context(viewport=PHONE, is_mobile=True).new_page()
