@@ -16,6 +16,7 @@ from healthcheck.models.messages import OutgoingMail, Reminder
 from healthcheck.models.note import NOTE_KINDS, Note
 from healthcheck.models.questionnaire import Dimension, Question, Questionnaire
 from healthcheck.models.response import (
+    PROGRESS_WORDS,
     SIDES,
     Answer,
     DimensionComment,
@@ -26,7 +27,7 @@ from healthcheck.models.response import (
     hash_token,
 )
 from healthcheck.models.round import IllegalTransition, Round, RoundSummary, ShareLink
-from healthcheck.models.user import ROLES, User
+from healthcheck.models.user import MAX_CAPACITY_FTE, ROLE_WORDS, ROLES, User
 
 __all__ = [
     "ACTION_STATUSES",
@@ -47,11 +48,14 @@ __all__ = [
     "JobRun",
     "MIN_K",
     "Organisation",
+    "PROGRESS_WORDS",
     "OutgoingMail",
     "PHASES",
     "Prediction",
     "Question",
     "Questionnaire",
+    "MAX_CAPACITY_FTE",
+    "ROLE_WORDS",
     "ROLES",
     "Reminder",
     "Response",

@@ -5,9 +5,10 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from sqlalchemy import CheckConstraint, ForeignKey, String, Text
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from healthcheck.extensions import db
+from healthcheck.models.alliance import Alliance
 from healthcheck.models.base import utcnow
 
 NOTE_KINDS = ("note", "meeting", "decision", "milestone", "handoff")
@@ -27,3 +28,5 @@ class Note(db.Model):
     happened_on: Mapped[date]
     author_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    alliance: Mapped[Alliance] = relationship()

@@ -19,6 +19,8 @@ INVITATION_STATUSES = ("pending", "started", "submitted", "revoked")
 # An invitation in these states may save a draft and submit through its link. The hot path's
 # Core statements (services.responses) read this tuple too: one rule, two ways to apply it.
 USABLE_STATUSES = ("pending", "started")
+# What the manager reads per invitation (``Invitation.progress``), in the order it moves.
+PROGRESS_WORDS = ("pending", "opened", "draft saved", "submitted", "did not answer", "link withdrawn")
 LINK_CHANNELS = ("email", "manager")  # who gives the respondent their link
 TOKEN_BYTES = 24  # 192 bits
 LINK_KEY_PURPOSE = b"healthcheck invitation links v1"
@@ -63,10 +65,26 @@ class Invitation(db.Model):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     submitted_at: Mapped[datetime | None]
     revoked_at: Mapped[datetime | None]
+    # First time a browser showed the link's welcome page (a beacon its script posts: a GET
+    # never writes, and mail scanners that fetch links do not run scripts).
+    opened_at: Mapped[datetime | None]
     link_via: Mapped[str] = mapped_column(String(10), default="email", server_default="email")
 
     round: Mapped[Round] = relationship()
     tokens: Mapped[list[InvitationToken]] = relationship(cascade="all, delete-orphan")
+
+    @property
+    def progress(self) -> str:
+        """Where the respondent is, in words (one of ``PROGRESS_WORDS``)."""
+        if self.status == "submitted":
+            return "submitted"
+        if self.status == "revoked":
+            return "link withdrawn"
+        if self.round.status == "closed":
+            return "did not answer"
+        if self.status == "started":
+            return "draft saved"
+        return "opened" if self.opened_at else "pending"
 
     def issue_link(self) -> str:
         """A fresh link token; every older link of this invitation stops working at once

@@ -11,6 +11,8 @@ from healthcheck.extensions import db
 from healthcheck.models.base import utcnow
 
 ROLES = ("admin", "manager", "viewer")
+ROLE_WORDS = {"admin": "administrator", "manager": "alliance manager", "viewer": "reader (viewer)"}
+MAX_CAPACITY_FTE = 2.0
 
 
 class User(UserMixin, db.Model):
@@ -27,6 +29,9 @@ class User(UserMixin, db.Model):
     # Part of the login cookie's user id: bumping it ends every session of this user
     # (Flask's signed cookie sessions cannot be revoked otherwise).
     session_version: Mapped[int] = mapped_column(default=0, server_default="0")
+    # How much alliance-management work a manager can carry, in full-time equivalents
+    # (DESIGN §3.18); the resourcing view compares it with the owned alliances' workload.
+    capacity_fte: Mapped[float] = mapped_column(default=1.0, server_default="1.0")
 
     def set_password(self, password: str) -> None:
         self.password_hash = generate_password_hash(password)

@@ -8,7 +8,7 @@ from datetime import date
 from sqlalchemy import and_, func, or_, select
 
 from healthcheck.extensions import db
-from healthcheck.models import ACTION_STATUSES, VISIBILITIES, Action, Alliance, Round
+from healthcheck.models import ACTION_STATUSES, VISIBILITIES, Action, Alliance, Dimension, Round
 from healthcheck.models.base import utcnow
 from healthcheck.services import audit, summaries
 from healthcheck.services.errors import InvalidInput
@@ -87,6 +87,18 @@ def of_alliance(alliance: Alliance, joint_only: bool = False) -> list[Action]:
     if joint_only:
         stmt = stmt.where(Action.visibility == "joint")
     return list(db.session.scalars(stmt.order_by(Action.due_on, Action.id)))
+
+
+def dimension_titles(alliance: Alliance) -> dict[str, str]:
+    """{dimension key: title} over the questionnaires of the alliance's rounds (the latest
+    round's title wins), so action tables name dimensions as reports do."""
+    rows = db.session.execute(
+        select(Dimension.key, Dimension.title)
+        .join(Round, Round.questionnaire_id == Dimension.questionnaire_id)
+        .where(Round.alliance_id == alliance.id)
+        .order_by(Round.opens_on, Round.id)
+    )
+    return {key: title for key, title in rows}
 
 
 def of_round(rnd: Round, joint_only: bool = False) -> list[Action]:

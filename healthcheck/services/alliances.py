@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from sqlalchemy import func, select
+from sqlalchemy import func, or_, select, union
 
 from healthcheck.extensions import db
 from healthcheck.models import MIN_K, PHASES, SEGMENTS, Alliance, Organisation, Round, User
+from healthcheck.models.alliance import alliance_members, alliance_owners
 from healthcheck.services import audit, summaries
 from healthcheck.services.errors import InvalidInput
 from healthcheck.services.text import single_line_problem
@@ -78,21 +79,42 @@ def _check(data: AllianceData, existing: Alliance | None) -> list[str]:
 
 
 ROLE_NEEDED = {"owners": "a manager account", "members": "an account that may read reports"}
+OWNER_ROLES, MEMBER_ROLES = ("manager", "admin"), ("viewer", "manager", "admin")
+
+
+def people_for(actor: User) -> list[User]:
+    """The accounts ``actor`` may name as owners or members: an admin any active account; a
+    manager only the people already on an alliance they own (themselves included). A manager
+    never learns of other accounts: the picker lists these and the service accepts no others."""
+    stmt = select(User).where(User.active.is_(True))
+    if actor.role != "admin":
+        mine = select(alliance_owners.c.alliance_id).where(alliance_owners.c.user_id == actor.id)
+        on_mine = union(
+            select(alliance_owners.c.user_id).where(alliance_owners.c.alliance_id.in_(mine)),
+            select(alliance_members.c.user_id).where(alliance_members.c.alliance_id.in_(mine)),
+        )
+        stmt = stmt.where(or_(User.id == actor.id, User.id.in_(on_mine)))
+    return list(db.session.scalars(stmt.order_by(User.name, User.email)))
 
 
 def _users(
     emails: list[str], roles: tuple[str, ...], label: str, problems: list[str], actor: User | None
 ) -> list[User]:
     """The accounts named by email. Only admins (and the CLI) learn whether an account exists or
-    which role it has; a manager gets the same message for both, so the field lists no one."""
+    which role it has; a manager may name only people on their alliances and gets the same
+    message for an unknown account, one outside their alliances and one of the wrong role."""
     found = []
     detailed = actor is None or actor.role == "admin"
+    allowed = None if detailed else {u.id for u in people_for(actor)}
     for email in emails:
         user = db.session.scalar(select(User).where(func.lower(User.email) == email.strip().lower()))
-        if user is not None and user.role in roles:
+        if user is not None and user.role in roles and (allowed is None or user.id in allowed):
             found.append(user)
         elif not detailed:
-            problems.append(f"{label}: {email} is not {ROLE_NEEDED[label]} (ask an admin if it should be)")
+            problems.append(
+                f"{label}: {email} is not {ROLE_NEEDED[label]} on your alliances "
+                "(ask an admin if it should be)"
+            )
         elif user is None:
             problems.append(f"{label}: no user with email {email!r}")
         else:
@@ -103,8 +125,8 @@ def _users(
 def save(data: AllianceData, actor: User | None, alliance: Alliance | None = None) -> Alliance:
     """Create (``alliance`` None) or update an alliance; all-or-nothing validation."""
     problems = _check(data, alliance)
-    owners = _users(data.owner_emails, ("manager", "admin"), "owners", problems, actor)
-    members = _users(data.member_emails, ("viewer", "manager", "admin"), "members", problems, actor)
+    owners = _users(data.owner_emails, OWNER_ROLES, "owners", problems, actor)
+    members = _users(data.member_emails, MEMBER_ROLES, "members", problems, actor)
     if problems:
         raise InvalidInput(problems)
     side_a, side_b = organisation(data.side_a), organisation(data.side_b)

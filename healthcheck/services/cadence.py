@@ -1,16 +1,16 @@
-"""An alliance's cadence as the manager sees it: next round, reminders, the last run of each job."""
+"""An alliance's cadence as the manager sees it: next round, reminders (job runs: ``operations``)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from healthcheck.analysis.dates import add_months
 from healthcheck.extensions import db
-from healthcheck.models import Alliance, JobRun, Round
-from healthcheck.services import audit, scheduling
+from healthcheck.models import Alliance, Round
+from healthcheck.services import audit, reminders
 from healthcheck.services.errors import InvalidInput
 
 
@@ -22,7 +22,6 @@ class Schedule:
     reminders_sent: int
     next_round: Round | None  # a draft waiting to open
     next_due: date | None
-    last_runs: list[JobRun]
 
 
 def for_alliance(alliance: Alliance) -> Schedule:
@@ -39,24 +38,13 @@ def for_alliance(alliance: Alliance) -> Schedule:
         if draft or open_round or last is None
         else add_months(last.opens_on, alliance.effective_cadence_months)
     )
-    latest = (
-        select(JobRun.job, func.max(JobRun.started_at).label("started_at")).group_by(JobRun.job).subquery()
-    )
-    runs = list(
-        db.session.scalars(
-            select(JobRun)
-            .join(latest, (JobRun.job == latest.c.job) & (JobRun.started_at == latest.c.started_at))
-            .order_by(JobRun.job)
-        )
-    )
     return Schedule(
         alliance.effective_cadence_months,
         alliance.cadence_months is None,
         open_round,
-        scheduling.reminders_sent(open_round.id) if open_round else 0,
+        reminders.sent_in_round(open_round.id) if open_round else 0,
         draft,
         due,
-        runs,
     )
 
 

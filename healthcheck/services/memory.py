@@ -5,23 +5,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import select
 
-from healthcheck.analysis import anonymity
 from healthcheck.extensions import db
-from healthcheck.models import (
-    NOTE_KINDS,
-    Action,
-    Alliance,
-    Dimension,
-    DimensionComment,
-    Note,
-    Response,
-    Round,
-    RoundSummary,
-    ShareLink,
-)
+from healthcheck.models import NOTE_KINDS, Action, Alliance, Note, Round, RoundSummary, ShareLink
 from healthcheck.services import audit, sharing, users
+from healthcheck.services import search as search_in
 from healthcheck.services.errors import InvalidInput
 
 
@@ -103,8 +92,11 @@ def _at(day: date) -> datetime:
     return datetime.combine(day, datetime.min.time())
 
 
-def timeline(alliance: Alliance) -> list[Event]:
-    """Everything that happened to the alliance, oldest first."""
+TIMELINE_KINDS = ("round", "share", "action", *NOTE_KINDS)
+
+
+def timeline(alliance: Alliance, kind: str | None = None) -> list[Event]:
+    """Everything that happened to the alliance, newest first; only events of ``kind`` if given."""
     events: list[Event] = []
     rows = db.session.execute(
         select(Round, RoundSummary.health_index, RoundSummary.rag)
@@ -148,59 +140,19 @@ def timeline(alliance: Alliance) -> list[Event]:
             events.append(Event(action.completed_at, "action", f"Action {action.status}: {action.title}"))
     for note in notes_of(alliance):
         events.append(Event(_at(note.happened_on), note.kind, note.title, note.body))
-    return sorted(events, key=lambda e: e.when)
+    events = [e for e in events if kind in (None, e.kind)]
+    return sorted(events, key=lambda e: e.when, reverse=True)
 
 
 def search(alliance: Alliance, query: str) -> dict[str, list]:
-    """Notes, actions and (under the k rule, closed rounds only) comments containing ``query``."""
-    needle = query.strip().lower()
-    if len(needle) < 2:
+    """Notes, actions and (under the k rule, closed rounds only) comments containing ``query``:
+    the search of every alliance (``services.search``) over this one."""
+    needle = search_in.needle_of(query)
+    if needle is None:
         return {"notes": [], "actions": [], "comments": []}
-    notes = list(
-        db.session.scalars(
-            select(Note).where(
-                Note.alliance_id == alliance.id,
-                or_(
-                    func.lower(Note.title).contains(needle, autoescape=True),
-                    func.lower(Note.body).contains(needle, autoescape=True),
-                ),
-            )
-        )
-    )
-    actions = list(
-        db.session.scalars(
-            select(Action).where(
-                Action.alliance_id == alliance.id,
-                or_(
-                    func.lower(Action.title).contains(needle, autoescape=True),
-                    func.lower(Action.description).contains(needle, autoescape=True),
-                ),
-            )
-        )
-    )
-    comments = []
-    for rnd, summary in db.session.execute(
-        select(Round, RoundSummary)
-        .join(RoundSummary, RoundSummary.round_id == Round.id)
-        .where(Round.alliance_id == alliance.id, Round.status == "closed")
-        .order_by(Round.closes_on)
-    ):
-        sides = anonymity.comment_sides(summary.report)
-        if not sides:
-            continue
-        rows = db.session.execute(
-            select(Response.side, Dimension.title, DimensionComment.text)
-            .join(DimensionComment, DimensionComment.response_id == Response.id)
-            .join(Dimension, Dimension.id == DimensionComment.dimension_id)
-            .where(
-                Response.round_id == rnd.id,
-                Response.submitted_at.is_not(None),
-                Response.side.in_(sides),
-                func.lower(DimensionComment.text).contains(needle, autoescape=True),
-            )
-        )
-        comments += [
-            {"round": rnd.label, "side": alliance.side(side).name, "dimension": title, "text": text}
-            for side, title, text in sorted(rows, key=lambda r: (r[1], r[0], anonymity.comment_order(r[2])))
-        ]
-    return {"notes": notes, "actions": actions, "comments": comments}
+    ids = [alliance.id]
+    return {
+        "notes": search_in.notes(ids, needle),
+        "actions": search_in.actions(ids, needle),
+        "comments": search_in.comments(ids, needle),
+    }

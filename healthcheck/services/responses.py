@@ -136,6 +136,22 @@ _START = (
     .where(_STILL_USABLE)
     .values(status=case((INVITATIONS.c.status == "pending", "started"), else_=INVITATIONS.c.status))
 )
+# The first time a browser showed the link (the welcome page's beacon): only a live link of a
+# usable invitation of an open round, and only once.
+_OPENED = (
+    update(INVITATIONS)
+    .where(
+        INVITATIONS.c.opened_at.is_(None),
+        INVITATIONS.c.status.in_(USABLE_STATUSES),
+        INVITATIONS.c.id.in_(
+            select(TOKENS.c.invitation_id).where(
+                TOKENS.c.token_hash == bindparam("token_hash"), TOKENS.c.revoked_at.is_(None)
+            )
+        ),
+        exists().where(ROUNDS.c.id == INVITATIONS.c.round_id, ROUNDS.c.status == "open"),
+    )
+    .values(opened_at=bindparam("now"))
+)
 _RESPONSE_ID = select(RESPONSES.c.id).where(RESPONSES.c.invitation_id == bindparam("invitation_id"))
 _NEW_RESPONSE = insert(RESPONSES).returning(RESPONSES.c.id)
 _TOUCH_RESPONSE = update(RESPONSES).where(RESPONSES.c.id == bindparam("response_id"))
@@ -159,6 +175,14 @@ def _claimed(statement, target: Target, **params) -> bool:
     found = db.session.connection().execute(
         statement, {"invitation_id": target.invitation_id, "token_hash": target.token_hash, **params}
     )
+    return found.rowcount == 1
+
+
+def mark_opened(token: str) -> bool:
+    """Stamp the invitation behind a live link as opened (once); False when nothing changed."""
+    if not token or len(token) > 200:
+        return False
+    found = db.session.connection().execute(_OPENED, {"token_hash": hash_token(token), "now": utcnow()})
     return found.rowcount == 1
 
 

@@ -7,17 +7,15 @@ import logging
 from datetime import datetime, timedelta
 
 from flask import current_app
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from healthcheck.analysis.dates import add_months
 from healthcheck.extensions import db
-from healthcheck.models import Alliance, Invitation, Reminder, Round, RoundSummary, User
+from healthcheck.models import Alliance, Invitation, Round, RoundSummary, User
 from healthcheck.models.alliance import alliance_owners
-from healthcheck.services import notifications, packs, portfolio, questionnaires, rounds
+from healthcheck.services import notifications, packs, portfolio, questionnaires, reminders, rounds
 
 log = logging.getLogger(__name__)
-REMINDER_DAYS = (7, 14)
-REMINDER_GAP = timedelta(days=3)  # after downtime, never two reminders in a row
 
 
 def open_due_rounds(now: datetime) -> int:
@@ -143,33 +141,12 @@ def plan_next_rounds(now: datetime) -> list[int]:
 
 def queue_reminders(now: datetime) -> int:
     """Reminders 7 and 14 days after opening to whoever has not submitted (at most two)."""
-    queued = 0
-    for rnd in db.session.scalars(select(Round).where(Round.status == "open", Round.closes_on >= now.date())):
-        age = now - rnd.opened_at
-        invitations = db.session.scalars(
-            select(Invitation).where(
-                Invitation.round_id == rnd.id,
-                Invitation.status.in_(("pending", "started")),
-                Invitation.email != "",
-            )
+    return sum(
+        reminders.queue_scheduled(rnd, now)
+        for rnd in db.session.scalars(
+            select(Round).where(Round.status == "open", Round.closes_on >= now.date())
         )
-        for inv in invitations:
-            sent = list(
-                db.session.scalars(
-                    select(Reminder).where(Reminder.invitation_id == inv.id).order_by(Reminder.number)
-                )
-            )
-            number = len(sent) + 1
-            if number > len(REMINDER_DAYS) or age < timedelta(days=REMINDER_DAYS[number - 1]):
-                continue
-            if sent and now - sent[-1].created_at < REMINDER_GAP:
-                continue
-            db.session.add(Reminder(invitation_id=inv.id, number=number, created_at=now))
-            db.session.flush()
-            queued += notifications.enqueue(
-                "reminder", inv.email, f"reminder:{inv.id}:{number}", invitation=inv, now=now
-            )
-    return queued
+    )
 
 
 def queue_digests(now: datetime) -> int:
@@ -204,12 +181,3 @@ def queue_digests(now: datetime) -> int:
             overdue_count=sum(i["overdue"] for i in items),
         )
     return queued
-
-
-def reminders_sent(round_id: int) -> int:
-    return (
-        db.session.scalar(
-            select(func.count()).select_from(Reminder).join(Invitation).where(Invitation.round_id == round_id)
-        )
-        or 0
-    )

@@ -11,7 +11,7 @@ from healthcheck.extensions import db
 from healthcheck.models import Round, ShareLink, hash_token
 from healthcheck.models.base import utcnow
 from healthcheck.services import audit, notifications
-from healthcheck.services.errors import InvalidInput, NotFound
+from healthcheck.services.errors import InvalidInput
 from healthcheck.services.text import EMAIL_RE
 
 
@@ -69,13 +69,25 @@ def of_round(rnd: Round) -> list[ShareLink]:
     )
 
 
+class ShareLinkProblem(Exception):
+    """A partner link that opens nothing: ``status`` 404 (unknown) or 410 (withdrawn, expired)."""
+
+    def __init__(self, status: int, reason: str, link: ShareLink | None = None):
+        super().__init__(reason)
+        self.status, self.reason, self.link = status, reason, link
+
+
 def by_token(token: str) -> ShareLink:
-    """The usable link behind ``token``; NotFound for unknown, expired or revoked ones."""
+    """The usable link behind ``token``; ShareLinkProblem for unknown, withdrawn or expired ones."""
     if not token or len(token) > 200:
-        raise NotFound()
+        raise ShareLinkProblem(404, "unknown")
     link = db.session.scalar(select(ShareLink).where(ShareLink.token_hash == hash_token(token)))
-    if link is None or not link.usable(utcnow()):
-        raise NotFound()
+    if link is None:
+        raise ShareLinkProblem(404, "unknown")
+    if link.revoked_at is not None:
+        raise ShareLinkProblem(410, "withdrawn", link)
+    if not link.usable(utcnow()):
+        raise ShareLinkProblem(410, "expired", link)
     return link
 
 

@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from sqlalchemy import func, select
 from werkzeug.security import generate_password_hash
 
 from healthcheck.extensions import db
-from healthcheck.models import ROLES, User
+from healthcheck.models import MAX_CAPACITY_FTE, ROLES, User
 from healthcheck.services import audit, passwords
 from healthcheck.services.errors import InvalidInput
-from healthcheck.services.text import EMAIL_RE
+from healthcheck.services.text import EMAIL_RE, single_line_problem
 
 
 def by_email(email: str) -> User | None:
@@ -58,12 +60,76 @@ def _existing(email: str) -> User:
 def set_role(email: str, role: str, actor=None) -> User:
     """Change a user's role; their open sessions end (they log in again with the new rights)."""
     user = _existing(email)
-    if role not in ROLES:
-        raise InvalidInput(f"role: one of {', '.join(ROLES)} (got {role!r})")
-    old, user.role = user.role, role
-    user.end_sessions()
-    audit.record("user.role", actor, user, old=old, new=role)
+    change(user, Change(role=role), actor)
     return user
+
+
+@dataclass
+class Change:
+    """What an admin changes of an account; None leaves that part as it is."""
+
+    name: str | None = None
+    role: str | None = None
+    active: bool | None = None
+    capacity_fte: float | None = None
+
+
+def _active_admins() -> int:
+    return db.session.scalar(
+        select(func.count()).select_from(User).where(User.role == "admin", User.active.is_(True))
+    )
+
+
+def _change_problems(user: User, wanted: Change, actor) -> list[str]:
+    problems = []
+    if wanted.name is not None and (len(wanted.name) > 200 or single_line_problem("name", wanted.name)):
+        problems.append(single_line_problem("name", wanted.name) or "name: at most 200 characters")
+    if wanted.role is not None and wanted.role not in ROLES:
+        problems.append(f"role: one of {', '.join(ROLES)} (got {wanted.role!r})")
+    fte = wanted.capacity_fte
+    if fte is not None and not (isinstance(fte, int | float) and 0 < fte <= MAX_CAPACITY_FTE):
+        problems.append(f"capacity: a number of FTE above 0 and at most {MAX_CAPACITY_FTE:g} (e.g. 0.5)")
+    loses_admin = (
+        user.role == "admin"
+        and user.active
+        and ((wanted.role not in (None, "admin")) or wanted.active is False)
+    )
+    if loses_admin and getattr(actor, "id", None) == user.id:
+        problems.append(
+            "you cannot take away your own admin rights or deactivate yourself: ask another admin"
+        )
+    elif loses_admin and _active_admins() <= 1:
+        problems.append("this is the last active admin: make another admin first")
+    return problems
+
+
+def change(user: User, wanted: Change, actor=None) -> User:
+    """Rename, change the role of, (de)activate or set the capacity of an account, all or nothing.
+    A new role or a deactivation ends the user's open sessions; each change is audited."""
+    problems = _change_problems(user, wanted, actor)
+    if problems:
+        raise InvalidInput(problems)
+    if wanted.name is not None and wanted.name.strip() != user.name:
+        user.name = wanted.name.strip()
+        audit.record("user.name", actor, user)
+    if wanted.role is not None and wanted.role != user.role:
+        old, user.role = user.role, wanted.role
+        user.end_sessions()
+        audit.record("user.role", actor, user, old=old, new=wanted.role)
+    if wanted.active is not None and wanted.active != user.active:
+        user.active = wanted.active
+        user.end_sessions()
+        audit.record("user.activate" if wanted.active else "user.deactivate", actor, user)
+    if wanted.capacity_fte is not None and wanted.capacity_fte != user.capacity_fte:
+        old_fte, user.capacity_fte = user.capacity_fte, float(wanted.capacity_fte)
+        audit.record("user.capacity", actor, user, old=old_fte, new=user.capacity_fte)
+    db.session.flush()
+    return user
+
+
+def directory() -> list[User]:
+    """Every account, for the admins' user page: active first, then by name."""
+    return list(db.session.scalars(select(User).order_by(User.active.desc(), User.name, User.email)))
 
 
 def set_password(email: str, password: str, actor=None) -> User:

@@ -21,6 +21,7 @@ from healthcheck.web.portfolio.routes import bp as portfolio_bp
 from healthcheck.web.reports.routes import bp as reports_bp
 from healthcheck.web.respond.routes import bp as respond_bp
 from healthcheck.web.rounds.routes import bp as rounds_bp
+from healthcheck.web.search.routes import bp as search_bp
 
 
 def register(app: Flask) -> None:
@@ -35,6 +36,7 @@ def register(app: Flask) -> None:
         respond_bp,
         reports_bp,
         memory_bp,
+        search_bp,
         admin_bp,
         ops_bp,
     ):

@@ -158,7 +158,7 @@ def test_timeline_handoff_and_search(app, client, two_rounds):
         "Steering committee",
     ):
         assert text in page
-    assert page.index("Round R1 closed") < page.index("Round R2 closed")
+    assert page.index("Round R2 closed") < page.index("Round R1 closed")  # newest first (issue 14 item 8)
     found = client.get(f"{timeline}?q=cost-sharing").get_data(as_text=True)
     assert "Agreed to revisit cost-sharing." in found
     comments = client.get(f"{timeline}?q=budget+talk").get_data(as_text=True)

@@ -174,7 +174,8 @@ def test_partner_share_link_expires_and_revokes(client, app, closed_round):
 
         share_id = db.session.scalar(select(ShareLink.id))
     client.post(f"{base}/share/{share_id}/revoke", data={"csrf_token": csrf_token(client, f"{base}/report")})
-    assert partner.get(link).status_code == 404
+    withdrawn = partner.get(link)  # issue 14 item 8: a clear 410 page, like a respondent's link
+    assert withdrawn.status_code == 410 and "This link was withdrawn" in withdrawn.get_data(as_text=True)
     assert partner.get("/shared/forged-token").status_code == 404
 
 
@@ -188,7 +189,8 @@ def test_expired_share_link_is_refused(client, app, closed_round):
         link, token = sharing.create(db.session.get(Round, rnd), None, days=1)
         link.expires_at = link.expires_at - timedelta(days=2)
         db.session.commit()
-    assert app.test_client().get(f"/shared/{token}").status_code == 404
+    expired = app.test_client().get(f"/shared/{token}")
+    assert expired.status_code == 410 and "This link has expired" in expired.get_data(as_text=True)
 
 
 def test_trend_page_and_exports(client, closed_round):

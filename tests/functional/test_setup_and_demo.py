@@ -112,7 +112,7 @@ def test_demo_memory_of_the_finance_gap_alliance(app, runner):
         joint = next(e for e in effects if e["action"].visibility == "joint")
         assert joint["action"].dimension == "finance" and joint["before"]["B"] > joint["after"]["B"]
         kinds = [e.kind for e in memory.timeline(nordvik)]
-        assert "handoff" in kinds and kinds.index("meeting") < kinds.index("handoff")
+        assert "handoff" in kinds and kinds.index("handoff") < kinds.index("meeting")  # newest first
         assert [e["action"].title for e in actions.effects(closed[2], joint_only=True)] == [
             "Joint budget review with Nordvik finance"
         ]

@@ -11,13 +11,14 @@ import pytest
 from sqlalchemy import select
 
 from healthcheck.extensions import db
-from healthcheck.models import Action, Invitation, Round, ShareLink
+from healthcheck.models import Action, Invitation, Round, ShareLink, User
 from tests.conftest import csrf_token
 
 PUBLIC = {"auth.login", "ops.healthz", "static", "bootstrap.static"}
 REDIRECTS = {"portfolio.home"}  # sends you to the portfolio or the login page
-TOKEN = {"respond.welcome", "respond.answer", "respond.thanks", "reports.shared"}  # the token is the key
-SIGNED_IN = {"portfolio.index", "portfolio.segments", "auth.logout"}
+# the token is the key
+TOKEN = {"respond.welcome", "respond.answer", "respond.thanks", "respond.opened", "reports.shared"}
+SIGNED_IN = {"portfolio.index", "portfolio.segments", "search.index", "auth.logout"}
 CREATE = {"alliances.new"}
 VIEW = {
     "alliances.detail",
@@ -38,6 +39,7 @@ EDIT = {
     "rounds.transition",
     "rounds.invitation_op",
     "rounds.confirm",
+    "rounds.remind",
     "reports.share",
     "reports.revoke_share",
     "memory.add_note",
@@ -45,7 +47,7 @@ EDIT = {
     "memory.new_action",
     "memory.action_status",
 }
-ADMIN = {"admin.audit_log"}
+ADMIN = {"admin.audit_log", "admin.jobs", "admin.user_list", "admin.user_edit"}
 CALLERS = [
     "anonymous",
     "respondent of another round",
@@ -96,6 +98,7 @@ def world(app, make_user, make_alliance, make_round, invite, answer_all):
             "action_id": db.session.scalar(select(Action.id)),
             "share_id": db.session.scalar(select(ShareLink.id).where(ShareLink.round_id == closed)),
             "token": "forged-token-that-matches-nothing",
+            "user_id": db.session.scalar(select(User.id).where(User.email == "owner@x.example")),
         }
     return ids, respondent_token, partner_token
 

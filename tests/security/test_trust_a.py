@@ -405,7 +405,7 @@ def test_trust_15_share_links_revoked_at_handoff_by_default(
             "csrf_token": csrf_token(client, timeline),
         },
     )
-    assert app.test_client().get(f"/shared/{token}").status_code == 404
+    assert app.test_client().get(f"/shared/{token}").status_code == 410  # withdrawn (issue 14 item 8)
     with app.app_context():
         event = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "share.revoke"))
         assert event is not None

@@ -1,9 +1,13 @@
 from datetime import datetime, timedelta
 
-from flask import Blueprint, abort, render_template, request
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
-from healthcheck.services import audit
+from healthcheck.extensions import db
+from healthcheck.models import ROLE_WORDS, User
+from healthcheck.services import audit, operations, users
+from healthcheck.web.admin.forms import NewUserForm, UserForm
+from healthcheck.web.views import attempt, form_status
 
 bp = Blueprint("admin", __name__, url_prefix="/admin", template_folder="templates")
 
@@ -33,3 +37,51 @@ def audit_log():
         until=until + timedelta(days=1) if until else None,
     )
     return render_template("admin/audit.html", events=events, actions=audit.actions(), args=request.args)
+
+
+@bp.route("/jobs")
+def jobs():
+    return render_template(
+        "admin/jobs.html",
+        last=operations.last_runs(),
+        recent=operations.recent_runs(),
+        words=operations.RUN_WORDS,
+    )
+
+
+@bp.route("/users", methods=["GET", "POST"])
+def user_list():
+    form = NewUserForm()
+    problems = []
+    if form.validate_on_submit():
+        outcome = attempt(lambda: _create(form))
+        if outcome.ok:
+            flash(f"Account {outcome.value.email} created ({ROLE_WORDS[outcome.value.role]}).", "success")
+            return redirect(url_for("admin.user_list"))
+        problems = outcome.problems
+    return render_template(
+        "admin/users.html", people=users.directory(), form=form, problems=problems, roles=ROLE_WORDS
+    ), form_status()
+
+
+def _create(form: NewUserForm) -> User:
+    user = users.create(
+        form.email.data, form.role.data, form.password.data, form.name.data or "", current_user
+    )
+    return users.change(user, users.Change(capacity_fte=float(form.capacity_fte.data)), current_user)
+
+
+@bp.route("/users/<int:user_id>", methods=["GET", "POST"])
+def user_edit(user_id: int):
+    user = db.session.get(User, user_id) or abort(404)
+    form = UserForm()
+    if request.method == "GET":
+        form.fill(user)
+    problems = []
+    if form.validate_on_submit():
+        outcome = attempt(lambda: users.change(user, form.to_change(), current_user))
+        if outcome.ok:
+            flash(f"Account {user.email} saved.", "success")
+            return redirect(url_for("admin.user_list"))
+        problems = outcome.problems
+    return render_template("admin/user.html", person=user, form=form, problems=problems), form_status()

@@ -1,9 +1,9 @@
 from flask_wtf import FlaskForm
-from wtforms import IntegerField, SelectField, StringField, TextAreaField
+from wtforms import IntegerField, SelectField, SelectMultipleField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from healthcheck.models import ALLIANCE_TYPES, MIN_K, PHASES, SEGMENTS
-from healthcheck.services.alliances import AllianceData
+from healthcheck.services.alliances import MEMBER_ROLES, OWNER_ROLES, AllianceData
 from healthcheck.web.validators import SingleLine
 
 
@@ -27,6 +27,24 @@ class AllianceForm(FlaskForm):
     cadence_months = IntegerField("Cadence (months)", validators=[Optional(), NumberRange(1, 36)])
     owners = StringField("Owners (emails, comma-separated)", validators=[Length(max=2000)])
     members = StringField("Members who may read (emails, comma-separated)", validators=[Length(max=4000)])
+    # A manager picks from the people on their alliances instead of typing emails (issue 14 item 9)
+    owners_pick = SelectMultipleField("Owners", coerce=int, choices=[])
+    members_pick = SelectMultipleField("Members who may read reports", coerce=int, choices=[])
+    _emails_by_id: dict[int, str] = {}
+
+    def offer_people(self, people) -> None:
+        """Pickers instead of email fields: only these accounts can be chosen."""
+        self._emails_by_id = {u.id: u.email for u in people}
+        label = {u.id: f"{u.name} ({u.email})" if u.name else u.email for u in people}
+        self.owners_pick.choices = [(u.id, label[u.id]) for u in people if u.role in OWNER_ROLES]
+        self.members_pick.choices = [(u.id, label[u.id]) for u in people if u.role in MEMBER_ROLES]
+
+    @property
+    def picks(self) -> bool:
+        return bool(self._emails_by_id)
+
+    def _picked(self, field) -> list[str]:
+        return [self._emails_by_id[i] for i in field.data or [] if i in self._emails_by_id]
 
     def to_data(self) -> AllianceData:
         return AllianceData(
@@ -39,8 +57,8 @@ class AllianceForm(FlaskForm):
             north_star=self.north_star.data or "",
             k_anonymity=self.k_anonymity.data,
             cadence_months=self.cadence_months.data,
-            owner_emails=_emails(self.owners.data),
-            member_emails=_emails(self.members.data),
+            owner_emails=_emails(self.owners.data) + self._picked(self.owners_pick),
+            member_emails=_emails(self.members.data) + self._picked(self.members_pick),
         )
 
     def fill(self, alliance) -> None:
@@ -51,3 +69,5 @@ class AllianceForm(FlaskForm):
         self.cadence_months.data = alliance.cadence_months
         self.owners.data = ", ".join(u.email for u in alliance.owners)
         self.members.data = ", ".join(u.email for u in alliance.members)
+        self.owners_pick.data = [u.id for u in alliance.owners]
+        self.members_pick.data = [u.id for u in alliance.members]

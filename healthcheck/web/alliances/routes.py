@@ -22,19 +22,27 @@ def _require_login():
 def new():
     if not access.can_create(current_user):
         abort(403)
-    form = AllianceForm()
+    form = _form()
     if request.method == "GET" and current_user.role == "manager":
-        form.owners.data = current_user.email
+        form.owners_pick.data = [current_user.id]
     return _save(form, None)
 
 
 @bp.route("/<int:alliance_id>/edit", methods=["GET", "POST"])
 def edit(alliance_id: int):
     alliance = access.alliance_for(current_user, alliance_id, edit=True)
-    form = AllianceForm()
+    form = _form()
     if request.method == "GET":
         form.fill(alliance)
     return _save(form, alliance)
+
+
+def _form() -> AllianceForm:
+    """Admins type any account's email; a manager picks from the people on their alliances."""
+    form = AllianceForm()
+    if current_user.role != "admin":
+        form.offer_people(alliances.people_for(current_user))
+    return form
 
 
 def _save(form: AllianceForm, alliance):
@@ -63,6 +71,7 @@ def detail(alliance_id: int):
         schedule=cadence.for_alliance(alliance),
         confirm=ConfirmForm(),
         alliance_actions=actions.of_alliance(alliance),
+        dimension_titles=actions.dimension_titles(alliance),
         status_form=StatusForm(),
         today=date.today(),
     )

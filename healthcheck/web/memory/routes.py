@@ -20,11 +20,15 @@ def _require_login():
 
 def _timeline(alliance, note_form=None, handoff_form=None, problems=None, status=200):
     query = request.args.get("q", "")
+    kind = request.args.get("kind") if request.args.get("kind") in memory.TIMELINE_KINDS else None
     return render_template(
         "memory/timeline.html",
         alliance=alliance,
-        events=memory.timeline(alliance),
+        events=memory.timeline(alliance, kind),
+        kind=kind,
+        kinds=memory.TIMELINE_KINDS,
         actions=actions.of_alliance(alliance),
+        dimension_titles=actions.dimension_titles(alliance),
         today=date.today(),
         query=query,
         results=memory.search(alliance, query) if query else None,

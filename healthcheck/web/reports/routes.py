@@ -205,6 +205,12 @@ def revoke_share(alliance_id: int, round_id: int, share_id: int):
     return redirect(url_for("reports.round_report", alliance_id=alliance_id, round_id=round_id))
 
 
+@bp.errorhandler(sharing.ShareLinkProblem)
+def share_link_problem(exc: sharing.ShareLinkProblem):
+    """A withdrawn or expired partner link says so (410), like a respondent's link."""
+    return render_template("reports/link_problem.html", problem=exc), exc.status
+
+
 @bp.route("/shared/<token>")
 def shared(token: str):
     link = sharing.by_token(token)

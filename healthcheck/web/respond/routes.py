@@ -26,6 +26,16 @@ def welcome(token: str):
     )
 
 
+@bp.route("/<token>/opened", methods=["POST"])
+def opened(token: str):
+    """The welcome page's script says a person opened the link (GET never writes; a mail
+    scanner fetching the link runs no script). A link that does not work answers as on GET."""
+    responses.invitation_by_token(token)
+    responses.mark_opened(token)
+    db.session.commit()
+    return "", 204
+
+
 @bp.route("/<token>/answer", methods=["GET", "POST"])
 def answer(token: str):
     if request.method == "GET":

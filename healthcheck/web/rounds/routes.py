@@ -1,8 +1,17 @@
 from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
-from healthcheck.models import IllegalTransition
-from healthcheck.services import access, cadence, csvtools, dataset, invitations, questionnaires, rounds
+from healthcheck.models import PROGRESS_WORDS, IllegalTransition
+from healthcheck.services import (
+    access,
+    cadence,
+    csvtools,
+    dataset,
+    invitations,
+    questionnaires,
+    reminders,
+    rounds,
+)
 from healthcheck.web.rounds.forms import BulkInviteForm, ConfirmForm, InviteForm, RoundForm, hands_out
 from healthcheck.web.views import attempt, flash_problems, form_status
 
@@ -63,6 +72,7 @@ def _render_detail(rnd, invite_form=None, bulk_form=None, problems=None, status=
         bulk_form=bulk_form or BulkInviteForm(),
         confirm=ConfirmForm(),
         problems=problems or [],
+        progress_words=PROGRESS_WORDS,
     ), status
 
 
@@ -145,6 +155,30 @@ def transition(alliance_id: int, round_id: int, transition: str):
         "success" if done else "info",
     )
     return _back(rnd)
+
+
+@bp.route("/<int:round_id>/remind", methods=["POST"])
+def remind(alliance_id: int, round_id: int):
+    """Remind every non-respondent now, through the scheduled reminders' exactly-once claim."""
+    rnd = access.round_for(current_user, alliance_id, round_id, edit=True)
+    if not ConfirmForm().validate_on_submit():
+        flash("The form expired; please try again.", "error")
+        return _back(rnd)
+    outcome = attempt(lambda: reminders.remind_now(rnd, actor=current_user))
+    if not outcome.ok:
+        flash_problems(outcome.problems)
+    else:
+        flash(_reminded_message(outcome.value), "success" if outcome.value.sent else "info")
+    return _back(rnd)
+
+
+def _reminded_message(result) -> str:
+    parts = [f"Reminder emailed to {result.sent} {'person' if result.sent == 1 else 'people'}."]
+    if result.recent:
+        parts.append(f"{result.recent} reminded in the last 3 days: not again yet.")
+    if result.used_up:
+        parts.append(f"Already reminded twice (the most we send): {', '.join(result.used_up)}.")
+    return " ".join(parts)
 
 
 INVITATION_OPS = {
