@@ -1,7 +1,7 @@
 """managers' capacity in FTE; when an invitation's link was first opened
 
 Revision ID: e4d1a2b3c901
-Revises: a1c5e7f90b12
+Revises: a13c3e7a0001
 Create Date: 2026-12-01 22:00:00
 """
 import sqlalchemy as sa
@@ -9,7 +9,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = "e4d1a2b3c901"
-down_revision = "a1c5e7f90b12"
+down_revision = "a13c3e7a0001"
 branch_labels = None
 depends_on = None
 
