@@ -24,6 +24,7 @@ from healthcheck.models.response import (
     Response,
     hash_token,
 )
+from healthcheck.models.reliability import QuestionnaireReliability, ReliabilityPart
 from healthcheck.models.round import IllegalTransition, Round, RoundSummary, ShareLink
 from healthcheck.models.user import ROLES, User
 
@@ -50,6 +51,8 @@ __all__ = [
     "PHASES",
     "Question",
     "Questionnaire",
+    "QuestionnaireReliability",
+    "ReliabilityPart",
     "ROLES",
     "Reminder",
     "Response",

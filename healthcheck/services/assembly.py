@@ -35,11 +35,19 @@ def statistics(
     )
 
 
-def round_statistics(rnd: Round, shape: tuple[list, list]) -> grouped.RoundStats:
-    """One round's statistics, read and computed exactly as the set-based rebuild does."""
+def round_answers(rnd: Round) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """(keys, scores) of one round's submitted responses, read as the set-based rebuild reads them."""
     ids = questionnaires.shape(rnd.questionnaire).question_ids
     rows = db.session.execute(dataset.answer_query(rnd.questionnaire_id, [rnd.id], ids)).all()
-    keys, scores = dataset.unpack_answers(rows, ids)
+    return dataset.unpack_answers(rows, ids)
+
+
+def round_statistics(
+    rnd: Round, shape: tuple[list, list], answers: tuple[pd.DataFrame, pd.DataFrame] | None = None
+) -> grouped.RoundStats:
+    """One round's statistics, read and computed exactly as the set-based rebuild does.
+    ``answers``: ``round_answers(rnd)`` when the caller has read them already."""
+    keys, scores = answers if answers is not None else round_answers(rnd)
     return statistics(keys, scores, shape, {rnd.id: rnd.k}).get(rnd.id, NO_ANSWERS)
 
 
