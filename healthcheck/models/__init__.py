@@ -15,6 +15,7 @@ from healthcheck.models.jobs import JobRun
 from healthcheck.models.messages import OutgoingMail, Reminder
 from healthcheck.models.note import NOTE_KINDS, Note
 from healthcheck.models.questionnaire import Dimension, Question, Questionnaire
+from healthcheck.models.reliability import QuestionnaireReliability, ReliabilityPart
 from healthcheck.models.response import (
     SIDES,
     Answer,
@@ -24,7 +25,6 @@ from healthcheck.models.response import (
     Response,
     hash_token,
 )
-from healthcheck.models.reliability import QuestionnaireReliability, ReliabilityPart
 from healthcheck.models.round import IllegalTransition, Round, RoundSummary, ShareLink
 from healthcheck.models.user import ROLES, User
 

@@ -4,8 +4,8 @@ Stores exactly what ``summaries.refresh_round`` stores, but in chunks of 100 all
 query per chunk (and questionnaire version) reads the packed answers of all its rounds, one
 vectorised pass (``analysis.grouped``) computes their statistics, another each closed
 round's part of its questionnaire's reliability (DESIGN §3.13, recounted per version at
-the end); only assembling each report is per round. Change warnings look back at the rebuilt reports of the two closed
-rounds before, so a chunk never splits an alliance and rounds are assembled in date order.
+the end); only assembling each report is per round. Change warnings look back at the
+rebuilt reports of the two closed rounds before, so a chunk never splits an alliance and rounds are assembled in date order.
 One transaction: all rounds or none.
 """
 

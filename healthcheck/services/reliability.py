@@ -21,13 +21,17 @@ from healthcheck.models import Questionnaire, QuestionnaireReliability, Reliabil
 from healthcheck.models.base import utcnow
 from healthcheck.services import dataset
 
+MIN_RESPONSES = reliability.MIN_RESPONSES
+
 
 def round_parts(
     keys: pd.DataFrame, scores: pd.DataFrame, shape: tuple[list, list], k_of: dict[int, int]
 ) -> dict[int, dict]:
     """{round id: part per dimension} of every round in ``keys`` (one questionnaire version)."""
     dims, questions = shape
-    return reliability.dimension_sums(keys, scores, [q.dimension for q in questions], [d.key for d in dims], k_of)
+    return reliability.dimension_sums(
+        keys, scores, [q.dimension for q in questions], [d.key for d in dims], k_of
+    )
 
 
 def _lock(questionnaire_id: int) -> None:
@@ -99,14 +103,21 @@ def recount(questionnaire_ids) -> None:
 def of_version(questionnaire_id: int) -> list[dict]:
     """α per dimension of a version (``analysis.reliability.table``), each with its footnote
     ``sentence``: one lookup of the stored totals and one of the dimensions."""
-    row = db.session.get(QuestionnaireReliability, questionnaire_id)
-    rows = reliability.table(dataset.dimension_sizes(questionnaire_id), row.totals if row else {})
+    return _table(questionnaire_id, db.session.get(QuestionnaireReliability, questionnaire_id))
+
+
+def _table(questionnaire_id: int, stored: QuestionnaireReliability | None) -> list[dict]:
+    rows = reliability.table(dataset.dimension_sizes(questionnaire_id), stored.totals if stored else {})
     return [r | {"sentence": reliability.sentence(r)} for r in rows]
 
 
-def library() -> list[tuple[Questionnaire, list[dict]]]:
-    """Every version of every questionnaire (by key, newest version first) with its α table."""
+def library() -> list[tuple[Questionnaire, int, list[dict]]]:
+    """Every version of every questionnaire (by key, newest version first): the version, how
+    many closed rounds count towards its α, and its α table."""
     versions = db.session.scalars(
         select(Questionnaire).order_by(Questionnaire.key, Questionnaire.version.desc())
     ).all()
-    return [(q, of_version(q.id)) for q in versions]
+    stored = {r.questionnaire_id: r for r in db.session.scalars(select(QuestionnaireReliability)).all()}
+    return [
+        (q, stored[q.id].rounds if q.id in stored else 0, _table(q.id, stored.get(q.id))) for q in versions
+    ]

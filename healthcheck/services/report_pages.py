@@ -11,7 +11,7 @@ from markupsafe import Markup
 
 from healthcheck.charts import render, sets
 from healthcheck.models import Round
-from healthcheck.services import actions, reports
+from healthcheck.services import actions, reliability, reports
 
 
 def inline_svg(svg: str) -> Markup:
@@ -47,6 +47,9 @@ def round_context(rnd: Round, joint_only: bool = False) -> dict:
             for name in sets.ROUND_CHARTS
         },
         "dimension_titles": {d["key"]: d["title"] for d in report["dimensions"]},
+        # the questionnaire's α over the whole portfolio: for the organisation's own readers
+        # only (it pools other alliances' responses, and its counts describe the portfolio)
+        "reliability": [] if joint_only else reliability.of_version(rnd.questionnaire_id),
     }
 
 

@@ -56,7 +56,9 @@ def test_i13_5_incomplete_responses_and_sides_below_k_do_not_count():
 def test_i13_5_k_is_per_round():
     rows = [(1, "A", 1, 2, 4), (1, "A", 2, 3, 4), (2, "A", 3, 3, 4), (2, "A", 4, 5, 4)]
     keys, scores = _frames(rows)
-    found = reliability.dimension_sums(keys, scores, ["finance", "finance", "trust"], ["finance"], {1: 3, 2: 2})
+    found = reliability.dimension_sums(
+        keys, scores, ["finance", "finance", "trust"], ["finance"], {1: 3, 2: 2}
+    )
     assert found == {2: {"finance": [2, 15, 117, [7, 8], [25, 34]]}}  # round 1: 2 < its k 3
 
 

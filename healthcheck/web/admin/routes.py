@@ -3,7 +3,7 @@ from datetime import datetime, timedelta
 from flask import Blueprint, abort, render_template, request
 from flask_login import current_user, login_required
 
-from healthcheck.services import audit
+from healthcheck.services import audit, reliability
 
 bp = Blueprint("admin", __name__, url_prefix="/admin", template_folder="templates")
 
@@ -33,3 +33,10 @@ def audit_log():
         until=until + timedelta(days=1) if until else None,
     )
     return render_template("admin/audit.html", events=events, actions=audit.actions(), args=request.args)
+
+
+@bp.route("/questionnaires")
+def questionnaire_library():
+    return render_template(
+        "admin/questionnaires.html", versions=reliability.library(), minimum=reliability.MIN_RESPONSES
+    )
