@@ -5,8 +5,8 @@ query per chunk (and questionnaire version) reads the packed answers of all its 
 vectorised pass (``analysis.grouped``) computes their statistics, another each closed
 round's part of its questionnaire's reliability (DESIGN §3.13, recounted per version at
 the end); only assembling each report is per round. Change warnings look back at the
-rebuilt reports of the two closed rounds before, so a chunk never splits an alliance and rounds are assembled in date order.
-One transaction: all rounds or none.
+rebuilt reports of the two closed rounds before, so a chunk never splits an alliance and
+rounds are assembled in date order. One transaction: all rounds or none.
 """
 
 from __future__ import annotations
