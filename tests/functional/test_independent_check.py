@@ -31,8 +31,6 @@ from scipy import stats
 from statsmodels.stats.multitest import multipletests
 from statsmodels.stats.weightstats import CompareMeans, DescrStatsW
 
-from healthcheck.extensions import db
-
 SCALE = (0, 7)
 ITEMS = {  # question key → ANES column
     "self_lr": "selfLR",

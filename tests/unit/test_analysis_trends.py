@@ -156,7 +156,8 @@ def test_i13_6_drop_within_noise_worked_by_hand():
     assert drop["change_ci95"] == pytest.approx([-1.766756, 0.566756], abs=1e-6)
     assert drop["beyond_noise"] is False
     assert drop["message"].endswith(
-        "The change is within noise (95 % interval of the change -1.77 to +0.57 includes 0): it may be chance."
+        "The change is within noise (95 % interval of the change -1.77 to +0.57 includes 0): "
+        "it may be chance."
     )
 
 
