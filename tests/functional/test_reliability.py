@@ -220,3 +220,34 @@ def test_i13_5_admin_questionnaire_page_shows_a_table_per_version(app, client, h
     n, value = _alpha(app)["trust"]
     assert f"<td>{value:.2f}</td><td>{n}</td>" in table
     assert 'id="reliability-supplier-performance-1"' in page and "fewer than 30 responses" in page
+
+
+def test_i13_6_trend_page_draws_intervals_and_says_whether_a_drop_is_beyond_noise(app, client, make_user):
+    """Trend page (issue 13 item 6): B's finance falls from about 4 to about 2 between two
+    imported rounds of 6 + 6 respondents: a drop far beyond noise."""
+    from healthcheck.models import Alliance
+
+    def scores(finance_b, seed):
+        answers = _answers(app, _people(seed, "AB" * 6))
+        for (side, _), given in answers.items():
+            for key in given:
+                if key.startswith("finance_") and side == "B":
+                    given[key] = finance_b[len(key) % 2]
+        return answers
+
+    _import(app, "2025-H1", scores([4, 5], 5), date(2025, 6, 30))
+    _import(app, "2025-H2", scores([2, 1], 6), date(2025, 12, 15))
+    make_user("admin@example.com", "admin")
+    _login(client, "admin@example.com")
+    with app.app_context():
+        alliance_id = db.session.scalar(db.select(Alliance.id).where(Alliance.name == "Helix R&D"))
+    page = client.get(f"/alliances/{alliance_id}/trend").get_data(as_text=True)
+    assert "the vertical line is its 95 % interval" in page
+    assert page.count('aria-roledescription="rule mark"') >= 2 * 8 * 2  # 2 sides × 8 dimensions × 2 rounds
+    warnings = page[page.index('id="twarnings"') :]
+    assert (
+        '<span class="noise noise-beyond">beyond noise</span>: Partner Bio&#39;s view of Finance' in warnings
+    )
+    trend = client.get(f"/alliances/{alliance_id}/trend.json").get_json()
+    drop = next(w for w in trend["warnings"] if w["code"] == "dimension_drop" and w["dimension"] == "finance")
+    assert drop["change"] < -2 and drop["change_ci95"][1] < 0 and drop["beyond_noise"] is True
