@@ -145,5 +145,5 @@ def sentence(row: dict) -> str:
         return f"{row['title']}: not enough complete responses yet (α needs {MIN_RESPONSES})"
     text = f"{row['title']}: α {row['alpha']:.2f} over {row['responses']:,} responses"
     if row["low_reliability"]:
-        text += f" — low reliability (below {LOW})"
+        text += " — low reliability"
     return text

@@ -100,6 +100,6 @@ def test_i13_5_footnote_sentence():
     row = {"title": "Finance", "alpha": 0.8234, "responses": 1240, "low_reliability": False}
     assert reliability.sentence(row) == "Finance: α 0.82 over 1,240 responses"
     low = row | {"alpha": 0.61, "low_reliability": True}
-    assert reliability.sentence(low) == "Finance: α 0.61 over 1,240 responses — low reliability (below 0.7)"
+    assert reliability.sentence(low) == "Finance: α 0.61 over 1,240 responses — low reliability"
     none = row | {"alpha": None, "responses": 12, "low_reliability": None}
     assert reliability.sentence(none) == "Finance: not enough complete responses yet (α needs 30)"
