@@ -51,9 +51,10 @@ def dimension_sums(
     _, group_code = np.unique(round_code * 2 + (keys["side"].to_numpy() == "B"), return_inverse=True)
     round_ids = rounds.tolist()
     columns = np.asarray(question_dims)
+    matrix = scores.to_numpy(dtype="float64")
     out: dict[object, dict[str, list]] = {}
     for dim in dims:
-        x = scores.loc[:, columns == dim].to_numpy(dtype="float64")
+        x = matrix[:, columns == dim]
         if x.shape[1] < MIN_QUESTIONS or not len(x):
             continue
         complete = ~np.isnan(x).any(axis=1)
@@ -63,43 +64,31 @@ def dimension_sums(
             continue
         x, where = x[counted], round_code[counted]
         total = x.sum(axis=1)
-
-        def per_round(values, where=where):
-            return np.bincount(where, weights=values, minlength=len(rounds))
-
-        n = per_round(np.ones(len(x)))
-        sums = [per_round(total), per_round(total**2)]
-        items = np.column_stack([per_round(col) for col in x.T])
-        squares = np.column_stack([per_round(col**2) for col in x.T])
-        for i in np.flatnonzero(n):
-            out.setdefault(round_ids[i], {})[dim] = [
-                int(n[i]),
-                int(sums[0][i]),
-                int(sums[1][i]),
-                [int(v) for v in items[i]],
-                [int(v) for v in squares[i]],
-            ]
+        columns_of = [np.ones(len(x)), total, total**2, *x.T, *(x**2).T]
+        sums = np.column_stack([np.bincount(where, weights=c, minlength=len(rounds)) for c in columns_of])
+        present = np.flatnonzero(sums[:, 0])
+        m = x.shape[1]
+        # whole numbers (exact in float64 far beyond any portfolio): one conversion to ints
+        for i, row in zip(present.tolist(), sums[present].astype(np.int64).tolist(), strict=True):
+            out.setdefault(round_ids[i], {})[dim] = [row[0], row[1], row[2], row[3 : 3 + m], row[3 + m :]]
     return out
 
 
 def combined(*totals: dict[str, list], sign: int = 1) -> dict[str, list]:
     """The first totals plus (``sign`` 1) or minus (−1) each of the others, per dimension;
-    a dimension left with no response is dropped."""
-    out: dict[str, list] = {}
+    a dimension left with no response is dropped. Exact: integer sums."""
+    flat: dict[str, list] = {}
     for index, parts in enumerate(totals):
         factor = 1 if index == 0 else sign
         for dim, (n, s, ss, items, squares) in (parts or {}).items():
-            have = out.get(dim)
-            if have is None:
-                have = [0, 0, 0, [0] * len(items), [0] * len(items)]
-            out[dim] = [
-                have[0] + factor * n,
-                have[1] + factor * s,
-                have[2] + factor * ss,
-                [a + factor * b for a, b in zip(have[3], items, strict=True)],
-                [a + factor * b for a, b in zip(have[4], squares, strict=True)],
-            ]
-    return {dim: part for dim, part in out.items() if part[0] > 0}
+            flat.setdefault(dim, []).append([factor * v for v in (n, s, ss, *items, *squares)])
+    out = {}
+    for dim, rows in flat.items():
+        total = np.asarray(rows, dtype=np.int64).sum(axis=0).tolist()
+        m = (len(total) - 3) // 2
+        if total[0] > 0:
+            out[dim] = [total[0], total[1], total[2], total[3 : 3 + m], total[3 + m :]]
+    return out
 
 
 def alpha(part: list) -> float | None:
