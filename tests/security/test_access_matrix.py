@@ -45,7 +45,7 @@ EDIT = {
     "memory.new_action",
     "memory.action_status",
 }
-ADMIN = {"admin.audit_log"}
+ADMIN = {"admin.audit_log", "admin.questionnaire_library"}
 CALLERS = [
     "anonymous",
     "respondent of another round",
