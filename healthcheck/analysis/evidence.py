@@ -81,14 +81,45 @@ def welch_half_width(var_a, n_a, var_b, n_b) -> np.ndarray:
     t(0.975, ν)·SE with SE = √(s²A/nA + s²B/nB) and the Welch–Satterthwaite ν; 0 when
     SE = 0 (the interval is [gap, gap]); NaN when a side has fewer than 2 values.
     """
-    var_a, n_a, var_b, n_b = (np.asarray(x, dtype="float64") for x in (var_a, n_a, var_b, n_b))
+    return welch_half_width_of([(var_a, n_a), (var_b, n_b)])
+
+
+def welch_half_width_of(samples) -> np.ndarray:
+    """Half-width of the Welch 95 % t-interval of a ± combination of independent sample means
+    (a gap, a change between rounds, a change of a gap): t(0.975, ν)·SE with SE² = Σ s²ᵢ/nᵢ
+    and ν = SE⁴ / Σ (s²ᵢ/nᵢ)²/(nᵢ − 1) (Welch–Satterthwaite); 0 when SE = 0; NaN when a
+    sample has fewer than 2 values. ``samples``: (variance, n) pairs, numbers or arrays."""
+    pairs = [tuple(np.asarray(x, dtype="float64") for x in pair) for pair in samples]
     with np.errstate(divide="ignore", invalid="ignore"):
-        part_a, part_b = var_a / n_a, var_b / n_b
-        se2 = part_a + part_b
-        dof = se2**2 / (part_a**2 / (n_a - 1) + part_b**2 / (n_b - 1))
+        parts = [var / n for var, n in pairs]
+        se2 = sum(parts[1:], parts[0])
+        dof = se2**2 / sum(
+            (p**2 / (n - 1) for p, (_, n) in zip(parts[1:], pairs[1:], strict=True)),
+            parts[0] ** 2 / (pairs[0][1] - 1),
+        )
         half = t_ppf(0.975, np.where(se2 > 0, dof, 1.0)) * np.sqrt(se2)
-    valid = (n_a >= 2) & (n_b >= 2) & ~np.isnan(se2)
+    valid = ~np.isnan(se2)
+    for _, n in pairs:
+        valid = valid & (n >= 2)
     return np.where(valid, np.where(se2 > 0, half, 0.0), np.nan)
+
+
+def change_interval(change: float | None, blocks: list[dict]) -> list[float] | None:
+    """The Welch 95 % interval of ``change``, a ± combination of the means of ``blocks``
+    (published side statistics, each with ``n`` and ``std``, all independent samples);
+    None when a block has no std (n < 2)."""
+    if change is None or any(b.get("std") is None for b in blocks):
+        return None
+    half = welch_half_width_of([(b["std"] ** 2, b["n"]) for b in blocks])
+    return interval(change, None if np.isnan(half) else float(half))
+
+
+def beyond_noise(ci95: list[float] | None) -> bool | None:
+    """True when the interval excludes 0 (the change is not chance at the 5 % level), False
+    when it includes 0, None without an interval."""
+    if ci95 is None:
+        return None
+    return ci95[0] > 0 or ci95[1] < 0
 
 
 def interval(gap: float | None, half_width: float | None) -> list[float] | None:

@@ -79,8 +79,17 @@ def question_gaps(report: dict) -> pd.DataFrame:
     )
 
 
+TREND_COLUMNS = ["round", "order", "dimension", "title", "side", "organisation", "mean", "ci_low", "ci_high"]
+
+
+def _ci(block: dict) -> list:
+    ci = None if block.get("suppressed") else block.get("ci95")
+    return ci or [None, None]
+
+
 def trend_means(trend: dict) -> pd.DataFrame:
-    """One row per closed round, dimension and side, in round order."""
+    """One row per closed round, dimension and side, in round order: the mean and its 95 %
+    interval (``ci_low``, ``ci_high``; None when not shown or n < 2)."""
     names = trend["alliance"]["sides"]
     rows = [
         {
@@ -91,14 +100,14 @@ def trend_means(trend: dict) -> pd.DataFrame:
             "side": s,
             "organisation": names[s],
             "mean": _mean(d[s]),
+            "ci_low": _ci(d[s])[0],
+            "ci_high": _ci(d[s])[1],
         }
         for i, r in enumerate(trend["rounds"])
         for d in r["dimensions"]
         for s in SIDES
     ]
-    return pd.DataFrame(
-        rows, columns=["round", "order", "dimension", "title", "side", "organisation", "mean"]
-    )
+    return pd.DataFrame(rows, columns=TREND_COLUMNS)
 
 
 def trend_indices(trend: dict) -> pd.DataFrame:

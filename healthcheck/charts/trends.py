@@ -11,17 +11,46 @@ from healthcheck.charts import RAG_COLOURS, SIDE_COLOURS, base_config
 def trend_small_multiples(
     means: pd.DataFrame, side_names: list[str], scale_min: int = 1, scale_max: int = 5, columns: int = 4
 ):
-    """A panel per dimension: both sides' means across rounds."""
+    """A panel per dimension: both sides' means across rounds, each with its 95 % interval as
+    a vertical line (``ci_low``, ``ci_high``; the sides side by side within a round)."""
+    means = means.reindex(columns=[*means.columns, *(c for c in ("ci_low", "ci_high") if c not in means)])
+    means = means.astype({"ci_low": "float64", "ci_high": "float64"})
     rounds = list(dict.fromkeys(means.sort_values("order")["round"]))
-    base = alt.Chart(means.dropna(subset=["mean"])).encode(
-        x=alt.X("round:O", sort=rounds, title=None, axis=alt.Axis(labelAngle=-40)),
-        y=alt.Y("mean:Q", scale=alt.Scale(domain=[scale_min, scale_max]), title="Mean"),
-        color=alt.Color("organisation:N", title=None, scale=alt.Scale(domain=side_names, range=SIDE_COLOURS)),
-        tooltip=["title:N", "round:N", "organisation:N", alt.Tooltip("mean:Q", format=".2f")],
+    y_scale = alt.Scale(domain=[scale_min, scale_max], clamp=True)
+    x = alt.X(
+        "round:O", sort=rounds, title=None, axis=alt.Axis(labelAngle=-40), scale=alt.Scale(paddingInner=0.5)
     )
-    layered = alt.layer(base.mark_line(strokeWidth=2), base.mark_point(filled=True, size=40))
+    shared = {
+        "x": x,
+        "xOffset": alt.XOffset("organisation:N", scale=alt.Scale(domain=side_names, paddingInner=0.6)),
+        "color": alt.Color(
+            "organisation:N", title=None, scale=alt.Scale(domain=side_names, range=SIDE_COLOURS)
+        ),
+    }
+    tooltip = [
+        "title:N",
+        "round:N",
+        "organisation:N",
+        alt.Tooltip("mean:Q", format=".2f"),
+        alt.Tooltip("ci_low:Q", format=".2f", title="95 % interval from"),
+        alt.Tooltip("ci_high:Q", format=".2f", title="to"),
+    ]
+    # layers without data of their own: the facet splits its data between the panels
+    base = (
+        alt.Chart()
+        .transform_filter("isValid(datum.mean)")
+        .encode(y=alt.Y("mean:Q", scale=y_scale, title="Mean"), tooltip=tooltip, **shared)
+    )
+    intervals = (
+        alt.Chart()
+        .transform_filter("isValid(datum.ci_low) && isValid(datum.mean)")
+        .mark_rule(strokeWidth=1.5, opacity=0.7)
+        .encode(y=alt.Y("ci_low:Q", scale=y_scale), y2="ci_high:Q", tooltip=tooltip, **shared)
+    )
+    layered = alt.layer(intervals, base.mark_line(strokeWidth=2), base.mark_point(filled=True, size=40))
     titles = list(dict.fromkeys(means["title"]))
     chart = layered.properties(width=150, height=120).facet(
+        data=means,
         facet=alt.Facet(
             "title:N", sort=titles, title=None, header=alt.Header(labelFontSize=12, labelFontWeight="bold")
         ),

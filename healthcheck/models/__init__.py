@@ -15,6 +15,7 @@ from healthcheck.models.jobs import JobRun
 from healthcheck.models.messages import OutgoingMail, Reminder
 from healthcheck.models.note import NOTE_KINDS, Note
 from healthcheck.models.questionnaire import Dimension, Question, Questionnaire
+from healthcheck.models.reliability import QuestionnaireReliability, ReliabilityPart
 from healthcheck.models.response import (
     PROGRESS_WORDS,
     SIDES,
@@ -56,6 +57,8 @@ __all__ = [
     "Questionnaire",
     "MAX_CAPACITY_FTE",
     "ROLE_WORDS",
+    "QuestionnaireReliability",
+    "ReliabilityPart",
     "ROLES",
     "Reminder",
     "Response",

@@ -57,10 +57,18 @@ def answer_plan(questionnaire_id: int, round_ids: list[int], questionnaire) -> t
     return tuple(queries), dataset.packed_columns(ids, predictions)
 
 
-def round_statistics(rnd: Round, shape: tuple[list, list]) -> grouped.RoundStats:
-    """One round's statistics, read and computed exactly as the set-based rebuild does."""
+def round_answers(rnd: Round) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """(keys, scores) of one round's submitted responses, read as the set-based rebuild reads them."""
     queries, columns = answer_plan(rnd.questionnaire_id, [rnd.id], rnd.questionnaire)
-    keys, scores = dataset.unpack([db.session.execute(q).all() for q in queries], columns)
+    return dataset.unpack([db.session.execute(q).all() for q in queries], columns)
+
+
+def round_statistics(
+    rnd: Round, shape: tuple[list, list], answers: tuple[pd.DataFrame, pd.DataFrame] | None = None
+) -> grouped.RoundStats:
+    """One round's statistics, read and computed exactly as the set-based rebuild does.
+    ``answers``: ``round_answers(rnd)`` when the caller has read them already."""
+    keys, scores = answers if answers is not None else round_answers(rnd)
     return statistics(keys, scores, shape, {rnd.id: rnd.k}).get(rnd.id, NO_ANSWERS)
 
 

@@ -239,3 +239,15 @@ def _string_agg(expr):
     if db.engine.dialect.name == "sqlite":
         return func.group_concat(expr, "")
     return func.string_agg(expr, "")
+
+
+def dimension_sizes(questionnaire_id: int) -> list[tuple[str, str, int]]:
+    """(key, title, number of questions) of a version's dimensions, in order."""
+    stmt = (
+        select(Dimension.key, Dimension.title, func.count(Question.id))
+        .outerjoin(Question, Question.dimension_id == Dimension.id)
+        .where(Dimension.questionnaire_id == questionnaire_id)
+        .group_by(Dimension.id, Dimension.key, Dimension.title, Dimension.position)
+        .order_by(Dimension.position)
+    )
+    return [tuple(r) for r in db.session.execute(stmt).all()]

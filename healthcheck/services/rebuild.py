@@ -2,10 +2,11 @@
 
 Stores exactly what ``summaries.refresh_round`` stores, but in chunks of 100 alliances: one
 query per chunk (and questionnaire version) reads the packed answers of all its rounds, one
-vectorised pass (``analysis.grouped``) computes their statistics; only assembling each
-report is per round. Change warnings look back at the rebuilt reports of the two closed
-rounds before, so a chunk never splits an alliance and rounds are assembled in date order.
-One transaction: all rounds or none.
+vectorised pass (``analysis.grouped``) computes their statistics, another each closed
+round's part of its questionnaire's reliability (DESIGN §3.13, recounted per version at
+the end); only assembling each report is per round. Change warnings look back at the
+rebuilt reports of the two closed rounds before, so a chunk never splits an alliance and
+rounds are assembled in date order. One transaction: all rounds or none.
 """
 
 from __future__ import annotations
@@ -25,7 +26,7 @@ from healthcheck.analysis import report as report_analysis
 from healthcheck.extensions import db
 from healthcheck.models import Alliance, Round, RoundSummary
 from healthcheck.models.base import utcnow
-from healthcheck.services import assembly, dataset
+from healthcheck.services import assembly, dataset, reliability
 
 READ_TIMEOUT_S = 600  # one chunk's query; a reader that hangs must not hang the rebuild
 ALLIANCES_PER_CHUNK = 100  # ~800 rounds, ~20 k responses: read ahead while the last is computed
@@ -171,10 +172,13 @@ def _rebuild(alliance_ids: list[int] | None) -> int:
     matrices = _fetched(plans, db.engine) if read_ahead else _in_session(plans)
     k_of = {rnd.id: rnd.k for rnd in rounds}
     for chunk, fetched in zip(chunks, matrices, strict=True):
-        found = {}
+        found, parts = {}, {}
         for version_id, (keys, scores) in fetched.items():
             found.update(assembly.statistics(keys, scores, structures[version_id], k_of))
+            parts.update(reliability.round_parts(keys, scores, structures[version_id], k_of))
         _store(_assembled(chunk, found, structures, counts))
+        reliability.replace_parts(chunk, parts)
+    reliability.recount(structures)
     db.session.expire_all()  # summaries were written with Core statements
     return len(rounds)
 

@@ -12,7 +12,7 @@ from markupsafe import Markup
 from healthcheck.analysis import frames
 from healthcheck.charts import render, sets
 from healthcheck.models import Round
-from healthcheck.services import actions, reports
+from healthcheck.services import actions, reliability, reports
 
 
 def inline_svg(svg: str) -> Markup:
@@ -49,6 +49,9 @@ def round_context(rnd: Round, joint_only: bool = False) -> dict:
         },
         "meta_rows": frames.meta_rows(report).to_dict("records"),
         "dimension_titles": {d["key"]: d["title"] for d in report["dimensions"]},
+        # the questionnaire's α over the whole portfolio: for the organisation's own readers
+        # only (it pools other alliances' responses, and its counts describe the portfolio)
+        "reliability": [] if joint_only else reliability.of_version(rnd.questionnaire_id),
     }
 
 

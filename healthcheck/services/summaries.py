@@ -9,7 +9,7 @@ from healthcheck.analysis import report as report_analysis
 from healthcheck.extensions import db
 from healthcheck.models import Alliance, Round, RoundSummary
 from healthcheck.models.base import utcnow
-from healthcheck.services import assembly, dataset, rebuild
+from healthcheck.services import assembly, dataset, rebuild, reliability
 
 
 def earlier_closed_reports(rnd: Round, limit: int = assembly.LOOK_BACK) -> list[dict]:
@@ -30,14 +30,23 @@ def earlier_closed_reports(rnd: Round, limit: int = assembly.LOOK_BACK) -> list[
 
 def compute(rnd: Round) -> dict:
     """The round's report from its answers now (the same path as the set-based rebuild)."""
+    return _computed(rnd)[0]
+
+
+def _computed(rnd: Round) -> tuple[dict, tuple, tuple]:
+    """(report, the answers it was computed from, the questionnaire's shape)."""
     shape = assembly.structure(rnd)
-    found = assembly.round_statistics(rnd, shape)
-    return assembly.report(rnd, found, shape, dataset.counts(rnd), earlier_closed_reports(rnd))
+    answers = assembly.round_answers(rnd)
+    found = assembly.round_statistics(rnd, shape, answers)
+    report = assembly.report(rnd, found, shape, dataset.counts(rnd), earlier_closed_reports(rnd))
+    return report, answers, shape
 
 
 def refresh_round(rnd: Round) -> RoundSummary:
-    """Recompute and store the round's report and headline figures."""
-    report = compute(rnd)
+    """Recompute and store the round's report and headline figures (and, once it is closed,
+    its part of the questionnaire's reliability)."""
+    report, answers, shape = _computed(rnd)
+    reliability.store_round(rnd, *answers, shape)
     summary = db.session.get(RoundSummary, rnd.id)
     if summary is None:
         summary = RoundSummary(round_id=rnd.id, version=0)

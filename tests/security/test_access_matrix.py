@@ -47,7 +47,7 @@ EDIT = {
     "memory.new_action",
     "memory.action_status",
 }
-ADMIN = {"admin.audit_log", "admin.jobs", "admin.user_list", "admin.user_edit"}
+ADMIN = {"admin.audit_log", "admin.jobs", "admin.user_list", "admin.user_edit", "admin.questionnaire_library"}
 CALLERS = [
     "anonymous",
     "respondent of another round",

@@ -117,3 +117,84 @@ def test_overdue_after_cadence_plus_30_days():
     found = warnings.overdue_warning(last, 6, date(2026, 8, 15))
     assert found["code"] == "overdue"
     assert dates.add_months(date(2026, 1, 31), 1) == date(2026, 2, 28)
+
+
+# issue 13 item 6: does a drop or a widening exceed noise? (Welch interval of the change)
+
+
+def _with_std(report, std):
+    for d in report["dimensions"]:
+        for s in "AB":
+            d[s]["std"] = std
+    return report
+
+
+def _warning(found, code, dimension):
+    return next(w for w in found if w["code"] == code and w["dimension"] == dimension)
+
+
+def test_i13_6_drop_beyond_noise_worked_by_hand():
+    r1 = _report("R1", {"finance": 4.0}, {"finance": 3.8}, 80.0)
+    r2 = _report("R2", {"finance": 4.0}, {"finance": 3.2}, 79.0)
+    drop = _warning(warnings.change_warnings(r1, r2, NAMES), "dimension_drop", "finance")
+    # B: 3.8 → 3.2, n 5 and std 0.3 in both rounds: change −0.6, SE² = 0.09/5 + 0.09/5 = 0.036,
+    # SE = 0.189737, ν = 0.036² / (2·0.018²/4) = 8, t(0.975, 8) = 2.306004 → half-width 0.437534
+    assert drop["change"] == pytest.approx(-0.6)
+    assert drop["change_ci95"] == pytest.approx([-1.037534, -0.162466], abs=1e-6)
+    assert drop["beyond_noise"] is True
+    assert drop["message"] == (
+        "Bio's view of Finance fell from 3.80 to 3.20. The change is beyond noise "
+        "(95 % interval of the change -1.04 to -0.16)."
+    )
+
+
+def test_i13_6_drop_within_noise_worked_by_hand():
+    r1 = _with_std(_report("R1", {"finance": 4.0}, {"finance": 3.8}, 80.0), 0.8)
+    r2 = _with_std(_report("R2", {"finance": 4.0}, {"finance": 3.2}, 79.0), 0.8)
+    drop = _warning(warnings.change_warnings(r1, r2, NAMES), "dimension_drop", "finance")
+    # std 0.8: SE² = 2·0.64/5 = 0.256, SE = 0.5059644, ν = 8 → half-width 2.3060041·0.5059644 = 1.166756
+    assert drop["change_ci95"] == pytest.approx([-1.766756, 0.566756], abs=1e-6)
+    assert drop["beyond_noise"] is False
+    assert drop["message"].endswith(
+        "The change is within noise (95 % interval of the change -1.77 to +0.57 includes 0): "
+        "it may be chance."
+    )
+
+
+def test_i13_6_gap_widening_uses_the_four_samples():
+    r1 = _report("R1", {"finance": 4.0}, {"finance": 3.8}, 80.0)
+    r2 = _report("R2", {"finance": 4.0}, {"finance": 3.2}, 79.0)
+    wider = _warning(warnings.change_warnings(r1, r2, NAMES), "gap_widening", "finance")
+    # gap 0.2 → 0.8: change +0.6; SE² = 4·0.09/5 = 0.072, SE = 0.268328;
+    # ν = 0.072² / (4·0.018²/4) = 16, t(0.975, 16) = 2.119905 → half-width 0.568830
+    assert wider["change"] == pytest.approx(0.6)
+    assert wider["change_ci95"] == pytest.approx([0.031170, 1.168830], abs=1e-6)
+    assert wider["beyond_noise"] is True
+    assert "widened from 0.20 to 0.80 points. The change is beyond noise" in wider["message"]
+
+
+def test_i13_6_one_respondent_is_too_few_to_tell():
+    r1 = _report("R1", {"finance": 4.0}, {"finance": 3.8}, 80.0)
+    r2 = _report("R2", {"finance": 4.0}, {"finance": 3.2}, 79.0)
+    # a side with one respondent has no std (never shown under k ≥ 3; the rule still holds)
+    r2["dimensions"][0]["B"] = {"n": 1, "mean": 3.2, "std": None}
+    drop = _warning(warnings.change_warnings(r1, r2, NAMES), "dimension_drop", "finance")
+    assert (drop["change_ci95"], drop["beyond_noise"]) == (None, None)
+    assert drop["message"].endswith("Too few answers to tell whether the change is beyond noise.")
+
+
+def test_i13_6_no_spread_is_beyond_noise_with_a_point_interval():
+    r1 = _with_std(_report("R1", {"finance": 4.0}, {"finance": 3.8}, 80.0), 0.0)
+    r2 = _with_std(_report("R2", {"finance": 4.0}, {"finance": 3.2}, 79.0), 0.0)
+    drop = _warning(warnings.change_warnings(r1, r2, NAMES), "dimension_drop", "finance")
+    assert drop["change_ci95"] == pytest.approx([-0.6, -0.6]) and drop["beyond_noise"] is True
+
+
+def test_i13_6_trend_json_warnings_carry_the_change_interval():
+    r1 = _report("R1", {"finance": 4.0}, {"finance": 3.8}, 80.0)
+    r2 = _report("R2", {"finance": 4.0}, {"finance": 3.2}, 79.0)
+    for r in (r1, r2):
+        r["alliance"] = {"sides": NAMES}
+    trend = trends.build({"sides": NAMES}, [r1, r2])
+    drop = next(w for w in trend["warnings"] if w["code"] == "dimension_drop")
+    assert drop["round"] == "R2" and drop["beyond_noise"] is True and len(drop["change_ci95"]) == 2

@@ -172,3 +172,36 @@ def test_render_cache_hits_on_same_data_and_misses_on_new_data():
     render.svg(radar.radar_chart(changed))
     assert render.stats["misses"] == misses + 1
     assert render.render(chart, "png")[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_i13_6_trend_lines_carry_each_sides_interval():
+    from healthcheck.analysis import frames
+
+    def block(mean, half):
+        return {"n": 5, "mean": mean, "std": 0.5, "ci95": [mean - half, mean + half]}
+
+    def report(label, b_block):
+        return {
+            "round": {"label": label},
+            "dimensions": [{"key": "finance", "title": "Finance", "A": block(4.0, 0.3), "B": b_block}],
+        }
+
+    trend = {
+        "alliance": {"sides": {"A": "Aurora", "B": "Helix"}},
+        "rounds": [report("R1", block(3.5, 0.4)), report("R2", {"n": 2, "suppressed": True})],
+    }
+    data = frames.trend_means(trend)
+    assert data[["round", "side", "ci_low", "ci_high"]].values.tolist()[:3] == [
+        ["R1", "A", 3.7, 4.3],
+        ["R1", "B", 3.1, 3.9],
+        ["R2", "A", 3.7, 4.3],
+    ]
+    assert data.iloc[3][["mean", "ci_low", "ci_high"]].isna().all()  # suppressed: no mean, no interval
+    spec = trends.trend_small_multiples(data, ["Aurora", "Helix"]).to_dict()
+    rule = spec["spec"]["layer"][0]
+    assert rule["mark"]["type"] == "rule"
+    assert rule["encoding"]["y"]["field"] == "ci_low" and rule["encoding"]["y2"]["field"] == "ci_high"
+    assert rule["encoding"]["xOffset"]["field"] == "organisation"  # the two sides side by side
+    svg = render.svg(trends.trend_small_multiples(data, ["Aurora", "Helix"]))
+    # three intervals drawn (R2's suppressed B has none)
+    assert svg.count('aria-roledescription="rule mark"') == 3

@@ -5,7 +5,7 @@ from flask_login import current_user, login_required
 
 from healthcheck.extensions import db
 from healthcheck.models import ROLE_WORDS, User
-from healthcheck.services import audit, operations, users
+from healthcheck.services import audit, operations, reliability, users
 from healthcheck.web.admin.forms import NewUserForm, UserForm
 from healthcheck.web.views import attempt, form_status
 
@@ -85,3 +85,10 @@ def user_edit(user_id: int):
             return redirect(url_for("admin.user_list"))
         problems = outcome.problems
     return render_template("admin/user.html", person=user, form=form, problems=problems), form_status()
+
+
+@bp.route("/questionnaires")
+def questionnaire_library():
+    return render_template(
+        "admin/questionnaires.html", versions=reliability.library(), minimum=reliability.MIN_RESPONSES
+    )
