@@ -111,6 +111,17 @@ def published(a: dict[str, int], b: dict[str, int], k: int) -> dict:
     return block
 
 
+def shown_rows(block: dict) -> list[dict]:
+    """The functions a published panel shows on at least one side, in list order:
+    ``{"function", "label", "A", "B"}`` with a count or ``"<k"``."""
+    out = []
+    for f, lab in FUNCTIONS.items():
+        cells = {s: block[s].get(f, HIDDEN) for s in SIDES}
+        if any(v != HIDDEN for v in cells.values()):
+            out.append({"function": f, "label": lab} | cells)
+    return out
+
+
 def is_unbalanced(a: dict[str, int], b: dict[str, int], k: int) -> bool:
     """``panel_imbalance`` (§3.15): distance ≥ 0.5 and both sides with at least k responses."""
     found = distance(a, b)

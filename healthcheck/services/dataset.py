@@ -62,7 +62,9 @@ def response_counts(round_ids: list[int], by_function: bool = False) -> dict[int
     if not round_ids:
         return out
     rows = db.session.execute(
-        select(Invitation.round_id, Invitation.side, *extra, func.count(), func.count(Invitation.submitted_at))
+        select(
+            Invitation.round_id, Invitation.side, *extra, func.count(), func.count(Invitation.submitted_at)
+        )
         .where(Invitation.round_id.in_(round_ids), Invitation.status != "revoked")
         .group_by(Invitation.round_id, Invitation.side, *extra)
     )

@@ -60,17 +60,16 @@ LAST = [
     "Rossi",
     "Schmidt",
 ]
-FUNCTIONS = [
-    "R&D",
-    "Clinical",
-    "Regulatory",
-    "Finance",
-    "Alliance management",
-    "Quality",
-    "Commercial",
-    "Legal",
-    "Supply chain",
-    "Data science",
+# Who each side invites, in order (the first ones answer): functions of analysis.panel.
+PANEL = [
+    "alliance_management",
+    "research",
+    "development",
+    "executive",
+    "finance",
+    "commercial",
+    "legal_compliance",
+    "digital",
 ]
 PRAISE = [
     "Works well and keeps improving.",
@@ -104,6 +103,8 @@ class Story:
     last_closed_days_ago: int = 20
     open_round: bool = False
     members: list[str] = field(default_factory=list)
+    panel: dict[str, list[str]] = field(default_factory=dict)  # per side, else PANEL
+    open_panel: dict[str, list[str]] = field(default_factory=dict)  # the open round's, else panel
 
 
 STORIES = [
@@ -121,6 +122,7 @@ STORIES = [
         {"A": 7, "B": 7},
         {"A": 6, "B": 6},
         members=["viewer@example.com"],
+        panel={s: ["research", "development"] * 3 + ["executive"] for s in ("A", "B")},
     ),
     Story(
         "Nordvik Immunology Co-commercial",
@@ -167,6 +169,12 @@ STORIES = [
         {"A": 6, "B": 12},
         {"A": 5, "B": 4},
         last_closed_days_ago=70,
+        # Aurora answers with its buyers, Kestrel only with its plant's quality people
+        panel={
+            "A": ["finance", "commercial", "finance", "commercial", "finance", "legal_compliance"],
+            "B": ["manufacturing_quality"] * 8
+            + ["commercial", "executive", "finance", "alliance_management"],
+        },
     ),
     Story(
         "DataWell Digital Trials",
@@ -216,6 +224,11 @@ STORIES = [
         drift={"A": 0.15, "B": 0.1},
         last_closed_days_ago=75,
         open_round=True,
+        # the next round's lists are being made: Synapse has so far invited its commercial team
+        open_panel={
+            "A": ["research", "research", "alliance_management", "executive", "development", "finance"],
+            "B": ["commercial", "commercial", "commercial", "executive", "legal_compliance", "research"],
+        },
     ),
 ]
 
@@ -298,12 +311,13 @@ def _seed(story: Story, rng: random.Random, today: date) -> None:
         partial = status == "open"
         for side in ("A", "B"):
             submitted = story.submitted[side] - (2 if partial else 0)
-            _respondents(story, rnd, questionnaire, side, index, max(submitted, 1), rng)
+            roles = (story.open_panel if partial else {}).get(side) or story.panel.get(side) or PANEL
+            _respondents(story, rnd, questionnaire, side, index, max(submitted, 1), rng, roles)
         summaries.refresh_round(rnd)
     demo_memory.seed(alliance, [r for r in made if r.status == "closed"])
 
 
-def _respondents(story, rnd, questionnaire, side, index, submitted, rng) -> None:
+def _respondents(story, rnd, questionnaire, side, index, submitted, rng, roles) -> None:
     org = SIDE_A if side == "A" else story.partner
     domain = org.lower().split()[0] + ".example"
     lo, hi = questionnaire.scale_min, questionnaire.scale_max
@@ -316,7 +330,7 @@ def _respondents(story, rnd, questionnaire, side, index, submitted, rng) -> None
             side=side,
             name=f"{first} {last}",
             email=f"{first}.{last}@{domain}".lower(),
-            function=rng.choice(FUNCTIONS),
+            function=roles[n % len(roles)],
             status="submitted" if done else "pending",
             submitted_at=stamp if done else None,
         )

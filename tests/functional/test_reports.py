@@ -25,6 +25,7 @@ REPORT_KEYS = {
     "questions",
     "warnings",
     "talking_points",
+    "panel",
 }
 
 
