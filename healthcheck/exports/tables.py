@@ -149,8 +149,8 @@ def report_xlsx(report: dict, comments: dict[str, dict[str, list[str]]]) -> byte
             ("summary", summary),
             ("dimensions", dims),
             ("questions", questions),
-            ("panel", panel_frame(report)),
             ("comments", notes),
+            ("panel", panel_frame(report)),
         ):
             cells.neutral_frame(frame).to_excel(writer, sheet_name=name, index=False)
     return buffer.getvalue()
