@@ -70,6 +70,14 @@ def allowed() -> str:
     return ", ".join(FUNCTIONS)
 
 
+def problem(text: str) -> str:
+    """What is wrong with a function that ``parse`` refused, naming the allowed values."""
+    return (
+        f"function: {text[:60]!r} is not one of {allowed()} "
+        "(or its label, e.g. “Alliance management”; blank means other)"
+    )
+
+
 def distance(a: dict[str, int], b: dict[str, int]) -> float | None:
     """Total variation distance ½·Σ_f |share_A(f) − share_B(f)| of two panels' function
     counts (0: the same mix, 1: no function in common); None when a side is empty."""

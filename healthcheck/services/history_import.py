@@ -72,7 +72,7 @@ def _parse_rows(raw, questionnaire) -> tuple[dict, list[str]]:
             found.append("comment: at most 5000 characters")
         function = panel.parse(rec.get("function", ""))
         if function is None:
-            found.append(f"function: {rec['function'][:60]!r} is not one of {panel.allowed()} (or blank)")
+            found.append(panel.problem(rec["function"]))
         if found:
             problems += [f"line {line}: {p}" for p in found]
             continue

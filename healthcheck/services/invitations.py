@@ -47,10 +47,7 @@ def _problems(invitee: Invitee, taken: set[str]) -> list[str]:
     if invitee.side not in SIDES:
         problems.append(f"side: A or B (got {invitee.side!r})")
     if panel.parse(invitee.function) is None:
-        problems.append(
-            f"function: {invitee.function[:60]!r} is not one of {panel.allowed()} "
-            "(or the label, e.g. “Alliance management”; blank means other)"
-        )
+        problems.append(panel.problem(invitee.function))
     return problems
 
 
