@@ -10,6 +10,7 @@ from datetime import date, datetime, timedelta
 
 from sqlalchemy import insert, select, text
 
+from healthcheck.analysis.panel import FUNCTIONS
 from healthcheck.extensions import db
 from healthcheck.models import Alliance, Answer, Invitation, Organisation, Prediction, Response, Round
 from healthcheck.services import questionnaires, summaries
@@ -118,6 +119,11 @@ def generate(
     return totals
 
 
+def _function(i: int) -> str:
+    """The i-th respondent's function: a side's panel spreads over six functions."""
+    return list(FUNCTIONS)[i % 6]
+
+
 def _invitations(round_id: int, respondents: int) -> None:
     db.session.execute(
         insert(Invitation),
@@ -127,7 +133,7 @@ def _invitations(round_id: int, respondents: int) -> None:
                 "side": side,
                 "name": f"P{side}{i}",
                 "email": f"p{side}{i}@bench.example",
-                "function": "",
+                "function": _function(i),
                 "status": "pending",
             }
             for side in ("A", "B")
@@ -144,12 +150,12 @@ def _answered(round_id, respondents, question_ids, level, rng, totals, dimension
             "side": side,
             "name": "",
             "email": "",
-            "function": "",
+            "function": _function(i),
             "status": "submitted",
             "submitted_at": now,
         }
         for side in ("A", "B")
-        for _ in range(respondents)
+        for i in range(respondents)
     ]
     db.session.execute(insert(Invitation), inv_rows)
     inv_ids = db.session.scalars(

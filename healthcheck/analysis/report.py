@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from healthcheck.analysis import anonymity, evidence, gaps, grouped, indices, talking
+from healthcheck.analysis import anonymity, evidence, gaps, grouped, indices, panel, talking
 from healthcheck.analysis.meta import meta_block
 from healthcheck.analysis.stats import Scale
 from healthcheck.analysis.warnings import change_warnings, round_warnings
@@ -145,7 +145,8 @@ def assemble(
     ``dimensions``, ``questions``: ``records`` of the structure frames, in order.
     ``meta``: ``alliance`` and ``round`` blocks and ``scale`` ({min, max}); ``meta_perception``
     true when the questionnaire asks predictions (dimensions then carry ``meta``).
-    ``counts``: per side ``invited`` (None for imported history) and ``submitted``.
+    ``counts``: per side ``invited`` (None for imported history) and ``submitted``, and
+    ``submitted_by_function`` ({function: submitted responses}) for the panel (§3.15).
     ``history``: reports of earlier closed rounds, oldest first, for change warnings.
     """
     scale = Scale(meta["scale"]["min"], meta["scale"]["max"])
@@ -177,8 +178,10 @@ def assemble(
         "dimensions": dims,
         "questions": question_rows(found, questions, scale, k),
     }
+    mix = {s: counts[s].get("submitted_by_function") or {} for s in SIDES}
+    report["panel"] = panel.published(mix["A"], mix["B"], k)
     names = {s: meta["alliance"]["sides"][s] for s in SIDES}
-    report["warnings"] = round_warnings(report, names)
+    report["warnings"] = round_warnings(report, names) + panel.warnings(mix, report["panel"], names, k)
     if history:
         earlier = history[-2] if len(history) > 1 else None
         report["warnings"] += change_warnings(history[-1], report, names, earlier)

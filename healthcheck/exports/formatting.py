@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from healthcheck.analysis import panel
+
 
 def pct(value) -> str:
     return "–" if value is None else f"{value:.0%}"
@@ -15,4 +17,16 @@ def signed(value, digits: int = 2) -> str:
     return "–" if value is None else f"{value:+.{digits}f}"
 
 
-FILTERS = {"pct": pct, "num": num, "signed": signed}
+def count(value, k: int) -> str:
+    """A published count: the number, or "fewer than k" for the report's ``"<k"``."""
+    return f"fewer than {k}" if value == panel.HIDDEN else str(value)
+
+
+FILTERS = {
+    "pct": pct,
+    "num": num,
+    "signed": signed,
+    "function_label": panel.label,
+    "count": count,
+    "panel_rows": panel.shown_rows,
+}

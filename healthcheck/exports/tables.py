@@ -11,8 +11,9 @@ import io
 
 import pandas as pd
 
-from healthcheck.analysis import anonymity, frames
+from healthcheck.analysis import anonymity, frames, panel
 from healthcheck.exports import cells
+from healthcheck.exports.formatting import count
 
 CSV_COLUMNS = ["round", "side", "respondent", "dimension", "question", "score"]
 
@@ -75,6 +76,25 @@ def meta_frame(report: dict) -> pd.DataFrame:
             "reading": rows["reading"],
         }
     )
+
+
+def panel_frame(report: dict) -> pd.DataFrame:
+    """Who answered per function and side (§3.15): every function, counts below k as
+    "fewer than k", then the panel distance (blank when not published)."""
+    block, k = report.get("panel"), report["k_anonymity"]
+    if not block:
+        return pd.DataFrame(columns=["function", "A", "B"])
+    rows = [
+        {"function": label, **{s: _count_cell(block[s].get(f, panel.HIDDEN), k) for s in "AB"}}
+        for f, label in panel.FUNCTIONS.items()
+    ]
+    distance = "panel distance (0 same mix, 1 none in common)"
+    rows.append({"function": distance, "A": block["distance"], "B": None})
+    return pd.DataFrame(rows, columns=["function", "A", "B"])
+
+
+def _count_cell(value, k: int):
+    return value if isinstance(value, int) else count(value, k)
 
 
 def report_xlsx(report: dict, comments: dict[str, dict[str, list[str]]]) -> bytes:
@@ -143,6 +163,7 @@ def report_xlsx(report: dict, comments: dict[str, dict[str, list[str]]]) -> byte
         columns=["dimension", "side", "comment"],
     )
     sheets = [("summary", summary), ("dimensions", dims), ("questions", questions), ("comments", notes)]
+    sheets.append(("panel", panel_frame(report)))
     if frames.has_meta(report):
         sheets.insert(2, ("expected vs actual", meta_frame(report)))
     buffer = io.BytesIO()

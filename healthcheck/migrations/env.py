@@ -1,4 +1,5 @@
 import logging
+from contextlib import contextmanager
 from logging.config import fileConfig
 
 from alembic import context
@@ -93,11 +94,38 @@ def run_migrations_online():
 
     connectable = get_engine()
 
-    with connectable.connect() as connection:
+    with connectable.connect() as connection, _sqlite_foreign_keys_off(connection):
         context.configure(connection=connection, target_metadata=get_metadata(), **conf_args)
 
         with context.begin_transaction():
             context.run_migrations()
+            _check_foreign_keys(connection)
+
+
+@contextmanager
+def _sqlite_foreign_keys_off(connection):
+    """SQLite: batch operations recreate a table ("move and copy"); with foreign keys on,
+    dropping the old table first deletes every row that refers to it (ON DELETE CASCADE:
+    recreating ``invitations`` emptied ``responses`` and ``answers``). Alembic's batch
+    documentation: the pragma must be off meanwhile. It can change only outside a
+    transaction, so it is set on the raw connection before the migrations' transaction."""
+    if connection.dialect.name != "sqlite":
+        yield
+        return
+    raw = connection.connection.dbapi_connection
+    raw.execute("PRAGMA foreign_keys = OFF")
+    try:
+        yield
+    finally:
+        raw.execute("PRAGMA foreign_keys = ON")
+
+
+def _check_foreign_keys(connection):
+    """With the keys off nothing checked them: refuse to commit a migration that broke one."""
+    if connection.dialect.name == "sqlite":
+        broken = connection.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
+        if broken:
+            raise RuntimeError(f"migration left rows whose foreign keys point nowhere: {broken[:5]}")
 
 
 if context.is_offline_mode():

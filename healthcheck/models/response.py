@@ -10,6 +10,8 @@ from flask import current_app
 from sqlalchemy import CheckConstraint, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from healthcheck.analysis.panel import DEFAULT as DEFAULT_FUNCTION
+from healthcheck.analysis.panel import FUNCTIONS
 from healthcheck.extensions import db
 from healthcheck.models.base import utcnow
 from healthcheck.models.round import IllegalTransition, Round
@@ -53,6 +55,7 @@ class Invitation(db.Model):
         CheckConstraint(f"side IN {SIDES}", name="ck_invitations_side"),
         CheckConstraint(f"status IN {INVITATION_STATUSES}", name="ck_invitations_status"),
         CheckConstraint(f"link_via IN {LINK_CHANNELS}", name="ck_invitations_link_via"),
+        CheckConstraint(f"function IN {tuple(FUNCTIONS)}", name="ck_invitations_function"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -60,7 +63,10 @@ class Invitation(db.Model):
     side: Mapped[str] = mapped_column(String(1))
     name: Mapped[str] = mapped_column(String(200), default="")
     email: Mapped[str] = mapped_column(String(254), default="")
-    function: Mapped[str] = mapped_column(String(200), default="")
+    # one of analysis.panel.FUNCTIONS (DESIGN §3.15): the panel balance of a round counts them
+    function: Mapped[str] = mapped_column(
+        String(32), default=DEFAULT_FUNCTION, server_default=DEFAULT_FUNCTION
+    )
     status: Mapped[str] = mapped_column(String(10), default="pending")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     submitted_at: Mapped[datetime | None]

@@ -27,8 +27,11 @@ def decode(raw: bytes | str, what: str) -> str:
     return text
 
 
-def rows(text: str, header: list[str], what: str) -> list[tuple[int, dict[str, str]]]:
-    """Parse CSV ``text`` whose first line must be ``header``; return (line number, row)."""
+def rows(
+    text: str, header: list[str], what: str, optional: list[str] | None = None
+) -> list[tuple[int, dict[str, str]]]:
+    """Parse CSV ``text`` whose first line must be ``header`` (or ``header`` + ``optional``,
+    columns a file may add at its end); return (line number, row)."""
     reader = csv.reader(io.StringIO(text))
     try:
         first = next(reader)
@@ -37,8 +40,10 @@ def rows(text: str, header: list[str], what: str) -> list[tuple[int, dict[str, s
     except csv.Error as exc:
         raise ValueError(f"{what}: line 1: {exc}") from exc
     got = [h.strip().lower() for h in first]
-    if got != header:
-        raise ValueError(f"{what}: line 1: header must be {','.join(header)} (got {','.join(got)})")
+    if got != header and not (optional and got == header + optional):
+        more = f" (optionally followed by ,{','.join(optional)})" if optional else ""
+        raise ValueError(f"{what}: line 1: header must be {','.join(header)}{more} (got {','.join(got)})")
+    header = got
     out = []
     try:
         for record in reader:

@@ -56,43 +56,61 @@ def structure(rnd: Round) -> tuple[pd.DataFrame, pd.DataFrame]:
 
 
 def counts(rnd: Round) -> dict[str, dict]:
-    """Invited (None for imported history) and submitted per side."""
+    """Invited (None for imported history) and submitted per side, with the submitted (and
+    invited) responses per function."""
     if rnd.imported:
         return submitted_counts([rnd.id])[rnd.id]
-    return response_counts([rnd.id])[rnd.id]
+    return response_counts([rnd.id], by_function=True)[rnd.id]
 
 
-def response_counts(round_ids: list[int]) -> dict[int, dict[str, dict[str, int]]]:
-    """{round_id: {side: {"invited", "submitted"}}}; revoked invitations do not count."""
-    out = {rid: {s: {"invited": 0, "submitted": 0} for s in ("A", "B")} for rid in round_ids}
+def response_counts(round_ids: list[int], by_function: bool = False) -> dict[int, dict[str, dict]]:
+    """{round_id: {side: {"invited", "submitted"}}}; revoked invitations do not count.
+
+    ``by_function`` adds ``invited_by_function`` and ``submitted_by_function`` ({function:
+    count}, functions with a count only), from the same one ``GROUP BY``."""
+    extra = (Invitation.function,) if by_function else ()
+    out = {rid: {s: _count_block(0, by_function) for s in ("A", "B")} for rid in round_ids}
     if not round_ids:
         return out
     rows = db.session.execute(
         select(
-            Invitation.round_id,
-            Invitation.side,
-            func.count(),
-            func.count(Invitation.submitted_at),
+            Invitation.round_id, Invitation.side, *extra, func.count(), func.count(Invitation.submitted_at)
         )
         .where(Invitation.round_id.in_(round_ids), Invitation.status != "revoked")
-        .group_by(Invitation.round_id, Invitation.side)
+        .group_by(Invitation.round_id, Invitation.side, *extra)
     )
-    for rid, side, invited, submitted in rows:
-        out[rid][side] = {"invited": invited, "submitted": submitted}
+    for rid, side, *function, invited, submitted in rows:
+        block = out[rid][side]
+        block["invited"] += invited
+        block["submitted"] += submitted
+        if by_function:
+            block["invited_by_function"][function[0]] = invited
+            if submitted:
+                block["submitted_by_function"][function[0]] = submitted
     return out
 
 
+def _count_block(invited: int | None, by_function: bool) -> dict:
+    block = {"invited": invited, "submitted": 0}
+    if by_function:
+        block |= {"invited_by_function": {}, "submitted_by_function": {}}
+    return block
+
+
 def submitted_counts(round_ids: list[int]) -> dict[int, dict[str, dict]]:
-    """Counts of imported history rounds: submitted responses per side, invited unknown (None)."""
-    out = {rid: {s: {"invited": None, "submitted": 0} for s in ("A", "B")} for rid in round_ids}
+    """Counts of imported history rounds: submitted responses per side (and per function),
+    invited unknown (None)."""
+    out = {rid: {s: _count_block(None, True) for s in ("A", "B")} for rid in round_ids}
     if round_ids:
         rows = db.session.execute(
-            select(Response.round_id, Response.side, db.func.count())
+            select(Response.round_id, Response.side, Invitation.function, db.func.count())
+            .join(Invitation, Invitation.id == Response.invitation_id)
             .where(Response.round_id.in_(round_ids), Response.submitted_at.is_not(None))
-            .group_by(Response.round_id, Response.side)
+            .group_by(Response.round_id, Response.side, Invitation.function)
         )
-        for rid, side, submitted in rows:
-            out[rid][side]["submitted"] = submitted
+        for rid, side, function, submitted in rows:
+            out[rid][side]["submitted"] += submitted
+            out[rid][side]["submitted_by_function"][function] = submitted
     return out
 
 

@@ -60,17 +60,16 @@ LAST = [
     "Rossi",
     "Schmidt",
 ]
-FUNCTIONS = [
-    "R&D",
-    "Clinical",
-    "Regulatory",
-    "Finance",
-    "Alliance management",
-    "Quality",
-    "Commercial",
-    "Legal",
-    "Supply chain",
-    "Data science",
+# Who each side invites, in order (the first ones answer): functions of analysis.panel.
+PANEL = [
+    "alliance_management",
+    "research",
+    "development",
+    "executive",
+    "finance",
+    "commercial",
+    "legal_compliance",
+    "digital",
 ]
 PRAISE = [
     "Works well and keeps improving.",
@@ -108,6 +107,8 @@ class Story:
     # 0.1 of it, except where it projects its own view (``projects``) or is off by an offset
     projects: set[tuple[str, str]] = field(default_factory=set)
     misread: dict[tuple[str, str], float] = field(default_factory=dict)
+    panel: dict[str, list[str]] = field(default_factory=dict)  # per side, else PANEL
+    open_panel: dict[str, list[str]] = field(default_factory=dict)  # the open round's, else panel
 
 
 STORIES = [
@@ -126,6 +127,7 @@ STORIES = [
         {"A": 6, "B": 6},
         members=["viewer@example.com"],
         misread={("B", "governance"): -0.9},  # Helix thinks Aurora is unhappier than it is
+        panel={s: ["research", "development"] * 3 + ["executive"] for s in ("A", "B")},
     ),
     Story(
         "Nordvik Immunology Co-commercial",
@@ -173,6 +175,12 @@ STORIES = [
         {"A": 6, "B": 12},
         {"A": 5, "B": 4},
         last_closed_days_ago=70,
+        # Aurora answers with its buyers, Kestrel only with its plant's quality people
+        panel={
+            "A": ["finance", "commercial", "finance", "commercial", "finance", "legal_compliance"],
+            "B": ["manufacturing_quality"] * 8
+            + ["commercial", "executive", "finance", "alliance_management"],
+        },
     ),
     Story(
         "DataWell Digital Trials",
@@ -222,6 +230,11 @@ STORIES = [
         drift={"A": 0.15, "B": 0.1},
         last_closed_days_ago=75,
         open_round=True,
+        # the next round's lists are being made: Synapse has so far invited its commercial team
+        open_panel={
+            "A": ["research", "research", "alliance_management", "executive", "development", "finance"],
+            "B": ["commercial", "commercial", "commercial", "executive", "legal_compliance", "research"],
+        },
     ),
 ]
 
@@ -305,7 +318,8 @@ def _seed(story: Story, rng: random.Random, today: date) -> None:
         given = {}
         for side in ("A", "B"):
             submitted = story.submitted[side] - (2 if partial else 0)
-            given[side] = _respondents(story, rnd, questionnaire, side, index, max(submitted, 1), rng)
+            roles = (story.open_panel if partial else {}).get(side) or story.panel.get(side) or PANEL
+            given[side] = _respondents(story, rnd, questionnaire, side, index, max(submitted, 1), rng, roles)
         # its own generator, so the answers stay what they were before predictions existed
         guesses = _predictions(story, questionnaire, given, random.Random(f"{story.name} {index}"))
         for side in ("A", "B"):
@@ -315,7 +329,7 @@ def _seed(story: Story, rng: random.Random, today: date) -> None:
     demo_memory.seed(alliance, [r for r in made if r.status == "closed"])
 
 
-def _respondents(story, rnd, questionnaire, side, index, submitted, rng) -> list[tuple]:
+def _respondents(story, rnd, questionnaire, side, index, submitted, rng, roles) -> list[tuple]:
     """Invite a side's people; (invitation, scores, comments, stamp) of those who submitted."""
     org = SIDE_A if side == "A" else story.partner
     domain = org.lower().split()[0] + ".example"
@@ -330,7 +344,7 @@ def _respondents(story, rnd, questionnaire, side, index, submitted, rng) -> list
             side=side,
             name=f"{first} {last}",
             email=f"{first}.{last}@{domain}".lower(),
-            function=rng.choice(FUNCTIONS),
+            function=roles[n % len(roles)],
             status="submitted" if done else "pending",
             submitted_at=stamp if done else None,
         )

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
+from healthcheck.analysis import panel
 from healthcheck.extensions import db
 from healthcheck.models import Invitation, Round
 from healthcheck.models.base import utcnow
@@ -15,6 +16,7 @@ from healthcheck.services.rounds import rounds_of
 from healthcheck.services.text import single_line_problem
 
 HEADER = ["side", "respondent", "question", "score", "comment"]
+OPTIONAL = ["function"]  # the respondent's function (DESIGN §3.15); blank or absent: other
 
 
 @dataclass
@@ -54,7 +56,7 @@ def _parse_rows(raw, questionnaire) -> tuple[dict, list[str]]:
     """{(side, respondent): {"scores": {q: score}, "predictions": {dim: score}, "comments":
     {dim: [text]}}}, problems."""
     try:
-        records = csvtools.rows(csvtools.decode(raw, "CSV"), HEADER, "CSV")
+        records = csvtools.rows(csvtools.decode(raw, "CSV"), HEADER, "CSV", OPTIONAL)
     except ValueError as exc:
         return {}, [str(exc)]
     if not records:
@@ -86,12 +88,23 @@ def _parse_rows(raw, questionnaire) -> tuple[dict, list[str]]:
                 found.append(f"score must be an integer from {lo} to {hi}, empty or NA (got {score_text!r})")
         if len(rec["comment"]) > 5000:
             found.append("comment: at most 5000 characters")
+        function = panel.parse(rec.get("function", ""))
+        if function is None:
+            found.append(panel.problem(rec["function"]))
         if found:
             problems += [f"line {line}: {p}" for p in found]
             continue
         person = people.setdefault(
-            (side, rec["respondent"]), {"scores": {}, "predictions": {}, "comments": {}}
+            (side, rec["respondent"]), {"scores": {}, "predictions": {}, "comments": {}, "function": None}
         )
+        if rec.get("function") and person["function"] not in (None, function):
+            problems.append(
+                f"line {line}: respondent {rec['respondent']!r} of side {side} was given function "
+                f"{person['function']} on an earlier line, {function} here"
+            )
+            continue
+        if rec.get("function"):
+            person["function"] = function
         into, key = (person["scores"], qkey) if qkey else (person["predictions"], dim)
         if key in into:
             who = f"respondent {rec['respondent']!r} of side {side}"
@@ -164,7 +177,12 @@ def _write(rnd: Round, questionnaire, people: dict, stamp: datetime) -> int:
     count = 0
     for (side, _given_id), person in people.items():
         inv = Invitation(
-            round_id=rnd.id, side=side, status="submitted", submitted_at=stamp, created_at=utcnow()
+            round_id=rnd.id,
+            side=side,
+            status="submitted",
+            submitted_at=stamp,
+            created_at=utcnow(),
+            function=person["function"] or panel.DEFAULT,
         )
         db.session.add(inv)
         db.session.flush()

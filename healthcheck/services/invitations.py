@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import func, select
 
+from healthcheck.analysis import panel
 from healthcheck.extensions import db
 from healthcheck.models import SIDES, IllegalTransition, Invitation, Round
 from healthcheck.services import audit, csvtools, notifications
@@ -21,7 +22,7 @@ class Invitee:
     name: str
     email: str
     side: str
-    function: str = ""
+    function: str = panel.DEFAULT  # a key or label of analysis.panel.FUNCTIONS; blank is "other"
 
 
 @dataclass
@@ -45,10 +46,8 @@ def _problems(invitee: Invitee, taken: set[str]) -> list[str]:
         problems.append(f"email: {email} is already invited to this round")
     if invitee.side not in SIDES:
         problems.append(f"side: A or B (got {invitee.side!r})")
-    if len(invitee.function) > 200:
-        problems.append("function: at most 200 characters")
-    elif found := single_line_problem("function", invitee.function):
-        problems.append(found)
+    if panel.parse(invitee.function) is None:
+        problems.append(panel.problem(invitee.function))
     return problems
 
 
@@ -127,7 +126,7 @@ def _issue(rnd: Round, invitees: list[Invitee], actor, hand_out: bool) -> list[I
             side=invitee.side,
             name=invitee.name.strip(),
             email=invitee.email.strip().lower(),
-            function=invitee.function.strip(),
+            function=panel.parse(invitee.function),
             link_via="manager" if hand_out else "email",
         )
         token = inv.issue_link() if hand_out else None  # emailed links are made at delivery

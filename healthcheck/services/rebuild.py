@@ -135,7 +135,7 @@ def _in_session(plans: list[dict[int, tuple]]) -> Iterator[dict[int, tuple]]:
 
 
 def _counts(rounds: list[Round]) -> dict[int, dict]:
-    counts = dataset.response_counts([r.id for r in rounds])
+    counts = dataset.response_counts([r.id for r in rounds], by_function=True)
     imported = [r.id for r in rounds if r.imported]
     counts.update(dataset.submitted_counts(imported))
     return counts

@@ -66,7 +66,7 @@ def test_manager_sets_up_invites_watches_and_reads_report(
     page.click("button:text('Create draft round')")
     page.fill(
         "#csv_text",
-        "name,email,side,function\nAnn,ann@a.example,A,R&D\nBob,bob@a.example,A,\n"
+        "name,email,side,function\nAnn,ann@a.example,A,research\nBob,bob@a.example,A,\n"
         "Cem,cem@n.example,B,\nDee,dee@n.example,B,\nEve,eve@a.example,A,\nFay,fay@n.example,B,\n",
     )
     page.select_option("#bulk_delivery", "page")

@@ -43,7 +43,7 @@ def hostile(app, make_user, invite, answer_all):
     tokens = invite(ids[1], "AAABBB")
     with app.app_context():
         for inv in db.session.scalars(select(Invitation).where(Invitation.round_id == ids[1])):
-            inv.name, inv.function = f"Name {P}", f"Role {P}"
+            inv.name = f"Name {P}"  # (a function is one of a fixed list: no free text to inject)
         db.session.commit()
     for token in tokens:
         answer_all(token, 3, comments={"trust": f"Comment {P}"})

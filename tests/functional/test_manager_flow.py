@@ -57,8 +57,8 @@ def test_create_alliance_round_invite_and_watch_rates(app, client, login):
     assert "draft" in client.get(round_url).get_data(as_text=True)
 
     bulk = (
-        "name,email,side,function\nAnn A,ann@aurora.example,A,R&D\nBob A,bob@aurora.example,A,\n"
-        "Cem B,cem@helix.example,B,Clinical\nDee B,dee@helix.example,b,Finance\n"
+        "name,email,side,function\nAnn A,ann@aurora.example,A,Research\nBob A,bob@aurora.example,A,\n"
+        "Cem B,cem@helix.example,B,development\nDee B,dee@helix.example,b,Finance\n"
     )
     posted = client.post(
         round_url + "/invite-bulk",

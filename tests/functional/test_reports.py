@@ -25,6 +25,7 @@ REPORT_KEYS = {
     "questions",
     "warnings",
     "talking_points",
+    "panel",
 }
 
 
@@ -126,7 +127,7 @@ def test_csv_xlsx_html_and_chart_downloads(client, closed_round, app):
     assert len(lines) == 1 + 6 * 33
     assert not re.search(r"p\d@example|Person", csv_text)
     book = openpyxl.load_workbook(io.BytesIO(client.get(f"{base}/report.xlsx").data))
-    assert book.sheetnames == ["summary", "dimensions", "questions", "comments"]
+    assert book.sheetnames == ["summary", "dimensions", "questions", "comments", "panel"]
     assert book["comments"].max_row == 3  # header + one comment per side (both sides have k=3)
     html = client.get(f"{base}/report.html").get_data(as_text=True)
     assert "<svg" in html and "<link" not in html and "<script" not in html.replace("&lt;script", "")

@@ -5,6 +5,8 @@ from flask_wtf.file import FileField
 from wtforms import BooleanField, DateField, EmailField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, ValidationError
 
+from healthcheck.analysis.panel import DEFAULT as DEFAULT_FUNCTION
+from healthcheck.analysis.panel import FUNCTIONS
 from healthcheck.web.validators import SingleLine
 
 DELIVERY = [
@@ -40,7 +42,7 @@ class InviteForm(FlaskForm):
     name = StringField("Name", validators=[DataRequired(), Length(max=200), SingleLine()])
     email = EmailField("Email", validators=[DataRequired(), Length(max=254)])
     side = SelectField("Side", choices=[("A", "A"), ("B", "B")])
-    function = StringField("Function", validators=[Length(max=200), SingleLine()])
+    function = SelectField("Function", choices=list(FUNCTIONS.items()), default=DEFAULT_FUNCTION)
     delivery = SelectField("Their link", choices=DELIVERY, default="email")
 
 

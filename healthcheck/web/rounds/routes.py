@@ -1,6 +1,7 @@
 from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
+from healthcheck.analysis import panel
 from healthcheck.models import PROGRESS_WORDS, IllegalTransition
 from healthcheck.services import (
     access,
@@ -61,13 +62,16 @@ def detail(alliance_id: int, round_id: int):
 
 def _render_detail(rnd, invite_form=None, bulk_form=None, problems=None, status=200):
     can_edit = access.can_edit(current_user, rnd.alliance)
+    counts = dataset.response_counts([rnd.id], by_function=True)[rnd.id]
     return render_template(
         "rounds/detail.html",
         rnd=rnd,
         alliance=rnd.alliance,
         can_edit=can_edit,
         invitations=invitations.of_round(rnd) if can_edit else [],
-        counts=dataset.response_counts([rnd.id])[rnd.id],
+        counts=counts,
+        mix=panel.invited_mix(counts["A"]["invited_by_function"], counts["B"]["invited_by_function"]),
+        function_keys=panel.allowed(),
         invite_form=invite_form or InviteForm(),
         bulk_form=bulk_form or BulkInviteForm(),
         confirm=ConfirmForm(),
@@ -107,7 +111,7 @@ def invite(alliance_id: int, round_id: int):
     form = InviteForm()
     if not form.validate_on_submit():
         return _render_detail(rnd, invite_form=form, status=400)
-    invitee = invitations.Invitee(form.name.data, form.email.data, form.side.data, form.function.data or "")
+    invitee = invitations.Invitee(form.name.data, form.email.data, form.side.data, form.function.data)
     outcome = attempt(
         lambda: invitations.invite(rnd, [invitee], actor=current_user, hand_out=hands_out(form))
     )
