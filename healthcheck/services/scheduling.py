@@ -9,7 +9,7 @@ from datetime import datetime, timedelta
 from flask import current_app
 from sqlalchemy import func, select
 
-from healthcheck.analysis.dates import add_months
+from healthcheck.analysis.dates import next_check
 from healthcheck.extensions import db
 from healthcheck.models import Alliance, Invitation, Reminder, Round, RoundSummary, User
 from healthcheck.models.alliance import alliance_owners
@@ -102,22 +102,25 @@ def plan_next_rounds(now: datetime) -> list[int]:
         last = db.session.scalar(
             select(Round)
             .where(Round.alliance_id == alliance.id)
-            .order_by(Round.opens_on.desc(), Round.id.desc())
+            .order_by(Round.closes_on.desc(), Round.id.desc())
             .limit(1)
         )
         if last is None:
             continue  # the first round is the manager's decision
-        opens_on = add_months(last.opens_on, alliance.effective_cadence_months)
-        if opens_on - lead > now.date():
+        open_days = current_app.config["ROUND_OPEN_DAYS"]
+        due = next_check(
+            last.closes_on, alliance.created_at.date(), alliance.effective_cadence_months, now.date(), open_days
+        )  # the rule the alliance page and the portfolio show
+        if due.opens_on - lead > now.date():
             continue
-        opens_on = max(opens_on, now.date())
+        opens_on = max(due.opens_on, now.date())
         questionnaire = questionnaires.latest(last.questionnaire.key)
         rnd = Round(
             alliance=alliance,
             questionnaire=questionnaire,
             label=_label(alliance, opens_on),
             opens_on=opens_on,
-            closes_on=opens_on + timedelta(days=current_app.config["ROUND_OPEN_DAYS"]),
+            closes_on=opens_on + timedelta(days=open_days),
             planned=True,
             auto_open=current_app.config["AUTO_OPEN_PLANNED"],
         )
