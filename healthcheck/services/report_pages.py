@@ -9,6 +9,7 @@ from datetime import date
 
 from markupsafe import Markup
 
+from healthcheck.analysis import anonymity
 from healthcheck.charts import render, sets
 from healthcheck.models import Round
 from healthcheck.services import actions, reports
@@ -47,6 +48,7 @@ def round_context(rnd: Round, joint_only: bool = False) -> dict:
             for name in sets.ROUND_CHARTS
         },
         "dimension_titles": {d["key"]: d["title"] for d in report["dimensions"]},
+        "hidden_reasons": anonymity.hidden_reasons(report),
     }
 
 

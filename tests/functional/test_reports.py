@@ -172,7 +172,10 @@ def test_partner_share_link_expires_and_revokes(client, app, closed_round):
         from healthcheck.models import ShareLink
 
         share_id = db.session.scalar(select(ShareLink.id))
-    client.post(f"{base}/share/{share_id}/revoke", data={"csrf_token": csrf_token(client, f"{base}/report")})
+    client.post(
+        f"{base}/share/{share_id}/revoke",
+        data={"csrf_token": csrf_token(client, f"{base}/report"), "confirmed": "yes"},
+    )
     assert partner.get(link).status_code == 404
     assert partner.get("/shared/forged-token").status_code == 404
 
