@@ -264,3 +264,28 @@ def test_i14_3_pages_show_the_actual_close_not_the_planned_date(
     assert f"closed on {closed_on}" in client.get(f"/alliances/{alliance}").get_data(as_text=True)
     report = client.get(f"/alliances/{alliance}/rounds/{rnd}/report").get_data(as_text=True)
     assert f"closed on {closed_on}" in report and f"closed {planned}" not in report
+
+
+def test_i14_3_cli_refuses_past_and_extends_with_the_reason(app, runner, make_alliance, make_round):
+    alliance_id = make_alliance(name="Helix")
+    past = runner.invoke(
+        args=["round", "create", "--alliance", "Helix", "--label", "Old", "--closes-on", "2020-01-22"]
+    )
+    assert past.exit_code == 2
+    assert "error: closes on: 2020-01-22 is in the past" in past.output
+    made = runner.invoke(args=["round", "create", "--alliance", "Helix", "--label", "New"])
+    assert made.exit_code == 0, made.output
+    rnd = make_round(alliance_id, label="Open")
+    later = date.today() + timedelta(days=40)
+    done = runner.invoke(
+        args=["round", "extend", "--alliance", "Helix", "--round", "Open", "--closes-on", str(later)]
+    )
+    assert done.exit_code == 0 and f"now closes on {later}; 0 told by email" in done.output
+    draft = runner.invoke(
+        args=["round", "extend", "--alliance", "Helix", "--round", "New", "--closes-on", str(later)]
+    )
+    assert draft.exit_code == 2 and "only an open round's close date can be extended" in draft.output
+    with app.app_context():
+        from healthcheck.models import Round
+
+        assert db.session.get(Round, rnd).closes_on == later
