@@ -1,3 +1,5 @@
+from datetime import timedelta
+
 from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
@@ -71,7 +73,7 @@ def _render_detail(rnd, invite_form=None, bulk_form=None, problems=None, status=
         invitations=invitations.of_round(rnd) if can_edit else [],
         counts=counts,
         standing=rounds.standing(rnd, counts),
-        extend_form=extend_form or ExtendForm(closes_on=rnd.closes_on),
+        extend_form=extend_form or ExtendForm(closes_on=rnd.closes_on + timedelta(days=7)),
         invite_form=invite_form or InviteForm(),
         bulk_form=bulk_form or BulkInviteForm(),
         confirm=ConfirmForm(),
