@@ -239,7 +239,9 @@ def test_i14_2_handing_over_asks_first_and_carries_the_note(app, client, login, 
 def test_i14_1_a_blank_report_does_not_say_nothing_stands_out(app, client, two_b):
     alliance, rnd, _ = two_b
     url = f"/alliances/{alliance}/rounds/{rnd}"
-    client.post(f"{url}/close", data={"csrf_token": csrf_token(client, url), "confirmed": "yes", "tick": "yes"})
+    client.post(
+        f"{url}/close", data={"csrf_token": csrf_token(client, url), "confirmed": "yes", "tick": "yes"}
+    )
     report = client.get(f"{url}/report").get_data(as_text=True)
     assert "Nothing stands out in this round" not in report
     assert "some are hidden: see" in report
