@@ -1,4 +1,4 @@
-"""Rounds: create, open, close, and the response rate per side."""
+"""Rounds: create, open, close, extend; where each side stands against k; the owners' close message."""
 
 from __future__ import annotations
 
