@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
-from healthcheck.analysis.dates import add_months
+from healthcheck.analysis.dates import next_check
 from healthcheck.analysis.warnings import overdue_warning
 
 RAG_RISK = {"red": 0, "amber": 1, None: 2, "green": 3}
@@ -62,7 +62,9 @@ def line(state: AllianceState, today: date) -> PortfolioLine:
     )
     if overdue:
         warnings.append(overdue)
-    reference = last_closed_on or state.created_on
+    check = next_check(
+        last_closed_on, state.created_on, state.cadence_months, today, round_open=bool(state.open_round)
+    )
     return PortfolioLine(
         key=state.key,
         name=state.name,
@@ -75,7 +77,7 @@ def line(state: AllianceState, today: date) -> PortfolioLine:
         delta=delta,
         trend=trend,
         warnings=warnings,
-        next_due=add_months(reference, state.cadence_months),
+        next_due=check.due_on,
         overdue=overdue is not None,
         open_round=state.open_round,
     )

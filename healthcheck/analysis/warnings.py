@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 from healthcheck.analysis import evidence
-from healthcheck.analysis.dates import add_months
+from healthcheck.analysis.dates import next_check
 from healthcheck.analysis.stats import Scale
 
 LOW_RESPONSE_RATE = 0.6
@@ -143,16 +143,15 @@ def _index_drop(previous: dict, current: dict, earlier: dict | None) -> list[dic
 def overdue_warning(
     last_closed_on: date | None, cadence_months: int, today: date, started_on: date | None = None
 ) -> dict | None:
-    """``overdue`` when no round closed within the cadence plus 30 days."""
+    """``overdue`` when no round closed within the cadence plus 30 days (``dates.next_check``)."""
     reference = last_closed_on or started_on
     if reference is None:
         return None
-    due = add_months(reference, cadence_months)
-    days_late = (today - due).days
-    if days_late > 30:
+    check = next_check(last_closed_on, reference, cadence_months, today)
+    if check.overdue:
         return warning(
             "overdue",
             f"No health check closed since {reference.isoformat()}; "
-            f"the next was due {due.isoformat()} ({days_late} days ago).",
+            f"the next was due {check.due_on.isoformat()} ({check.days_late} days ago).",
         )
     return None

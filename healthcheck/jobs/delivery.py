@@ -28,6 +28,7 @@ from healthcheck.services.notifications import SUBJECTS
 
 log = logging.getLogger(__name__)
 LEASE = timedelta(minutes=10)
+RESPONDENT_KINDS = ("invitation", "reminder", "link_replaced", "round_extended")
 
 
 def _claim(mail_id: int, now: datetime) -> bool:
@@ -63,6 +64,8 @@ def _respondent_link(kind: str, inv: Invitation) -> tuple[str | None, bool]:
     """The link a respondent message carries and whether it replaces a valid one."""
     if kind == "link_replaced":
         return None, False
+    if kind == "round_extended":
+        return inv.current_token(), False  # the link they have, never a new one
     token = inv.current_token() if kind == "reminder" else None
     if token is not None:
         return token, False
@@ -83,6 +86,7 @@ def _respondent_context(mail: OutgoingMail) -> dict | None:
         "link": f"{_base_url()}/r/{token}" if token else None,
         "replaced": replaced,
         "by": mail.context.get("by", "the alliance manager"),
+        "was": mail.context.get("was"),
         "side": alliance.side(inv.side).name,
     }
 
@@ -104,7 +108,7 @@ def _shared_context(mail: OutgoingMail) -> dict | None:
 
 def render(mail: OutgoingMail) -> Message | None:
     """The message to send, or None when it should not be sent any more."""
-    if mail.kind in ("invitation", "reminder", "link_replaced"):
+    if mail.kind in RESPONDENT_KINDS:
         context = _respondent_context(mail)
     elif mail.kind == "report_shared":
         context = _shared_context(mail)
@@ -124,6 +128,7 @@ def render(mail: OutgoingMail) -> Message | None:
         "side_a": getattr(getattr(context.get("alliance"), "side_a", None), "name", ""),
         "warnings": context.get("warning_count", 0),
         "overdue": context.get("overdue_count", 0),
+        "outcome": _closed_outcome(context),
     }
     subject = SUBJECTS[mail.kind].format(**fields)
     return Message(
@@ -132,6 +137,13 @@ def render(mail: OutgoingMail) -> Message | None:
         render_template(f"mail/{mail.kind}.txt", **context),
         render_template(f"mail/{mail.kind}.html", **context),
     )
+
+
+def _closed_outcome(context: dict) -> str:
+    """The end of a "round closed" subject: whether the owners will find figures hidden."""
+    if context.get("hidden"):
+        return f"some figures are hidden (fewer than k = {context.get('k', 3)} answered)"
+    return "the report is ready"
 
 
 def deliver_due(now: datetime | None = None, limit: int = 100) -> dict:

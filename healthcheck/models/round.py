@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 from sqlalchemy import JSON, CheckConstraint, ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -11,6 +11,7 @@ from healthcheck.models.base import utcnow
 from healthcheck.models.questionnaire import Questionnaire
 
 STATUSES = ("draft", "open", "closed")
+MIN_OPEN_DAYS = 1  # a round closes at the end of its close date; it must close a day after it opens
 
 
 class IllegalTransition(Exception):
@@ -76,6 +77,35 @@ class Round(db.Model):
 
     def close(self, now: datetime | None = None) -> None:
         self.move("closed", now)
+
+    @staticmethod
+    def date_problems(opens_on: date, closes_on: date, today: date) -> list[str]:
+        """Why these dates make no round (empty when they do): a close date in the past asks
+        people to answer by a day gone and closes the round empty; a round must stay open at
+        least a day."""
+        problems = []
+        if closes_on < today:
+            problems.append(
+                f"closes on: {closes_on} is in the past (today is {today}); people would be asked "
+                "to answer by a day already gone"
+            )
+        earliest = opens_on + timedelta(days=MIN_OPEN_DAYS)
+        if closes_on < earliest:
+            problems.append(
+                f"closes on: the round would be open less than a day; close it on {earliest} "
+                f"or later (it opens on {opens_on})"
+            )
+        return problems
+
+    def extension_problems(self, closes_on: date, today: date) -> list[str]:
+        """Why the close date cannot move to ``closes_on``; IllegalTransition unless open."""
+        if self.status != "open":
+            raise IllegalTransition(
+                f"round {self.label!r} is {self.status}; only an open round's close date can be extended"
+            )
+        if closes_on <= self.closes_on:
+            return [f"closes on: {closes_on} is not later than the current close date {self.closes_on}"]
+        return self.date_problems(self.opens_on, closes_on, today)
 
     def stamp_of(self, target: str, now: datetime) -> dict:
         """The columns a guarded UPDATE to ``target`` sets besides the status."""

@@ -7,7 +7,7 @@ from datetime import date
 
 from sqlalchemy import select
 
-from healthcheck.analysis.dates import add_months
+from healthcheck.analysis.dates import NextCheck, next_check
 from healthcheck.extensions import db
 from healthcheck.models import Alliance, Round
 from healthcheck.services import audit, reminders
@@ -21,10 +21,11 @@ class Schedule:
     open_round: Round | None
     reminders_sent: int
     next_round: Round | None  # a draft waiting to open
-    next_due: date | None
+    next_due: date | None  # when no round is waiting or open (``analysis.dates.next_check``)
+    overdue: bool = False
 
 
-def for_alliance(alliance: Alliance) -> Schedule:
+def for_alliance(alliance: Alliance, today: date | None = None) -> Schedule:
     rounds = list(
         db.session.scalars(
             select(Round).where(Round.alliance_id == alliance.id).order_by(Round.opens_on, Round.id)
@@ -32,12 +33,8 @@ def for_alliance(alliance: Alliance) -> Schedule:
     )
     open_round = next((r for r in rounds if r.status == "open"), None)
     draft = next((r for r in rounds if r.status == "draft"), None)
-    last = rounds[-1] if rounds else None
-    due = (
-        None
-        if draft or open_round or last is None
-        else add_months(last.opens_on, alliance.effective_cadence_months)
-    )
+    check = next_check_of(alliance, rounds, today or date.today())
+    due = None if draft or open_round else check.due_on
     return Schedule(
         alliance.effective_cadence_months,
         alliance.cadence_months is None,
@@ -45,6 +42,24 @@ def for_alliance(alliance: Alliance) -> Schedule:
         reminders.sent_in_round(open_round.id) if open_round else 0,
         draft,
         due,
+        check.overdue,
+    )
+
+
+def last_closed_on(rounds: list[Round]) -> date | None:
+    closed = [r.closes_on for r in rounds if r.status == "closed"]
+    return max(closed) if closed else None
+
+
+def next_check_of(alliance: Alliance, rounds: list[Round], today: date, open_days: int = 21) -> NextCheck:
+    """The alliance's next health check by the one rule the portfolio and the scheduler use."""
+    return next_check(
+        last_closed_on(rounds),
+        alliance.created_at.date(),
+        alliance.effective_cadence_months,
+        today,
+        open_days=open_days,
+        round_open=any(r.status == "open" for r in rounds),
     )
 
 

@@ -15,13 +15,15 @@ from sqlalchemy.exc import IntegrityError
 from healthcheck.extensions import db
 from healthcheck.models import Invitation, OutgoingMail, Round
 from healthcheck.models.base import utcnow
+from healthcheck.models.response import USABLE_STATUSES
 
 log = logging.getLogger(__name__)
 SUBJECTS = {
     "invitation": "Health check of {alliance}: your view, by {deadline}",
     "reminder": "Reminder: health check of {alliance} closes on {deadline}",
     "link_replaced": "Your link to the health check of {alliance} was replaced",
-    "round_closed": "Health check {round} of {alliance} is closed — the report is ready",
+    "round_closed": "Health check {round} of {alliance} is closed — {outcome}",
+    "round_extended": "Health check of {alliance}: more time, now open until {deadline}",
     "report_shared": "{side_a} shares the joint health-check report of {alliance}",
     "round_planned": "Next health check of {alliance} planned for {opens_on}: please confirm",
     "digest": "Your alliances this week: {warnings} early warnings, {overdue} overdue",
@@ -71,3 +73,18 @@ def invite_all(rnd: Round, now: datetime | None = None) -> int:
     return count
 
 
+
+
+def tell_extended(rnd: Round, previous, now: datetime | None = None) -> int:
+    """Queue "more time" to everyone invited to an open round who has not submitted yet."""
+    count = 0
+    for inv in db.session.scalars(
+        select(Invitation).where(
+            Invitation.round_id == rnd.id,
+            Invitation.status.in_(USABLE_STATUSES),
+            Invitation.email != "",
+        )
+    ):
+        key = f"extended:{inv.id}:{rnd.closes_on.isoformat()}"
+        count += enqueue("round_extended", inv.email, key, invitation=inv, now=now, was=previous.isoformat())
+    return count

@@ -9,7 +9,7 @@ from datetime import date
 
 from markupsafe import Markup
 
-from healthcheck.analysis import frames
+from healthcheck.analysis import anonymity, frames
 from healthcheck.charts import render, sets
 from healthcheck.models import Round
 from healthcheck.services import actions, reliability, reports
@@ -52,6 +52,7 @@ def round_context(rnd: Round, joint_only: bool = False) -> dict:
         # the questionnaire's α over the whole portfolio: for the organisation's own readers
         # only (it pools other alliances' responses, and its counts describe the portfolio)
         "reliability": [] if joint_only else reliability.of_version(rnd.questionnaire_id),
+        "hidden_reasons": anonymity.hidden_reasons(report),
     }
 
 

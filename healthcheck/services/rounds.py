@@ -1,4 +1,4 @@
-"""Rounds: create, open, close, and the response rate per side."""
+"""Rounds: create, open, close, extend; where each side stands against k; the owners' close message."""
 
 from __future__ import annotations
 
@@ -6,10 +6,11 @@ from datetime import date, timedelta
 
 from sqlalchemy import select, update
 
+from healthcheck.analysis import anonymity
 from healthcheck.extensions import db
-from healthcheck.models import Alliance, Questionnaire, Round
+from healthcheck.models import Alliance, IllegalTransition, Questionnaire, Round
 from healthcheck.models.base import utcnow
-from healthcheck.services import audit, notifications, summaries
+from healthcheck.services import audit, dataset, notifications, summaries
 from healthcheck.services.errors import InvalidInput
 from healthcheck.services.text import single_line_problem
 
@@ -23,6 +24,7 @@ def create(
     actor=None,
     open_days: int = 21,
     auto_open: bool = True,
+    today: date | None = None,
 ) -> Round:
     label = (label or "").strip()
     problems = []
@@ -36,10 +38,10 @@ def create(
         problems.append(f"label: this alliance already has a round {label!r}")
     if questionnaire is None:
         problems.append("questionnaire: choose one from the library")
-    opens_on = opens_on or date.today()
+    today = today or date.today()
+    opens_on = opens_on or today
     closes_on = closes_on or opens_on + timedelta(days=open_days)
-    if closes_on < opens_on:
-        problems.append(f"closes on: {closes_on} is before the opening date {opens_on}")
+    problems.extend(Round.date_problems(opens_on, closes_on, today))
     if problems:
         raise InvalidInput(problems)
     rnd = Round(
@@ -85,12 +87,86 @@ def open_round(rnd: Round, actor=None, now=None) -> bool:
     return done
 
 
-def close_round(rnd: Round, actor=None, now=None) -> bool:
-    """Close an open round and refresh its stored summary."""
+def standing(rnd: Round, counts: dict | None = None) -> list[dict]:
+    """Each side's invitations and submissions against the round's k, in words (side A first)."""
+    counts = counts or dataset.response_counts([rnd.id])[rnd.id]
+    return [
+        anonymity.side_standing(
+            f"Side {s} · {rnd.alliance.side(s).name}",
+            counts[s]["invited"],
+            counts[s]["submitted"],
+            rnd.k,
+            rnd.status,
+        )
+        for s in ("A", "B")
+    ]
+
+
+def hidden_at_close(rnd: Round) -> list[dict]:
+    """The sides whose figures closing the round now would hide (fewer than k submitted)."""
+    return [s for s in standing(rnd) if not anonymity.side_shown(s["submitted"], s["k"])]
+
+
+def close_round(rnd: Round, actor=None, now=None, accept_hidden: bool = True) -> bool:
+    """Close an open round, refresh its stored summary and tell its owners what the report
+    shows and hides.
+
+    A person closing by hand must have seen what will be hidden: the round page passes
+    ``accept_hidden`` from its tick box and a side under k without it is refused. The
+    scheduler closes on the date the owners set (the default).
+    """
+    if not accept_hidden and rnd.status == "open" and (hidden := hidden_at_close(rnd)):
+        names = ", ".join(s["name"] for s in hidden)
+        raise InvalidInput(
+            [f"confirm: {names} has fewer than k = {rnd.k} responses; tick the box to close anyway"]
+        )
     done = _transition(rnd, "closed", actor, now)
     if done:
-        summaries.refresh_round(rnd)
+        summary = summaries.refresh_round(rnd)
+        notify_closed(rnd, summary, now)
     return done
+
+
+def notify_closed(rnd: Round, summary, now=None) -> None:
+    """The owners' message: headline figures and, when some are hidden, what and why."""
+    hidden = anonymity.hidden_reasons(summary.report)
+    context = {
+        "round_id": rnd.id,
+        "health_index": summary.health_index,
+        "rag": summary.rag,
+        "alignment_index": summary.alignment_index,
+        "warnings": summary.warnings,
+        "invited_a": summary.invited_a,
+        "submitted_a": summary.submitted_a,
+        "invited_b": summary.invited_b,
+        "submitted_b": summary.submitted_b,
+        "hidden": hidden,
+        "k": rnd.k,
+    }
+    for owner in rnd.alliance.owners:
+        notifications.enqueue("round_closed", owner.email, f"closed:{rnd.id}:{owner.id}", now=now, **context)
+
+
+def extend(rnd: Round, closes_on: date | None, actor=None, today: date | None = None, now=None) -> int:
+    """Move an open round's close date later; everyone invited who has not submitted is told
+    by email. Returns how many were told. A closed round cannot be extended."""
+    if closes_on is None:
+        raise InvalidInput(["closes on: required, e.g. 2026-12-24"])
+    problems = rnd.extension_problems(closes_on, today or date.today())
+    if problems:
+        raise InvalidInput(problems)
+    previous = rnd.closes_on
+    moved = db.session.execute(
+        update(Round)
+        .where(Round.id == rnd.id, Round.status == "open")
+        .values(closes_on=closes_on)
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    db.session.refresh(rnd)
+    if moved != 1:  # the scheduler closed it meanwhile
+        raise IllegalTransition(f"round {rnd.label!r} is {rnd.status}; only an open round can be extended")
+    audit.record("round.extend", actor, rnd, closes_on=closes_on.isoformat(), was=previous.isoformat())
+    return notifications.tell_extended(rnd, previous, now=now)
 
 
 def response_rate(counts: dict[str, int]) -> float | None:

@@ -9,9 +9,9 @@ from datetime import datetime, timedelta
 from flask import current_app
 from sqlalchemy import select
 
-from healthcheck.analysis.dates import add_months
+from healthcheck.analysis.dates import next_check
 from healthcheck.extensions import db
-from healthcheck.models import Alliance, Invitation, Round, RoundSummary, User
+from healthcheck.models import Alliance, Invitation, Round, User
 from healthcheck.models.alliance import alliance_owners
 from healthcheck.services import notifications, packs, portfolio, questionnaires, reminders, rounds
 
@@ -30,7 +30,7 @@ def open_due_rounds(now: datetime) -> int:
 
 
 def close_due_rounds(now: datetime) -> dict:
-    """Close open rounds whose close date has passed; notify their owners.
+    """Close open rounds whose close date has passed (``rounds.close_round`` tells the owners).
 
     Each round closes in a savepoint of its own: one whose report cannot be computed stays
     open (listed in ``failed``, retried next hour) and never stops the others.
@@ -41,30 +41,12 @@ def close_due_rounds(now: datetime) -> dict:
         round_id = rnd.id
         try:
             with db.session.begin_nested():
-                if rounds.close_round(rnd, now=now):
-                    notify_closed(rnd, now)
+                if rounds.close_round(rnd, now=now):  # its owners are told what it shows and hides
                     closed.append(round_id)
         except Exception:  # noqa: BLE001 - logged; the round stays open and is retried
             log.exception("round %s could not be closed", round_id)
             failed.append(round_id)
     return {"round_ids": closed, "failed": failed}
-
-
-def notify_closed(rnd: Round, now: datetime) -> None:
-    summary = db.session.get(RoundSummary, rnd.id)
-    context = {
-        "round_id": rnd.id,
-        "health_index": summary.health_index,
-        "rag": summary.rag,
-        "alignment_index": summary.alignment_index,
-        "warnings": summary.warnings,
-        "invited_a": summary.invited_a,
-        "submitted_a": summary.submitted_a,
-        "invited_b": summary.invited_b,
-        "submitted_b": summary.submitted_b,
-    }
-    for owner in rnd.alliance.owners:
-        notifications.enqueue("round_closed", owner.email, f"closed:{rnd.id}:{owner.id}", now=now, **context)
 
 
 def write_packs(round_ids: list[int]) -> list[str]:
@@ -100,22 +82,25 @@ def plan_next_rounds(now: datetime) -> list[int]:
         last = db.session.scalar(
             select(Round)
             .where(Round.alliance_id == alliance.id)
-            .order_by(Round.opens_on.desc(), Round.id.desc())
+            .order_by(Round.closes_on.desc(), Round.id.desc())
             .limit(1)
         )
         if last is None:
             continue  # the first round is the manager's decision
-        opens_on = add_months(last.opens_on, alliance.effective_cadence_months)
-        if opens_on - lead > now.date():
+        open_days = current_app.config["ROUND_OPEN_DAYS"]
+        cadence = alliance.effective_cadence_months
+        # the rule the alliance page and the portfolio show
+        due = next_check(last.closes_on, alliance.created_at.date(), cadence, now.date(), open_days)
+        if due.opens_on - lead > now.date():
             continue
-        opens_on = max(opens_on, now.date())
+        opens_on = max(due.opens_on, now.date())
         questionnaire = questionnaires.latest(last.questionnaire.key)
         rnd = Round(
             alliance=alliance,
             questionnaire=questionnaire,
             label=_label(alliance, opens_on),
             opens_on=opens_on,
-            closes_on=opens_on + timedelta(days=current_app.config["ROUND_OPEN_DAYS"]),
+            closes_on=opens_on + timedelta(days=open_days),
             planned=True,
             auto_open=current_app.config["AUTO_OPEN_PLANNED"],
         )

@@ -82,7 +82,8 @@ def test_manager_sets_up_invites_watches_and_reads_report(
     page.goto(round_url)
     assert "3/3 (100%)" in page.inner_text("[data-testid=rate-A]")
     shot(page, "manager-round")
-    page.click("button:text('Close round')")
+    page.click("a:text('Close round')")  # a confirmation page first (issue 14 item 2)
+    page.click("button:text('Yes, close the round')")
     page.click("a:text('Report')")
     assert page.locator("figure svg").count() == 3
     radar = page.locator("figure svg").first

@@ -88,7 +88,8 @@ def test_every_alliance_lookup_checks_access(client, world, email, view, edit):
     assert client.get(f"/alliances/{alliance}/edit").status_code == edit
     assert client.get(f"/alliances/{alliance}/rounds/new").status_code == edit
     token = csrf_token(client, "/portfolio")
-    close = client.post(f"/alliances/{alliance}/rounds/{rnd}/close", data={"csrf_token": token})
+    confirmed = {"csrf_token": token, "confirmed": "yes", "tick": "yes"}  # from the confirmation page
+    close = client.post(f"/alliances/{alliance}/rounds/{rnd}/close", data=confirmed)
     assert close.status_code == (302 if edit == 200 else edit)
     listed = "Alliance 1" in client.get("/portfolio").get_data(as_text=True)
     assert listed == (view == 200)

@@ -45,7 +45,12 @@ def two_rounds(app, make_user, make_alliance, invite, answer_all):
         with app.app_context():
             alliance = db.session.get(Alliance, alliance_id)
             rnd = rounds.create(
-                alliance, questionnaires.latest("alliance-health-check"), f"R{number}", opens, closes
+                alliance,
+                questionnaires.latest("alliance-health-check"),
+                f"R{number}",
+                opens,
+                closes,
+                today=opens,  # rounds of the past, made as they were then
             )
             rounds.open_round(rnd)
             db.session.commit()

@@ -1,6 +1,7 @@
 """An alliance manager sets up an alliance and a round, invites both sides, watches rates."""
 
 import re
+from datetime import date, timedelta
 
 from sqlalchemy import func, select
 
@@ -47,8 +48,8 @@ def test_create_alliance_round_invite_and_watch_rates(app, client, login):
         data={
             "label": "2026-Q4",
             "questionnaire": qid,
-            "opens_on": "2026-11-01",
-            "closes_on": "2026-11-22",
+            "opens_on": str(date.today()),
+            "closes_on": str(date.today() + timedelta(days=21)),
             "csrf_token": token,
         },
     )
@@ -171,13 +172,13 @@ def test_round_dates_in_wrong_order_are_refused(app, client, login, make_allianc
         data={
             "label": "R",
             "questionnaire": qid,
-            "opens_on": "2026-12-01",
-            "closes_on": "2026-11-01",
+            "opens_on": str(date.today() + timedelta(days=10)),
+            "closes_on": str(date.today() + timedelta(days=5)),
             "csrf_token": csrf_token(client, url),
         },
     )
     assert response.status_code == 400
-    assert "Must be on or after the opening date" in response.get_data(as_text=True)
+    assert "The round would be open less than a day" in response.get_data(as_text=True)
     with app.app_context():
         assert db.session.scalar(select(func.count()).select_from(Round)) == 0
 
@@ -191,7 +192,9 @@ def test_revoke_and_reissue(app, client, login, make_alliance, make_round, invit
     with app.app_context():
         inv_id = db.session.scalar(select(Invitation.id))
     respondent = app.test_client()
-    client.post(f"{url}/invitations/{inv_id}/revoke", data={"csrf_token": csrf_token(client, url)})
+    client.post(
+        f"{url}/invitations/{inv_id}/revoke", data={"csrf_token": csrf_token(client, url), "confirmed": "yes"}
+    )
     assert respondent.get(f"/r/{old}").status_code == 410
     page = client.post(
         f"{url}/invitations/{inv_id}/reissue",

@@ -165,7 +165,12 @@ def test_timeline_handoff_and_search(app, client, two_rounds):
     assert "budget talk R1 0" in comments and "budget talk R2 3" in comments
     bad = client.post(
         f"/alliances/{alliance}/handoff",
-        data={"new_owner": "member@example.com", "body": "x", "csrf_token": csrf_token(client, timeline)},
+        data={
+            "new_owner": "member@example.com",
+            "body": "x",
+            "csrf_token": csrf_token(client, timeline),
+            "confirmed": "yes",
+        },
     )
     assert bad.status_code == 400 and "is not a manager or admin account" in bad.get_data(as_text=True)
     done = client.post(
@@ -174,6 +179,7 @@ def test_timeline_handoff_and_search(app, client, two_rounds):
             "new_owner": "next@example.com",
             "body": "Finance is the open issue.",
             "csrf_token": csrf_token(client, timeline),
+            "confirmed": "yes",
         },
     )
     assert done.status_code == 302

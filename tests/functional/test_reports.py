@@ -174,7 +174,10 @@ def test_partner_share_link_expires_and_revokes(client, app, closed_round):
         from healthcheck.models import ShareLink
 
         share_id = db.session.scalar(select(ShareLink.id))
-    client.post(f"{base}/share/{share_id}/revoke", data={"csrf_token": csrf_token(client, f"{base}/report")})
+    client.post(
+        f"{base}/share/{share_id}/revoke",
+        data={"csrf_token": csrf_token(client, f"{base}/report"), "confirmed": "yes"},
+    )
     withdrawn = partner.get(link)  # issue 14 item 8: a clear 410 page, like a respondent's link
     assert withdrawn.status_code == 410 and "This link was withdrawn" in withdrawn.get_data(as_text=True)
     assert partner.get("/shared/forged-token").status_code == 404

@@ -66,6 +66,7 @@ def alliance_with_round(app, make_user):
             "2026-Q1",
             D0.date(),
             D0.date() + timedelta(days=21),
+            today=D0.date(),  # the simulated quarter starts on D0
         )
         issued = invitations.invite(
             rnd, [invitations.Invitee(f"P{i}", f"p{i}@x.example", side) for i, side in enumerate("AAABBB")]
@@ -357,8 +358,8 @@ def test_manual_round_options_and_invitations_to_an_open_round(app, client, make
         data={
             "label": "Manual",
             "questionnaire": qid,
-            "opens_on": "2026-01-05",
-            "closes_on": "2026-01-26",
+            "opens_on": str(date.today() + timedelta(days=1)),  # close dates are never in the past
+            "closes_on": str(date.today() + timedelta(days=22)),
             "csrf_token": csrf_token(client, url),
         },
     )

@@ -37,6 +37,8 @@ EDIT = {
     "rounds.invite",
     "rounds.invite_bulk",
     "rounds.transition",
+    "rounds.confirm_close",
+    "rounds.extend",
     "rounds.invitation_op",
     "rounds.confirm",
     "rounds.remind",

@@ -139,7 +139,8 @@ def test_two_managers_closing_one_round_at_once(app, make_user, make_alliance, m
         def close(pair):
             browser, token = pair
             start.wait()
-            return browser.request("POST", f"{url}/close", {"csrf_token": token})[0]
+            form = {"csrf_token": token, "confirmed": "yes", "tick": "yes"}  # from the confirmation page
+            return browser.request("POST", f"{url}/close", form)[0]
 
         with ThreadPoolExecutor(2) as pool:
             codes = list(pool.map(close, managers))

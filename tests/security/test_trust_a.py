@@ -403,6 +403,7 @@ def test_trust_15_share_links_revoked_at_handoff_by_default(
             "body": "Over to you.",
             "revoke_shares": "y",
             "csrf_token": csrf_token(client, timeline),
+            "confirmed": "yes",
         },
     )
     assert app.test_client().get(f"/shared/{token}").status_code == 410  # withdrawn (issue 14 item 8)
@@ -423,6 +424,7 @@ def test_trust_15_share_links_kept_at_handoff_when_unticked(
             "new_owner": "next@example.com",
             "body": "Over to you.",
             "csrf_token": csrf_token(client, timeline),
+            "confirmed": "yes",
         },
     )
     assert app.test_client().get(f"/shared/{token}").status_code == 200

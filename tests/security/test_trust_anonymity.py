@@ -163,6 +163,7 @@ def test_trust_01_one_failing_round_never_stops_the_close_job(app, make_user, mo
                 "R1",
                 datetime(2026, 1, 5).date(),
                 datetime(2026, 1, 26).date(),
+                today=datetime(2026, 1, 5).date(),
             )
             rounds.open_round(rnd)
             ids.append(rnd.id)

@@ -261,7 +261,11 @@ def test_trust_10_submissions_racing_a_close_are_published_or_refused(
     url = f"/alliances/{alliance}/rounds/{round_id}"
     with gunicorn(app, workers=4, RATELIMIT_ENABLED="false") as base:
         manager = _signed_in(base, "owner@x.example")
-        close_form = {"csrf_token": CSRF.search(manager.request("GET", url)[1]).group(1)}
+        close_form = {
+            "csrf_token": CSRF.search(manager.request("GET", url)[1]).group(1),
+            "confirmed": "yes",  # as the confirmation page posts it
+            "tick": "yes",
+        }
         browsers = [Browser(base) for _ in tokens]
         with ThreadPoolExecutor(20) as pool:
             forms = list(pool.map(_answer_form, browsers, tokens))

@@ -5,7 +5,9 @@ from flask_login import current_user, login_required
 
 from healthcheck.extensions import db
 from healthcheck.services import access, actions, memory
+from healthcheck.web import confirm as asking
 from healthcheck.web.ids import id_arg
+from healthcheck.web.memory import confirmations
 from healthcheck.web.memory.forms import ActionForm, HandoffForm, NoteForm, StatusForm
 from healthcheck.web.views import attempt, form_status
 
@@ -73,6 +75,8 @@ def handoff(alliance_id: int):
     form = HandoffForm()
     if not form.validate_on_submit():
         return _timeline(alliance, handoff_form=form, status=400)
+    if not asking.confirmed():
+        return asking.page(confirmations.handoff(alliance, form, current_user))
     outcome = attempt(
         lambda: memory.handoff(
             alliance, form.new_owner.data, form.body.data, current_user, revoke_shares=form.revoke_shares.data

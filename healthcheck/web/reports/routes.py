@@ -7,7 +7,9 @@ from healthcheck.exports import documents, tables
 from healthcheck.extensions import db
 from healthcheck.services import access, audit, packs, report_pages, reports, sharing
 from healthcheck.services.errors import NotFound
+from healthcheck.web import confirm as asking
 from healthcheck.web.memory.forms import StatusForm
+from healthcheck.web.reports import confirmations
 from healthcheck.web.rounds.forms import ConfirmForm
 from healthcheck.web.views import attempt, flash_problems
 
@@ -190,15 +192,17 @@ def _recipients(raw: str) -> list[str]:
     return [e.strip() for e in raw.replace(";", ",").split(",") if e.strip()]
 
 
-@bp.route(f"{ROUND}/share/<int:share_id>/revoke", methods=["POST"])
+@bp.route(f"{ROUND}/share/<int:share_id>/revoke", methods=["GET", "POST"])
 @login_required
 def revoke_share(alliance_id: int, round_id: int, share_id: int):
     rnd = access.round_for(current_user, alliance_id, round_id, edit=True)
     link = next((s for s in sharing.of_round(rnd) if s.id == share_id), None)
     if link is None:
         raise NotFound()
-    if not ConfirmForm().validate_on_submit():
+    if request.method == "POST" and not ConfirmForm().validate_on_submit():
         abort(400)
+    if not asking.confirmed():
+        return asking.page(confirmations.revoke_share(rnd, link))
     sharing.revoke(link, current_user)
     db.session.commit()
     flash("The partner link no longer works.", "success")

@@ -7,6 +7,7 @@ from wtforms.validators import DataRequired, Length, ValidationError
 
 from healthcheck.analysis.panel import DEFAULT as DEFAULT_FUNCTION
 from healthcheck.analysis.panel import FUNCTIONS
+from healthcheck.models import Round
 from healthcheck.web.validators import SingleLine
 
 DELIVERY = [
@@ -34,8 +35,11 @@ class RoundForm(FlaskForm):
     auto_open = BooleanField("Open automatically on the opening date and email the invitations", default=True)
 
     def validate_closes_on(self, field):
-        if self.opens_on.data and field.data and field.data < self.opens_on.data:
-            raise ValidationError(f"Must be on or after the opening date ({self.opens_on.data}).")
+        if self.opens_on.data and field.data:
+            problems = Round.date_problems(self.opens_on.data, field.data, date.today())
+            if problems:
+                reason = problems[0].removeprefix("closes on: ")
+                raise ValidationError(reason[0].upper() + reason[1:] + ".")
 
 
 class InviteForm(FlaskForm):
@@ -50,6 +54,10 @@ class BulkInviteForm(FlaskForm):
     csv_text = TextAreaField("Paste CSV (name,email,side,function)", validators=[Length(max=500_000)])
     csv_file = FileField("…or upload a CSV file")
     delivery = SelectField("Their links", choices=DELIVERY, default="email", id="bulk_delivery")
+
+
+class ExtendForm(FlaskForm):
+    closes_on = DateField("New close date", validators=[DataRequired()])
 
 
 class ConfirmForm(FlaskForm):

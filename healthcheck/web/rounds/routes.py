@@ -1,3 +1,5 @@
+from datetime import timedelta
+
 from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
@@ -13,7 +15,17 @@ from healthcheck.services import (
     reminders,
     rounds,
 )
-from healthcheck.web.rounds.forms import BulkInviteForm, ConfirmForm, InviteForm, RoundForm, hands_out
+from healthcheck.services.errors import InvalidInput
+from healthcheck.web import confirm as asking
+from healthcheck.web.rounds import confirmations
+from healthcheck.web.rounds.forms import (
+    BulkInviteForm,
+    ConfirmForm,
+    ExtendForm,
+    InviteForm,
+    RoundForm,
+    hands_out,
+)
 from healthcheck.web.views import attempt, flash_problems, form_status
 
 bp = Blueprint(
@@ -60,7 +72,7 @@ def detail(alliance_id: int, round_id: int):
     return _render_detail(rnd)
 
 
-def _render_detail(rnd, invite_form=None, bulk_form=None, problems=None, status=200):
+def _render_detail(rnd, invite_form=None, bulk_form=None, problems=None, status=200, extend_form=None):
     can_edit = access.can_edit(current_user, rnd.alliance)
     counts = dataset.response_counts([rnd.id], by_function=True)[rnd.id]
     return render_template(
@@ -72,6 +84,8 @@ def _render_detail(rnd, invite_form=None, bulk_form=None, problems=None, status=
         counts=counts,
         mix=panel.invited_mix(counts["A"]["invited_by_function"], counts["B"]["invited_by_function"]),
         function_keys=panel.allowed(),
+        standing=rounds.standing(rnd, counts),
+        extend_form=extend_form or ExtendForm(closes_on=rnd.closes_on + timedelta(days=7)),
         invite_form=invite_form or InviteForm(),
         bulk_form=bulk_form or BulkInviteForm(),
         confirm=ConfirmForm(),
@@ -142,14 +156,32 @@ def invite_bulk(alliance_id: int, round_id: int):
     return _after_invite(rnd, outcome.value, form.delivery.data)
 
 
+@bp.route("/<int:round_id>/close")
+def confirm_close(alliance_id: int, round_id: int):
+    rnd = access.round_for(current_user, alliance_id, round_id, edit=True)
+    if rnd.status != "open":
+        flash(f"Round {rnd.label} is {rnd.status}; only an open round closes.", "info")
+        return _back(rnd)
+    return asking.page(confirmations.close(rnd))
+
+
 @bp.route("/<int:round_id>/<any(open, close):transition>", methods=["POST"])
 def transition(alliance_id: int, round_id: int, transition: str):
     rnd = access.round_for(current_user, alliance_id, round_id, edit=True)
     if not ConfirmForm().validate_on_submit():
         flash("The form expired; please try again.", "error")
         return _back(rnd)
-    action = rounds.open_round if transition == "open" else rounds.close_round
-    outcome = attempt(lambda: action(rnd, actor=current_user), refused=(IllegalTransition,))
+    if transition == "close" and not asking.confirmed():
+        return asking.page(confirmations.close(rnd))
+    if transition == "open":
+        outcome = attempt(lambda: rounds.open_round(rnd, actor=current_user), refused=(IllegalTransition,))
+    else:
+        outcome = attempt(
+            lambda: rounds.close_round(rnd, actor=current_user, accept_hidden=asking.ticked()),
+            refused=(IllegalTransition, InvalidInput),
+        )
+    if not outcome.ok and transition == "close" and rnd.status == "open":
+        return asking.page(confirmations.close(rnd, problems=outcome.problems))
     if not outcome.ok:
         flash(outcome.problems[0].capitalize() + ".", "error")
         return _back(rnd)
@@ -185,6 +217,27 @@ def _reminded_message(result) -> str:
     return " ".join(parts)
 
 
+@bp.route("/<int:round_id>/extend", methods=["POST"])
+def extend(alliance_id: int, round_id: int):
+    rnd = access.round_for(current_user, alliance_id, round_id, edit=True)
+    form = ExtendForm()
+    if not form.validate_on_submit():
+        return _render_detail(rnd, extend_form=form, status=400)
+    outcome = attempt(
+        lambda: rounds.extend(rnd, form.closes_on.data, actor=current_user),
+        refused=(IllegalTransition, InvalidInput),
+    )
+    if not outcome.ok:
+        return _render_detail(rnd, extend_form=form, problems=outcome.problems, status=400)
+    flash(
+        f"Round {rnd.label} now closes on {rnd.closes_on}; {outcome.value} "
+        f"{'person who has' if outcome.value == 1 else 'people who have'} not answered yet "
+        "will be told by email.",
+        "success",
+    )
+    return _back(rnd)
+
+
 INVITATION_OPS = {
     "revoke": invitations.revoke,
     "email": invitations.email_new_link,
@@ -193,22 +246,16 @@ INVITATION_OPS = {
 
 
 @bp.route(
-    "/<int:round_id>/invitations/<int:invitation_id>/<any(revoke, reissue, email):op>", methods=["POST"]
+    "/<int:round_id>/invitations/<int:invitation_id>/<any(revoke, reissue, email):op>",
+    methods=["GET", "POST"],
 )
 def invitation_op(alliance_id: int, round_id: int, invitation_id: int, op: str):
     inv = access.invitation_for(current_user, alliance_id, round_id, invitation_id)
-    if not ConfirmForm().validate_on_submit():
+    if request.method == "POST" and not ConfirmForm().validate_on_submit():
         flash("The form expired; please try again.", "error")
         return _back(inv.round)
-    if op != "revoke" and request.form.get("confirmed") != "yes":
-        return render_template(
-            "rounds/confirm_link.html",
-            rnd=inv.round,
-            alliance=inv.round.alliance,
-            inv=inv,
-            op=op,
-            confirm=ConfirmForm(),
-        )
+    if not asking.confirmed():
+        return asking.page(confirmations.invitation(inv, op))
     outcome = attempt(lambda: INVITATION_OPS[op](inv, actor=current_user))
     if not outcome.ok:
         flash_problems(outcome.problems)
