@@ -27,9 +27,10 @@ SECRET = "test-secret-key-that-is-long-enough-0123456789"
 # locally hypothesis explores new ones each time.
 from hypothesis import settings as _hypothesis_settings  # noqa: E402
 
-_hypothesis_settings.register_profile("ci", derandomize=True, database=None)
-if IN_CI:
-    _hypothesis_settings.load_profile("ci")
+# No deadlines: a test checks behaviour, never time (a loaded machine made them flaky).
+_hypothesis_settings.register_profile("local", deadline=None)
+_hypothesis_settings.register_profile("ci", derandomize=True, database=None, deadline=None)
+_hypothesis_settings.load_profile("ci" if IN_CI else "local")
 
 
 def _postgres_or_skip() -> str:
