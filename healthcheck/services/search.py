@@ -138,6 +138,11 @@ class Found:
     def count(self) -> int:
         return len(self.alliances) + len(self.notes) + len(self.actions) + len(self.comments)
 
+    @property
+    def truncated(self) -> bool:
+        """True when some kind of result reached the limit (there may be more)."""
+        return any(len(x) >= LIMIT for x in (self.alliances, self.notes, self.actions, self.comments))
+
 
 def visible_ids(user) -> Select:
     return access.visible_alliances(user).with_only_columns(Alliance.id)
