@@ -63,12 +63,9 @@ def round_answers(rnd: Round) -> tuple[pd.DataFrame, pd.DataFrame]:
     return dataset.unpack([db.session.execute(q).all() for q in queries], columns)
 
 
-def round_statistics(
-    rnd: Round, shape: tuple[list, list], answers: tuple[pd.DataFrame, pd.DataFrame] | None = None
-) -> grouped.RoundStats:
-    """One round's statistics, read and computed exactly as the set-based rebuild does.
-    ``answers``: ``round_answers(rnd)`` when the caller has read them already."""
-    keys, scores = answers if answers is not None else round_answers(rnd)
+def round_statistics(rnd: Round, shape: tuple[list, list]) -> grouped.RoundStats:
+    """One round's statistics, read and computed exactly as the set-based rebuild does."""
+    keys, scores = round_answers(rnd)
     return statistics(keys, scores, shape, {rnd.id: rnd.k}).get(rnd.id, NO_ANSWERS)
 
 

@@ -30,23 +30,17 @@ def earlier_closed_reports(rnd: Round, limit: int = assembly.LOOK_BACK) -> list[
 
 def compute(rnd: Round) -> dict:
     """The round's report from its answers now (the same path as the set-based rebuild)."""
-    return _computed(rnd)[0]
-
-
-def _computed(rnd: Round) -> tuple[dict, tuple, tuple]:
-    """(report, the answers it was computed from, the questionnaire's shape)."""
     shape = assembly.structure(rnd)
-    answers = assembly.round_answers(rnd)
-    found = assembly.round_statistics(rnd, shape, answers)
-    report = assembly.report(rnd, found, shape, dataset.counts(rnd), earlier_closed_reports(rnd))
-    return report, answers, shape
+    found = assembly.round_statistics(rnd, shape)
+    return assembly.report(rnd, found, shape, dataset.counts(rnd), earlier_closed_reports(rnd))
 
 
 def refresh_round(rnd: Round) -> RoundSummary:
     """Recompute and store the round's report and headline figures (and, once it is closed,
     its part of the questionnaire's reliability)."""
-    report, answers, shape = _computed(rnd)
-    reliability.store_round(rnd, *answers, shape)
+    report = compute(rnd)
+    if rnd.status == "closed":  # one more read of this round's packed answers, at close only
+        reliability.store_round(rnd, *assembly.round_answers(rnd), assembly.structure(rnd))
     summary = db.session.get(RoundSummary, rnd.id)
     if summary is None:
         summary = RoundSummary(round_id=rnd.id, version=0)
