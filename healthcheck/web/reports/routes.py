@@ -112,7 +112,7 @@ def round_chart(alliance_id: int, round_id: int, name: str, fmt: str):
     rnd, ready = _closed_round(alliance_id, round_id)
     if not ready:
         abort(409)
-    body = render.render(sets.round_chart(reports.round_report(rnd), name), fmt)
+    body = render.render(sets.round_download(reports.round_report(rnd), name), fmt)
     return _download(body, fmt, documents.filename(rnd.alliance.name, f"{rnd.label}-{name}", fmt))
 
 
@@ -148,7 +148,7 @@ def trend_chart(alliance_id: int, name: str, fmt: str):
     data = reports.trend(alliance)
     if not data["rounds"]:
         abort(404)
-    body = render.render(sets.trend_chart(data, name), fmt)
+    body = render.render(sets.trend_download(data, name), fmt)
     return _download(body, fmt, documents.filename(alliance.name, f"trend-{name}", fmt))
 
 
