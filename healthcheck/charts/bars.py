@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import altair as alt
 import pandas as pd
 
@@ -18,7 +20,36 @@ def _number(x) -> float | None:
     return None if x is None or pd.isna(x) else float(x)
 
 
-def gap_chart(gaps: pd.DataFrame, side_a: str, side_b: str, scale_range: int = 4, width: int = 480):
+def two_lines(title: str, longest: int = 18) -> list[str]:
+    """``title`` broken at the space nearest its middle when it is longer than ``longest``."""
+    spaces = [i for i, ch in enumerate(title) if ch == " "]
+    if len(title) <= longest or not spaces:
+        return [title]
+    cut = min(spaces, key=lambda i: abs(i - len(title) / 2))
+    return [title[:cut], title[cut + 1 :]]
+
+
+def wrapped_labels(titles) -> str:
+    """A Vega ``labelExpr`` setting each long title on two lines (strings JSON-escaped)."""
+    pairs = ", ".join(f"{json.dumps(t)}: {json.dumps(two_lines(t))}" for t in dict.fromkeys(titles))
+    return f"({{{pairs}}})[datum.label] || datum.label"
+
+
+# the phone rendition of the gap chart: a narrow plot, dimension titles on two lines
+COMPACT = {"width": 170, "label_limit": 130, "wrap": True, "legend_columns": 1, "row_height": 38}
+
+
+def gap_chart(
+    gaps: pd.DataFrame,
+    side_a: str,
+    side_b: str,
+    scale_range: int = 4,
+    width: int = 480,
+    label_limit: int = 240,
+    wrap: bool = False,
+    legend_columns: int = 2,
+    row_height: int = 30,
+):
     """``gaps``: title, gap (None when it cannot be shown), judgement (the verdict in words,
     ``frames.dimension_gaps``) and the gap's 95 % interval ci_low, ci_high, drawn as an error
     bar. Bars are coloured by judgement: real gap, possible gap, aligned. Drawn for the
@@ -45,11 +76,16 @@ def gap_chart(gaps: pd.DataFrame, side_a: str, side_b: str, scale_range: int = 4
     present = set(data["judgement"])
     domain = [j for j in JUDGEMENTS if j in ALWAYS or j in present]
     order = list(data["title"])
-    y = alt.Y("title:N", sort=order, title=None, axis=alt.Axis(labelLimit=240))
+    axis = alt.Axis(labelLimit=label_limit)
+    if wrap:
+        axis = alt.Axis(labelLimit=label_limit, labelExpr=wrapped_labels(order), labelLineHeight=14)
+    y = alt.Y("title:N", sort=order, title=None, axis=axis)
     x = alt.X(
         "shown:Q",
         scale=alt.Scale(domain=[-limit, limit], clamp=True),
-        title=["gap (A − B)", f"← {side_b} rates higher · {side_a} rates higher →"],
+        title=["gap (A − B)", f"← {side_b} rates higher · {side_a} rates higher →"]
+        if not wrap
+        else ["gap (A − B)", f"← {side_b} rates higher", f"{side_a} rates higher →"],
     )
     tooltip = [
         alt.Tooltip("title:N", title="Dimension"),
@@ -67,7 +103,9 @@ def gap_chart(gaps: pd.DataFrame, side_a: str, side_b: str, scale_range: int = 4
                 "judgement:N",
                 title="Is the gap real?",
                 scale=alt.Scale(domain=domain, range=[JUDGEMENTS[j] for j in domain]),
-                legend=alt.Legend(symbolType="square", labelLimit=360, columns=2, columnPadding=24),
+                legend=alt.Legend(
+                    symbolType="square", labelLimit=360, columns=legend_columns, columnPadding=24
+                ),
             ),
             tooltip=tooltip,
         )
@@ -90,10 +128,16 @@ def gap_chart(gaps: pd.DataFrame, side_a: str, side_b: str, scale_range: int = 4
         .encode(x=alt.value(width + 6), y=y, text=alt.Text("label:N"))
     )
     title = alt.TitleParams(
-        INTERVAL_NOTE, anchor="start", fontSize=MIN_FONT, fontWeight="normal", color=palette.MUTED
+        two_lines(INTERVAL_NOTE, 40) if wrap else INTERVAL_NOTE,
+        anchor="start",
+        fontSize=MIN_FONT,
+        fontWeight="normal",
+        color=palette.MUTED,
     )
     return base_config(
-        alt.layer(bars, zero, whisker, caps, text).properties(width=width, height=30 * len(data), title=title)
+        alt.layer(bars, zero, whisker, caps, text).properties(
+            width=width, height=row_height * len(data), title=title
+        )
     )
 
 

@@ -12,15 +12,16 @@ import pandas as pd
 
 from healthcheck.analysis import frames
 from healthcheck.charts import palette
-from healthcheck.charts.bars import gap_chart, question_heatmap
+from healthcheck.charts.bars import COMPACT, gap_chart, question_heatmap
 from healthcheck.charts.radar import radar_chart
 from healthcheck.charts.trends import index_trend, portfolio_chart, trend_small_multiples
 
-ROUND_CHARTS = ("radar", "gaps", "questions")
+ROUND_CHARTS = ("radar", "gaps", "gaps_phone", "questions")  # gaps_phone: the page's phone rendition
 TREND_CHARTS = ("dimensions", "indices")
 WHAT = {
     "radar": "Each side's mean per dimension",
     "gaps": "Perception gap per dimension",
+    "gaps_phone": "Perception gap per dimension",
     "questions": "Gap per statement",
     "dimensions": "Each dimension, both sides, across rounds",
     "indices": "Health and alignment indices across rounds",
@@ -35,6 +36,8 @@ def round_chart(report: dict, name: str):
         return radar_chart(frames.dimension_means(report), scale["min"], scale["max"])
     if name == "gaps":
         return gap_chart(frames.dimension_gaps(report), sides["A"], sides["B"], span)
+    if name == "gaps_phone":
+        return gap_chart(frames.dimension_gaps(report), sides["A"], sides["B"], span, **COMPACT)
     if name == "questions":
         return question_heatmap(frames.question_gaps(report), sides["A"], sides["B"], span)
     raise KeyError(name)
