@@ -71,7 +71,7 @@ def test_round_report_page_shows_figures_charts_and_escaped_comments(client, clo
     assert page.status_code == 200
     assert page.headers["Cache-Control"] == "no-store"
     text = page.get_data(as_text=True)
-    assert text.count("<svg") == 3  # radar, gaps, question heatmap, inline
+    assert text.count("<svg") == 4  # radar, gaps (wide and phone renditions), question heatmap, inline
     assert "gap a higher" in text and "shared concern" not in text
     assert "&lt;script&gt;alert(0)&lt;/script&gt; comment 0" in text
     assert "<script>alert" not in text
