@@ -125,8 +125,8 @@ def test_csv_xlsx_html_and_chart_downloads(client, closed_round, app):
     assert len(lines) == 1 + 6 * 33
     assert not re.search(r"p\d@example|Person", csv_text)
     book = openpyxl.load_workbook(io.BytesIO(client.get(f"{base}/report.xlsx").data))
-    assert book.sheetnames == ["summary", "dimensions", "questions", "comments"]
-    assert book["comments"].max_row == 3  # header + one comment per side (both sides have k=3)
+    assert book.sheetnames == ["Summary", "Dimensions", "Statements", "Comments", "Actions"]
+    assert book["Comments"].max_row == 3  # header + one comment per side (both sides have k=3)
     html = client.get(f"{base}/report.html").get_data(as_text=True)
     assert "<svg" in html and "<link" not in html and "<script" not in html.replace("&lt;script", "")
     assert not re.search(r'(src|href)="(https?:)?//', html)
@@ -286,7 +286,7 @@ def test_cli_report_json_for_imported_history_matches_design(app, runner, tmp_pa
         ).exit_code
         == 0
     )
-    assert openpyxl.load_workbook(xlsx).sheetnames[0] == "summary"
+    assert openpyxl.load_workbook(xlsx).sheetnames[0] == "Summary"
     trend = runner.invoke(args=["trend", "--alliance", "Old"])
     assert json.loads(trend.output)["rounds"][0]["round"]["label"] == "2023-Q1"
     missing = runner.invoke(args=["report", "--alliance", "Nope", "--round", "x"])

@@ -3,7 +3,7 @@ from flask_login import current_user, login_required
 
 from healthcheck.charts import render, sets
 from healthcheck.database import writing
-from healthcheck.exports import documents, tables
+from healthcheck.exports import documents
 from healthcheck.extensions import db
 from healthcheck.services import access, audit, packs, report_pages, reports, sharing
 from healthcheck.services.errors import NotFound
@@ -103,7 +103,7 @@ def _round_export_body(rnd, fmt: str) -> str | bytes:
         return documents.to_json(report)
     if fmt == "csv":
         return reports.answers_csv(rnd, report)
-    return tables.report_xlsx(report, reports.comments(rnd, report))
+    return reports.workbook(rnd, report)
 
 
 @bp.route(f"{ROUND}/chart/<any(radar, gaps, questions):name>.<any(svg, png, json):fmt>")
