@@ -17,13 +17,14 @@ from healthcheck.charts.radar import radar_chart
 from healthcheck.charts.trends import index_trend, portfolio_chart, trend_small_multiples
 
 ROUND_CHARTS = ("radar", "gaps", "gaps_phone", "questions")  # gaps_phone: the page's phone rendition
-TREND_CHARTS = ("dimensions", "indices")
+TREND_CHARTS = ("dimensions", "dimensions_phone", "indices")  # dimensions_phone: two panels a row
 WHAT = {
     "radar": "Each side's mean per dimension",
     "gaps": "Perception gap per dimension",
     "gaps_phone": "Perception gap per dimension",
     "questions": "Gap per statement",
     "dimensions": "Each dimension, both sides, across rounds",
+    "dimensions_phone": "Each dimension, both sides, across rounds",
     "indices": "Health and alignment indices across rounds",
 }
 
@@ -46,9 +47,13 @@ def round_chart(report: dict, name: str):
 def trend_chart(trend: dict, name: str):
     sides = trend["alliance"]["sides"]
     scale = trend["rounds"][-1]["scale"] if trend["rounds"] else {"min": 1, "max": 5}
-    if name == "dimensions":
+    if name in ("dimensions", "dimensions_phone"):
         return trend_small_multiples(
-            frames.trend_means(trend), [sides["A"], sides["B"]], scale["min"], scale["max"]
+            frames.trend_means(trend),
+            [sides["A"], sides["B"]],
+            scale["min"],
+            scale["max"],
+            columns=2 if name == "dimensions_phone" else 4,
         )
     if name == "indices":
         return index_trend(frames.trend_indices(trend))

@@ -14,7 +14,8 @@ RAG_ORDER = ["green", "amber", "red"]
 def trend_small_multiples(
     means: pd.DataFrame, side_names: list[str], scale_min: int = 1, scale_max: int = 5, columns: int = 4
 ):
-    """A panel per dimension: both sides' means across rounds."""
+    """A panel per dimension: both sides' means across rounds (``columns`` panels a row: 4
+    on a page, 2 on a phone, where a panel is narrower)."""
     rounds = list(dict.fromkeys(means.sort_values("order")["round"]))
     base = alt.Chart(means.dropna(subset=["mean"])).encode(
         x=alt.X("round:O", sort=rounds, title=None, axis=alt.Axis(labelAngle=-40)),
@@ -24,12 +25,15 @@ def trend_small_multiples(
     )
     layered = alt.layer(base.mark_line(strokeWidth=2), base.mark_point(filled=True, size=40))
     titles = list(dict.fromkeys(means["title"]))
-    chart = layered.properties(width=190, height=130).facet(
+    panel = 190 if columns > 2 else 130
+    chart = layered.properties(width=panel, height=130).facet(
         facet=alt.Facet(
             "title:N",
             sort=titles,
             title=None,
-            header=alt.Header(labelFontSize=13, labelFontWeight="bold", labelLimit=210),
+            header=alt.Header(
+                labelFontSize=13 if columns > 2 else 12, labelFontWeight="bold", labelLimit=panel + 20
+            ),
         ),
         columns=columns,
     )

@@ -194,7 +194,7 @@ def test_trend_page_and_exports(client, closed_round):
     alliance, _ = closed_round
     _login(client, "member@example.com")
     page = client.get(f"/alliances/{alliance}/trend").get_data(as_text=True)
-    assert page.count("<svg") == 2 and "2026-Q3" in page
+    assert page.count("<svg") == 3 and "2026-Q3" in page  # indices, dimensions (page and phone)
     trend = json.loads(client.get(f"/alliances/{alliance}/trend.json").data)
     assert set(trend) == {"alliance", "rounds", "deltas", "warnings"}
     assert [r["round"]["label"] for r in trend["rounds"]] == ["2026-Q3"] and trend["deltas"] == []

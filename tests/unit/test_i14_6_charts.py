@@ -97,6 +97,9 @@ def every_chart():
         "gaps on a phone": bars.gap_chart(gaps(), "Aurora", "Helix", **bars.COMPACT),
         "questions": bars.question_heatmap(questions(), "Aurora", "Helix"),
         "trend dimensions": trends.trend_small_multiples(trend_means(), ["Aurora", "Helix"]),
+        "trend dimensions on a phone": trends.trend_small_multiples(
+            trend_means(), ["Aurora", "Helix"], columns=2
+        ),
         "trend indices": trends.index_trend(indices()),
         "portfolio": trends.portfolio_chart(portfolio),
         "titled": sets.titled(bars.gap_chart(gaps(), "Aurora", "Helix"), "Title", "Subtitle"),
