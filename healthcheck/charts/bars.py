@@ -172,12 +172,14 @@ def question_heatmap(questions: pd.DataFrame, side_a: str = "A", side_b: str = "
         alt.value("white"),
         alt.value(palette.INK),
     )
-    grid = alt.layer(
-        shown.mark_rect(stroke="white").encode(x=x, y=y, color=gap, tooltip=tooltip),
-        hidden.mark_rect(fill=palette.hatched(), stroke="#757575").encode(x=x, y=y, tooltip=tooltip),
-        alt.Chart(data).mark_text(fontSize=MIN_FONT).encode(x=x, y=y, text=text, color=ink),
-    ).properties(width=80 * len(order), height=36 * len(rows))
-    if not data["shown"].isna().any():
+    cells = [shown.mark_rect(stroke="white").encode(x=x, y=y, color=gap, tooltip=tooltip)]
+    any_hidden = bool(data["shown"].isna().any())
+    if any_hidden:  # an empty layer would leave an unlabelled mark group (axe: svg-img-alt)
+        hatch = hidden.mark_rect(fill=palette.hatched(), stroke="#757575", description=NOT_SHOWN)
+        cells.append(hatch.encode(x=x, y=y, tooltip=tooltip))
+    words = alt.Chart(data).mark_text(fontSize=MIN_FONT).encode(x=x, y=y, text=text, color=ink)
+    grid = alt.layer(*cells, words).properties(width=80 * len(order), height=36 * len(rows))
+    if not any_hidden:
         return base_config(grid)
     return base_config(alt.vconcat(grid, not_shown_key(), spacing=6))
 
@@ -185,7 +187,9 @@ def question_heatmap(questions: pd.DataFrame, side_a: str = "A", side_b: str = "
 def not_shown_key(width: int = 320):
     """The key of a hatched cell: what "not shown" means (a legend Vega cannot draw itself)."""
     label = pd.DataFrame({"text": [NOT_SHOWN]})
-    swatch = alt.Chart(label).mark_rect(fill=palette.hatched(6), stroke="#757575", width=20, height=16)
+    swatch = alt.Chart(label).mark_rect(
+        fill=palette.hatched(6), stroke="#757575", width=20, height=16, description=NOT_SHOWN
+    )
     words = alt.Chart(label).mark_text(align="left", baseline="middle", fontSize=MIN_FONT, color=palette.INK)
     return alt.layer(
         swatch.encode(x=alt.value(10), y=alt.value(10)),
