@@ -50,9 +50,29 @@ class Defaults:
     AUTO_OPEN_PLANNED = False  # planned rounds wait for the manager's confirmation
     PLANNING_LEAD_DAYS = 21  # plan the next round this many days before it is due
     SCHEDULER_TIMEZONE = "UTC"
-    PUBLIC_BASE_URL = "http://127.0.0.1:5000"
+    PUBLIC_BASE_URL: str | None = None  # None: where ``serve`` listens, else DEFAULT_PUBLIC_BASE_URL
     MAX_CONTENT_LENGTH = 2 * 1024 * 1024
     SHARE_LINK_DAYS = 30
+
+
+DEFAULT_PUBLIC_BASE_URL = "http://127.0.0.1:5000"
+
+
+def public_base_url(config) -> str:
+    """How links in emails start: ``PUBLIC_BASE_URL`` when configured, else the default."""
+    return (config.get("PUBLIC_BASE_URL") or DEFAULT_PUBLIC_BASE_URL).rstrip("/")
+
+
+def serving_base_url(host: str, port: int) -> str:
+    """The address a development server on ``host``:``port`` is reached at (a wildcard host
+    becomes this machine's name; an IPv6 address gets its brackets)."""
+    if host in ("", "0.0.0.0", "::"):
+        import socket
+
+        host = socket.gethostname()
+    elif ":" in host and not host.startswith("["):
+        host = f"[{host}]"
+    return f"http://{host}:{port}"
 
 
 def default_instance_path() -> str:

@@ -2,20 +2,16 @@
 
 from __future__ import annotations
 
+import json
+
 import altair as alt
 import pandas as pd
 
-from healthcheck.charts import base_config
+from healthcheck.charts import palette
+from healthcheck.charts.palette import MIN_FONT, NOT_SHOWN, base_config
 
-NOT_SHOWN = "not shown (fewer than k answers)"
 # the verdict in a steering committee's words (analysis.evidence.verdict_label) → colour
-JUDGEMENTS = {
-    "real gap": "#c62828",
-    "possible gap": "#e6a23c",
-    "possible gap — too few answers to tell": "#f3d9a4",
-    "aligned": "#2e7d32",
-    NOT_SHOWN: "#bbbbbb",
-}
+JUDGEMENTS = {**palette.VERDICT, NOT_SHOWN: palette.NOT_SHOWN_FILL}
 ALWAYS = {"real gap", "possible gap", "aligned"}  # in the legend even when no dimension is
 INTERVAL_NOTE = "Black line: 95 % interval, where the true gap probably lies"
 
@@ -24,10 +20,40 @@ def _number(x) -> float | None:
     return None if x is None or pd.isna(x) else float(x)
 
 
-def gap_chart(gaps: pd.DataFrame, side_a: str, side_b: str, scale_range: int = 4, width: int = 320):
+def two_lines(title: str, longest: int = 18) -> list[str]:
+    """``title`` broken at the space nearest its middle when it is longer than ``longest``."""
+    spaces = [i for i, ch in enumerate(title) if ch == " "]
+    if len(title) <= longest or not spaces:
+        return [title]
+    cut = min(spaces, key=lambda i: abs(i - len(title) / 2))
+    return [title[:cut], title[cut + 1 :]]
+
+
+def wrapped_labels(titles) -> str:
+    """A Vega ``labelExpr`` setting each long title on two lines (strings JSON-escaped)."""
+    pairs = ", ".join(f"{json.dumps(t)}: {json.dumps(two_lines(t))}" for t in dict.fromkeys(titles))
+    return f"({{{pairs}}})[datum.label] || datum.label"
+
+
+# the phone rendition of the gap chart: a narrow plot, dimension titles on two lines
+COMPACT = {"width": 170, "label_limit": 130, "wrap": True, "legend_columns": 1, "row_height": 38}
+
+
+def gap_chart(
+    gaps: pd.DataFrame,
+    side_a: str,
+    side_b: str,
+    scale_range: int = 4,
+    width: int = 480,
+    label_limit: int = 240,
+    wrap: bool = False,
+    legend_columns: int = 2,
+    row_height: int = 30,
+):
     """``gaps``: title, gap (None when it cannot be shown), judgement (the verdict in words,
     ``frames.dimension_gaps``) and the gap's 95 % interval ci_low, ci_high, drawn as an error
-    bar. Bars are coloured by judgement: real gap, possible gap, aligned."""
+    bar. Bars are coloured by judgement: real gap, possible gap, aligned. Drawn for the
+    report's full width: ``width`` is the plot, labels and values come on top of it."""
     gaps = gaps.reindex(
         columns=[*gaps.columns, *(c for c in ("judgement", "ci_low", "ci_high") if c not in gaps)]
     )
@@ -50,11 +76,16 @@ def gap_chart(gaps: pd.DataFrame, side_a: str, side_b: str, scale_range: int = 4
     present = set(data["judgement"])
     domain = [j for j in JUDGEMENTS if j in ALWAYS or j in present]
     order = list(data["title"])
-    y = alt.Y("title:N", sort=order, title=None, axis=alt.Axis(labelLimit=200))
+    axis = alt.Axis(labelLimit=label_limit)
+    if wrap:
+        axis = alt.Axis(labelLimit=label_limit, labelExpr=wrapped_labels(order), labelLineHeight=14)
+    y = alt.Y("title:N", sort=order, title=None, axis=axis)
     x = alt.X(
         "shown:Q",
         scale=alt.Scale(domain=[-limit, limit], clamp=True),
-        title=["gap (A − B)", f"← {side_b} rates higher · {side_a} rates higher →"],
+        title=["gap (A − B)", f"← {side_b} rates higher · {side_a} rates higher →"]
+        if not wrap
+        else ["gap (A − B)", f"← {side_b} rates higher", f"{side_a} rates higher →"],
     )
     tooltip = [
         alt.Tooltip("title:N", title="Dimension"),
@@ -64,7 +95,7 @@ def gap_chart(gaps: pd.DataFrame, side_a: str, side_b: str, scale_range: int = 4
     ]
     bars = (
         alt.Chart(data)
-        .mark_bar(height=16)
+        .mark_bar(height=18)
         .encode(
             x=x,
             y=y,
@@ -72,7 +103,9 @@ def gap_chart(gaps: pd.DataFrame, side_a: str, side_b: str, scale_range: int = 4
                 "judgement:N",
                 title="Is the gap real?",
                 scale=alt.Scale(domain=domain, range=[JUDGEMENTS[j] for j in domain]),
-                legend=alt.Legend(symbolType="square", labelLimit=360, columns=1),
+                legend=alt.Legend(
+                    symbolType="square", labelLimit=360, columns=legend_columns, columnPadding=24
+                ),
             ),
             tooltip=tooltip,
         )
@@ -91,17 +124,27 @@ def gap_chart(gaps: pd.DataFrame, side_a: str, side_b: str, scale_range: int = 4
     zero = alt.Chart(pd.DataFrame({"x": [0]})).mark_rule(color="#333").encode(x=alt.X("x:Q"))
     text = (
         alt.Chart(data)
-        .mark_text(align="left", dx=4, fontSize=11)
+        .mark_text(align="left", dx=4, fontSize=MIN_FONT)
         .encode(x=alt.value(width + 6), y=y, text=alt.Text("label:N"))
     )
-    title = alt.TitleParams(INTERVAL_NOTE, anchor="start", fontSize=12, fontWeight="normal", color="#444")
+    title = alt.TitleParams(
+        two_lines(INTERVAL_NOTE, 40) if wrap else INTERVAL_NOTE,
+        anchor="start",
+        fontSize=MIN_FONT,
+        fontWeight="normal",
+        color=palette.MUTED,
+    )
     return base_config(
-        alt.layer(bars, zero, whisker, caps, text).properties(width=width, height=28 * len(data), title=title)
+        alt.layer(bars, zero, whisker, caps, text).properties(
+            width=width, height=row_height * len(data), title=title
+        )
     )
 
 
-def question_heatmap(questions: pd.DataFrame, scale_range: int = 4):
-    """Grid of question gaps: a column per dimension, a row per statement number."""
+def question_heatmap(questions: pd.DataFrame, side_a: str = "A", side_b: str = "B", scale_range: int = 4):
+    """Grid of question gaps: a column per dimension, a row per statement number. A gap runs
+    from side B's colour (B rates higher) through light grey (no gap) to side A's; a cell not
+    shown (fewer than k answers) is hatched and says so in the key under the grid."""
     data = questions.assign(
         shown=[None if g is None or pd.isna(g) else float(g) for g in questions["gap"]],
         label=[("n<k" if g is None or pd.isna(g) else f"{g:+.1f}") for g in questions["gap"]],
@@ -109,38 +152,46 @@ def question_heatmap(questions: pd.DataFrame, scale_range: int = 4):
     )
     limit = scale_range / 2
     order = list(dict.fromkeys(data["title"]))
-    x = alt.X("title:N", sort=order, title=None, axis=alt.Axis(labelAngle=-30, labelLimit=160))
-    y = alt.Y("row:N", title="Statement")
-    cells = (
-        alt.Chart(data)
-        .mark_rect(stroke="white")
-        .encode(
-            x=x,
-            y=y,
-            color=alt.condition(
-                "datum.shown === null",
-                alt.value("#e0e0e0"),
-                alt.Color(
-                    "shown:Q",
-                    title="Gap A − B",
-                    scale=alt.Scale(scheme="redblue", domain=[-limit, limit], clamp=True),
-                ),
-            ),
-            tooltip=[alt.Tooltip("title:N"), alt.Tooltip("text:N"), alt.Tooltip("label:N")],
-        )
+    rows = list(dict.fromkeys(data.sort_values("number")["row"]))
+    x = alt.X("title:N", sort=order, title=None, axis=alt.Axis(labelAngle=-30, labelLimit=260))
+    y = alt.Y("row:N", sort=rows, title="Statement")
+    gap = alt.Color(
+        "shown:Q",
+        title=[f"Gap ({side_a} − {side_b})", f"← {side_b} rates higher · {side_a} rates higher →"],
+        scale=alt.Scale(
+            domain=[-limit, 0, limit], range=[palette.SIDE_B, palette.ZERO, palette.SIDE_A], clamp=True
+        ),
+        legend=alt.Legend(orient="bottom", gradientLength=240, direction="horizontal", titleLimit=900),
     )
-    text = (
-        alt.Chart(data)
-        .mark_text(fontSize=11)
-        .encode(
-            x=x,
-            y=y,
-            text=alt.Text("label:N"),
-            color=alt.condition(
-                f"datum.shown !== null && abs(datum.shown) > {limit * 0.6}",
-                alt.value("white"),
-                alt.value("#222"),
-            ),
-        )
+    tooltip = [alt.Tooltip("title:N"), alt.Tooltip("text:N"), alt.Tooltip("label:N")]
+    shown = alt.Chart(data).transform_filter("datum.shown !== null")
+    hidden = alt.Chart(data).transform_filter("datum.shown === null")
+    text = alt.Text("label:N")
+    ink = alt.condition(
+        f"datum.shown !== null && abs(datum.shown) > {limit * 0.55}",
+        alt.value("white"),
+        alt.value(palette.INK),
     )
-    return base_config(alt.layer(cells, text).properties(width=70 * len(order), height=36 * 5))
+    cells = [shown.mark_rect(stroke="white").encode(x=x, y=y, color=gap, tooltip=tooltip)]
+    any_hidden = bool(data["shown"].isna().any())
+    if any_hidden:  # an empty layer would leave an unlabelled mark group (axe: svg-img-alt)
+        hatch = hidden.mark_rect(fill=palette.hatched(), stroke="#757575", description=NOT_SHOWN)
+        cells.append(hatch.encode(x=x, y=y, tooltip=tooltip))
+    words = alt.Chart(data).mark_text(fontSize=MIN_FONT).encode(x=x, y=y, text=text, color=ink)
+    grid = alt.layer(*cells, words).properties(width=80 * len(order), height=36 * len(rows))
+    if not any_hidden:
+        return base_config(grid)
+    return base_config(alt.vconcat(grid, not_shown_key(), spacing=6))
+
+
+def not_shown_key(width: int = 320):
+    """The key of a hatched cell: what "not shown" means (a legend Vega cannot draw itself)."""
+    label = pd.DataFrame({"text": [NOT_SHOWN]})
+    swatch = alt.Chart(label).mark_rect(
+        fill=palette.hatched(6), stroke="#757575", width=20, height=16, description=NOT_SHOWN
+    )
+    words = alt.Chart(label).mark_text(align="left", baseline="middle", fontSize=MIN_FONT, color=palette.INK)
+    return alt.layer(
+        swatch.encode(x=alt.value(10), y=alt.value(10)),
+        words.encode(x=alt.value(28), y=alt.value(10), text=alt.Text("text:N")),
+    ).properties(width=width, height=20)

@@ -6,13 +6,15 @@ from __future__ import annotations
 import altair as alt
 import pandas as pd
 
-from healthcheck.charts import base_config
+from healthcheck.charts import base_config, palette
 
-READINGS = {  # the reading in words (analysis.frames.META_WORDS) → colour of the connecting line
-    "blind spot": "#c62828",
-    "undervalued": "#1565c0",
-    "accurate": "#2e7d32",
-    "not shown (fewer than k answers)": "#bbbbbb",
+# the reading in words (analysis.frames.META_WORDS) → colour of the connecting line: concern
+# colours only (blue and purple are the sides' everywhere)
+READINGS = {
+    "blind spot": palette.RED,
+    "undervalued": palette.AMBER,
+    "accurate": palette.GREEN,
+    "not shown (fewer than k answers)": palette.NOT_SHOWN_FILL,
 }
 ALWAYS = {"blind spot", "undervalued", "accurate"}
 EXPECTED, ACTUAL = "expected by this side", "what the partner actually rates"
@@ -86,7 +88,7 @@ def _panel(rows: pd.DataFrame, lo: int, hi: int, order: list[str], domain: list[
                 label=[_label(e, r) for e, r in zip(rows["meta_error"], rows["reading"], strict=True)]
             )
         )
-        .mark_text(align="left", dx=4, fontSize=11)
+        .mark_text(align="left", dx=4, fontSize=palette.MIN_FONT)
         .encode(x=alt.value(width + 6), y=y, text=alt.Text("label:N"))
     )
     title = alt.TitleParams(
@@ -110,7 +112,7 @@ def meta_chart(rows: pd.DataFrame, scale_min: int, scale_max: int, width: int = 
         for _, group in rows.groupby("side", sort=True)
     ]
     note = alt.TitleParams(
-        NOTE, anchor="start", fontSize=11, fontWeight="normal", color="#444", orient="bottom"
+        NOTE, anchor="start", fontSize=palette.MIN_FONT, fontWeight="normal", color="#444", orient="bottom"
     )
     chart = (
         alt.vconcat(*panels, spacing=28).properties(title=note).resolve_scale(color="shared", shape="shared")

@@ -12,7 +12,8 @@ import math
 import altair as alt
 import pandas as pd
 
-from healthcheck.charts import SIDE_COLOURS, base_config
+from healthcheck.charts import palette
+from healthcheck.charts.palette import MIN_FONT, base_config
 
 X_LIMIT = 1.95
 Y_LIMIT = 1.22
@@ -103,13 +104,13 @@ def radar_chart(means: pd.DataFrame, scale_min: int = 1, scale_max: int = 5, wid
     y = alt.Y("y:Q", scale=alt.Scale(domain=[-Y_LIMIT, Y_LIMIT]), axis=None)
     layers = [
         alt.Chart(rings)
-        .mark_line(color="#c8c8c8", strokeWidth=1)
+        .mark_line(color=palette.RULE, strokeWidth=1)
         .encode(x, y, detail=alt.Detail("ring:N"), order=alt.Order("order:Q")),
         alt.Chart(spokes)
-        .mark_line(color="#c8c8c8", strokeWidth=1)
+        .mark_line(color=palette.RULE, strokeWidth=1)
         .encode(x, y, detail=alt.Detail("spoke:N"), order=alt.Order("order:Q")),
         alt.Chart(ring_labels)
-        .mark_text(align="left", baseline="middle", fontSize=10, color="#6c757d")
+        .mark_text(align="left", baseline="middle", fontSize=MIN_FONT, color=palette.MUTED)
         .encode(x, y, text=alt.Text("text:N")),
     ]
     for align in ("left", "right", "center"):
@@ -117,13 +118,13 @@ def radar_chart(means: pd.DataFrame, scale_min: int = 1, scale_max: int = 5, wid
         if not subset.empty:
             layers.append(
                 alt.Chart(subset)
-                .mark_text(align=align, baseline="middle", fontSize=13, fontWeight="bold", color="#333")
+                .mark_text(align=align, baseline="middle", fontSize=13, fontWeight="bold", color=palette.INK)
                 .encode(x, y, text=alt.Text("text:N"))
             )
     colour = alt.Color(
         "series:N",
         title=None,
-        scale=alt.Scale(domain=series, range=SIDE_COLOURS),
+        scale=palette.side_scale(series),
         legend=alt.Legend(
             orient="top", direction="horizontal", symbolStrokeWidth=3, labelLimit=420, labelFontSize=13
         ),

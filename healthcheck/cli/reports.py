@@ -10,7 +10,7 @@ import click
 from flask.cli import with_appcontext
 from sqlalchemy import select
 
-from healthcheck.exports import documents, files, tables
+from healthcheck.exports import documents, files
 from healthcheck.extensions import db
 from healthcheck.models import Round
 from healthcheck.services import alliances, packs, rebuild, reports
@@ -55,7 +55,7 @@ def report_command(alliance_name, label, fmt, output):
     elif fmt == "csv":
         _emit(reports.answers_csv(rnd, report), output)
     elif fmt == "xlsx":
-        body = tables.report_xlsx(report, reports.comments(rnd, report))
+        body = reports.workbook(rnd, report)
         _emit(body, output or documents.filename(alliance.name, label, "xlsx"))
     else:
         html = packs.round_pack(rnd)

@@ -7,6 +7,7 @@ from flask import current_app
 from flask.cli import with_appcontext
 
 from healthcheck.cli.common import setup_database
+from healthcheck.config import serving_base_url
 from healthcheck.extensions import db
 from healthcheck.services import demo as demo_service
 
@@ -50,7 +51,10 @@ def demo_command():
 )
 @with_appcontext
 def serve_command(demo, host, port, scheduler):
-    """Set everything up on first run and serve (development server, one process)."""
+    """Set everything up on first run and serve (development server, one process). Links in
+    emails point at this server unless PUBLIC_BASE_URL is configured."""
+    if not current_app.config.get("PUBLIC_BASE_URL"):
+        current_app.config["PUBLIC_BASE_URL"] = serving_base_url(host, port)
     if demo:
         current_app.config["DEMO"] = True
         seed_demo()

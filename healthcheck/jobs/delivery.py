@@ -19,6 +19,7 @@ from flask import current_app, render_template
 from sqlalchemy import or_, select, update
 from sqlalchemy.exc import SQLAlchemyError
 
+from healthcheck.config import public_base_url
 from healthcheck.extensions import db
 from healthcheck.mail import Message, backend_for, build
 from healthcheck.models import Invitation, OutgoingMail, Round
@@ -47,7 +48,7 @@ def _claim(mail_id: int, now: datetime) -> bool:
 
 
 def _base_url() -> str:
-    return current_app.config["PUBLIC_BASE_URL"].rstrip("/")
+    return public_base_url(current_app.config)
 
 
 def _still_wanted(mail: OutgoingMail, inv: Invitation | None) -> bool:

@@ -11,7 +11,7 @@ from healthcheck.analysis.warnings import overdue_warning
 from healthcheck.exports import tables
 from healthcheck.extensions import db
 from healthcheck.models import Alliance, Round, RoundSummary
-from healthcheck.services import dataset, summaries
+from healthcheck.services import actions, dataset, summaries
 
 
 class ReportNotReady(Exception):
@@ -73,6 +73,24 @@ def comments(rnd: Round, report: dict) -> dict[str, dict[str, list[str]]]:
         dim: {side: anonymity.ordered_comments(texts) for side, texts in by_side.items()}
         for dim, by_side in out.items()
     }
+
+
+def workbook(rnd: Round, report: dict) -> bytes:
+    """The round's XLSX: the report, its comments under the k rule and the actions agreed
+    after it (all of them: the workbook is for the alliance's own people)."""
+    agreed = [
+        {
+            "title": a.title,
+            "dimension": a.dimension,
+            "owner": a.owner,
+            "due_on": a.due_on,
+            "status": a.status,
+            "visibility": a.visibility,
+            "description": a.description,
+        }
+        for a in actions.of_round(rnd)
+    ]
+    return tables.report_xlsx(report, comments(rnd, report), agreed)
 
 
 def closed_rounds(alliance: Alliance) -> list[Round]:

@@ -85,7 +85,8 @@ def test_manager_sets_up_invites_watches_and_reads_report(
     page.click("a:text('Close round')")  # a confirmation page first (issue 14 item 2)
     page.click("button:text('Yes, close the round')")
     page.click("a:text('Report')")
-    assert page.locator("figure svg").count() == 3
+    assert page.locator("figure svg").count() == 4  # radar, gaps (wide and phone renditions), statements
+    assert page.locator("figure svg:visible").count() == 3
     radar = page.locator("figure svg").first
     assert "Milestones and delivery" in radar.inner_html()
     shot(page, "manager-report")

@@ -140,15 +140,15 @@ def test_words_first_02_json_xlsx_and_chart_carry_the_evidence(client, two_round
     assert {"p_value", "q_value", "evidence"} <= set(report["questions"][0])
 
     book = openpyxl.load_workbook(io.BytesIO(client.get(f"{base}/report.xlsx").data))
-    rows = list(book["dimensions"].values)
+    rows = list(book["Dimensions"].values)
     header = rows[0]
     trust_row = dict(zip(header, next(r for r in rows if r[0] == "Trust"), strict=True))
-    assert trust_row["verdict"] == "real_gap"
-    assert trust_row["gap ci95 low"] == 3.0 and trust_row["gap ci95 high"] == 3.0
-    assert trust_row["effect size (Cliff's delta)"] == 1.0 and trust_row["effect magnitude"] == "large"
-    assert trust_row["p adjusted (Holm)"] < 0.05 and trust_row["evidence"] == "clear"
-    assert "q value (Benjamini-Hochberg)" in next(book["questions"].values)
-    summary = [r for r in book["summary"].values if r[0] == "What to talk about"]
+    assert trust_row["Is the gap real?"] == "real gap"
+    assert trust_row["Gap: 95 % interval from"] == 3.0 and trust_row["Gap: 95 % interval to"] == 3.0
+    assert trust_row["Effect size (Cliff's δ)"] == 1.0 and trust_row["Effect size in words"] == "large"
+    assert trust_row["p adjusted (Holm)"] < 0.05 and trust_row["Evidence"] == "clear"
+    assert "q (Benjamini–Hochberg)" in next(book["Statements"].values)
+    summary = [r for r in book["Summary"].values if r[0] == "What to talk about"]
     assert summary and "a real gap, not chance" in summary[0][1]
 
     spec = json.loads(client.get(f"{base}/chart/gaps.json").get_data(as_text=True))

@@ -235,11 +235,11 @@ def test_i13_3_report_page_share_view_pack_and_xlsx_show_expected_vs_actual(app,
     html = client.get(f"{base}/report.html").get_data(as_text=True)
     assert "How well each side reads its partner" in html and "blind spot" in html
     book = openpyxl.load_workbook(io.BytesIO(client.get(f"{base}/report.xlsx").data))
-    assert book.sheetnames == ["summary", "dimensions", "expected vs actual", "questions", "comments"]
-    rows = list(book["expected vs actual"].values)
-    assert rows[0][:4] == ("side", "about", "dimension", "expected n")
+    assert book.sheetnames[:4] == ["Summary", "Dimensions", "Expected vs actual", "Statements"]
+    rows = list(book["Expected vs actual"].values)
+    assert rows[0][:4] == ("Expected by", "About", "Dimension", "Predictions (n)")
     finance_b = next(r for r in rows if r[0] == "Partner 1" and r[2] == "Finance and budget")
-    assert finance_b[4] == "suppressed (n<k)" and finance_b[7] == "not shown (fewer than k answers)"
+    assert finance_b[4] == "not shown: fewer than k answers" and finance_b[7] == "not shown (fewer than k answers)"
     client.post(f"{base}/share", data={"days": "7", "csrf_token": csrf_token(client, f"{base}/report")})
     link = re.search(
         r'value="http://localhost(/shared/[^"]+)"', client.get(f"{base}/report").get_data(as_text=True)

@@ -410,7 +410,7 @@ def test_i13_4_report_page_partner_view_pack_and_workbook_show_the_mix(
         assert 'data-testid="panel-imbalance"' in body and "very different functions" in body
         assert "is not shown: with groups this small" in body
     book = openpyxl.load_workbook(io.BytesIO(client.get(f"{base}/report.xlsx").data))
-    rows = {r[0]: r[1:] for r in book["panel"].iter_rows(min_row=2, values_only=True)}
+    rows = {r[0]: r[1:] for r in book["Panel"].iter_rows(min_row=2, values_only=True)}
     assert rows["Research"] == (3, "fewer than 3") and rows["Commercial"] == ("fewer than 3", 3)
     assert rows["Finance"] == ("fewer than 3", "fewer than 3")
-    assert any("very different functions" in str(r[1]) for r in book["summary"].iter_rows(values_only=True))
+    assert any("very different functions" in str(r[1]) for r in book["Summary"].iter_rows(values_only=True))

@@ -72,7 +72,7 @@ def test_round_report_page_shows_figures_charts_and_escaped_comments(client, clo
     assert page.status_code == 200
     assert page.headers["Cache-Control"] == "no-store"
     text = page.get_data(as_text=True)
-    assert text.count("<svg") == 3  # radar, gaps, question heatmap, inline
+    assert text.count("<svg") == 4  # radar, gaps (wide and phone renditions), question heatmap, inline
     assert "gap a higher" in text and "shared concern" not in text
     assert "&lt;script&gt;alert(0)&lt;/script&gt; comment 0" in text
     assert "<script>alert" not in text
@@ -127,8 +127,8 @@ def test_csv_xlsx_html_and_chart_downloads(client, closed_round, app):
     assert len(lines) == 1 + 6 * 33
     assert not re.search(r"p\d@example|Person", csv_text)
     book = openpyxl.load_workbook(io.BytesIO(client.get(f"{base}/report.xlsx").data))
-    assert book.sheetnames == ["summary", "dimensions", "questions", "comments", "panel"]
-    assert book["comments"].max_row == 3  # header + one comment per side (both sides have k=3)
+    assert book.sheetnames == ["Summary", "Dimensions", "Statements", "Comments", "Panel", "Actions"]
+    assert book["Comments"].max_row == 3  # header + one comment per side (both sides have k=3)
     html = client.get(f"{base}/report.html").get_data(as_text=True)
     assert "<svg" in html and "<link" not in html and "<script" not in html.replace("&lt;script", "")
     assert not re.search(r'(src|href)="(https?:)?//', html)
@@ -201,7 +201,7 @@ def test_trend_page_and_exports(client, closed_round):
     alliance, _ = closed_round
     _login(client, "member@example.com")
     page = client.get(f"/alliances/{alliance}/trend").get_data(as_text=True)
-    assert page.count("<svg") == 2 and "2026-Q3" in page
+    assert page.count("<svg") == 3 and "2026-Q3" in page  # indices, dimensions (page and phone)
     trend = json.loads(client.get(f"/alliances/{alliance}/trend.json").data)
     assert set(trend) == {"alliance", "rounds", "deltas", "warnings"}
     assert [r["round"]["label"] for r in trend["rounds"]] == ["2026-Q3"] and trend["deltas"] == []
@@ -293,7 +293,7 @@ def test_cli_report_json_for_imported_history_matches_design(app, runner, tmp_pa
         ).exit_code
         == 0
     )
-    assert openpyxl.load_workbook(xlsx).sheetnames[0] == "summary"
+    assert openpyxl.load_workbook(xlsx).sheetnames[0] == "Summary"
     trend = runner.invoke(args=["trend", "--alliance", "Old"])
     assert json.loads(trend.output)["rounds"][0]["round"]["label"] == "2023-Q1"
     missing = runner.invoke(args=["report", "--alliance", "Nope", "--round", "x"])

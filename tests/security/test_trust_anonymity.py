@@ -257,10 +257,11 @@ def test_trust_03_exports_apply_the_k_rule_per_cell(app, client, partially_suppr
     assert all(r["score"] == "" for r in b_trust + b_comm1)
     assert any(r["score"] for r in rows if r["side"] == "B" and r["question"] == "communication_timely")
     book = openpyxl.load_workbook(io.BytesIO(client.get(f"{base}/report.xlsx").data))
-    cells = [[c.value for c in row] for row in book["questions"].iter_rows()]
+    cells = [[c.value for c in row] for row in book["Statements"].iter_rows()]
     head = cells[0]
-    comm1 = next(r for r in cells if r[head.index("question")] == "communication_open")
-    assert comm1[head.index("B mean")] == "suppressed (n<k)"
+    comm1 = next(r for r in cells if r[head.index("Statement key")] == "communication_open")
+    side_b = _report(app, rnd)["alliance"]["sides"]["B"]
+    assert comm1[head.index(f"{side_b}: mean")] == "not shown: fewer than k answers"
     trust_title = next(d["title"] for d in _report(app, rnd)["dimensions"] if d["key"] == "trust")
     data = json.loads(client.get(f"{base}/chart/radar.json").data)
     plotted = [row for rows in data["datasets"].values() for row in rows if "series" in row and "mean" in row]
@@ -290,7 +291,7 @@ def test_trust_04_comments_are_listed_in_an_order_independent_of_submission(
     book = openpyxl.load_workbook(
         io.BytesIO(client.get(f"/alliances/{alliance}/rounds/{rnd}/report.xlsx").data)
     )
-    texts = [row[2].value for row in book["comments"].iter_rows(min_row=2)]
+    texts = [row[2].value for row in book["Comments"].iter_rows(min_row=2)]
     assert texts[:3] == expected
     page = client.get(f"/alliances/{alliance}/rounds/{rnd}/report").get_data(as_text=True)
     assert page.index("alpha remark") < page.index("mid remark") < page.index("zeta remark")

@@ -92,7 +92,7 @@ def test_gap_chart_colours_by_verdict_and_labels_missing_gaps():
     )
     spec = bars.gap_chart(gaps, "Aurora", "Helix").to_dict()
     bar = spec["layer"][0]
-    domain = ["real gap", "possible gap", "aligned", "not shown (fewer than k answers)"]
+    domain = ["real gap", "possible gap", "aligned", "not shown: fewer than k answers"]
     assert bar["encoding"]["color"]["scale"]["domain"] == domain
     assert bar["encoding"]["x"]["scale"]["domain"] == [-4.0, 4.0]  # widened to fit 3.7, capped at the range
     assert "← Helix rates higher · Aurora rates higher →" in bar["encoding"]["x"]["title"]
@@ -116,7 +116,8 @@ def test_question_heatmap_has_a_cell_per_statement():
     spec = bars.question_heatmap(frame).to_dict()
     rows = next(iter(spec["datasets"].values()))
     assert [r["label"] for r in rows] == ["+1.5", "n<k", "-0.2"]
-    assert spec["layer"][0]["mark"]["type"] == "rect"
+    grid = spec["vconcat"][0]  # the grid, then the key of its hatched (not shown) cells
+    assert grid["layer"][0]["mark"]["type"] == "rect"
 
 
 def test_trend_charts_structure_and_render():

@@ -3,7 +3,7 @@ from flask_login import current_user, login_required
 
 from healthcheck.charts import render, sets
 from healthcheck.database import writing
-from healthcheck.exports import documents, tables
+from healthcheck.exports import documents
 from healthcheck.extensions import db
 from healthcheck.services import access, audit, packs, report_pages, reports, sharing
 from healthcheck.services.errors import NotFound
@@ -105,7 +105,7 @@ def _round_export_body(rnd, fmt: str) -> str | bytes:
         return documents.to_json(report)
     if fmt == "csv":
         return reports.answers_csv(rnd, report)
-    return tables.report_xlsx(report, reports.comments(rnd, report))
+    return reports.workbook(rnd, report)
 
 
 @bp.route(f"{ROUND}/chart/<any(radar, gaps, questions, meta):name>.<any(svg, png, json):fmt>")
@@ -117,7 +117,7 @@ def round_chart(alliance_id: int, round_id: int, name: str, fmt: str):
     report = reports.round_report(rnd)
     if name not in sets.round_charts(report):  # the meta chart only where predictions were asked
         abort(404)
-    body = render.render(sets.round_chart(report, name), fmt)
+    body = render.render(sets.round_download(report, name), fmt)
     return _download(body, fmt, documents.filename(rnd.alliance.name, f"{rnd.label}-{name}", fmt))
 
 
@@ -153,7 +153,7 @@ def trend_chart(alliance_id: int, name: str, fmt: str):
     data = reports.trend(alliance)
     if not data["rounds"]:
         abort(404)
-    body = render.render(sets.trend_chart(data, name), fmt)
+    body = render.render(sets.trend_download(data, name), fmt)
     return _download(body, fmt, documents.filename(alliance.name, f"trend-{name}", fmt))
 
 
