@@ -134,7 +134,7 @@ META_WORDS = {
     "blind_spot": "blind spot",
     "undervalued": "undervalued",
     "accurate": "accurate",
-    None: "not shown (fewer than k answers)",
+    None: "not shown: fewer than k answers",
 }
 
 

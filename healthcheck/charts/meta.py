@@ -14,7 +14,7 @@ READINGS = {
     "blind spot": palette.RED,
     "undervalued": palette.AMBER,
     "accurate": palette.GREEN,
-    "not shown (fewer than k answers)": palette.NOT_SHOWN_FILL,
+    palette.NOT_SHOWN: palette.NOT_SHOWN_FILL,
 }
 ALWAYS = {"blind spot", "undervalued", "accurate"}
 EXPECTED, ACTUAL = "expected by this side", "what the partner actually rates"

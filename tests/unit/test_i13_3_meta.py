@@ -124,7 +124,7 @@ def test_i13_3_meta_rows_and_chart_follow_the_k_rule():
     rows = frames.meta_rows(_report())
     assert list(rows["side"]) == ["A", "A", "B", "B"]
     hidden = rows[(rows["side"] == "A") & (rows["dimension"] == "finance")].iloc[0]
-    assert hidden["expected"] is None and hidden["reading"] == "not shown (fewer than k answers)"
+    assert hidden["expected"] is None and hidden["reading"] == "not shown: fewer than k answers"
     spec = meta_chart(rows, 1, 5).to_dict()
     text = str(spec)
     assert "What Pharma expects Bio to rate" in text and "and what Bio rates" in text
