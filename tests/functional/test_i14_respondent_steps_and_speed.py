@@ -229,3 +229,24 @@ def test_i14_11_favicon_and_no_manager_stylesheet_for_respondents(client, token)
         assert 'rel="icon"' in page and "respond.css" in page
         assert "bootstrap" not in page and "app.css" not in page
     assert 'rel="icon"' in _page(client, "/login")
+
+
+def test_i14_11_production_stack_compresses_in_nginx(app, tmp_path, token):
+    """scripts/stack.sh turns the app's compression off; deploy/nginx.conf's gzip takes over."""
+    import urllib.request
+
+    from tests.servers import production_stack
+
+    with production_stack(app, tmp_path / "nginx", workers=1, COMPRESS_RESPONSES="false") as base:
+
+        def get(path, **headers):
+            with urllib.request.urlopen(urllib.request.Request(base + path, headers=headers), timeout=20) as r:
+                return r.headers, r.read()
+
+        headers, body = get(f"/r/{token}/answer", **GZIP)
+        assert headers["Content-Encoding"] == "gzip" and b"<form" in gzip.decompress(body)
+        css = re.search(r'href="(/static/respond\.css\?v=[0-9a-f]+)"', gzip.decompress(body).decode()).group(1)
+        headers, body = get(css, **GZIP)
+        assert headers["Content-Encoding"] == "gzip" and "immutable" in headers["Cache-Control"]
+        headers, body = get(f"/r/{token}/answer")  # a client that does not ask gets it plain
+        assert headers.get("Content-Encoding") is None and b"<form" in body
