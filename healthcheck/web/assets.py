@@ -1,4 +1,4 @@
-"""Static files: versioned URLs cached for a year, a favicon, and gzip for text responses.
+"""Static files: versioned URLs cached for a year, slim Bootstrap, a favicon, gzip for text.
 
 ``url_for('static', ...)`` (and every blueprint's static endpoint, e.g. Bootstrap's) gains
 ``?v=<hash of the file>``: a changed file gets a new URL, so a URL that carries ``v`` may be
@@ -12,8 +12,11 @@ from __future__ import annotations
 import gzip
 import hashlib
 import os
+from pathlib import Path
 
-from flask import Flask, redirect, request, url_for
+from flask import Flask, Response, redirect, request, url_for
+
+from healthcheck.web import slimcss
 
 YEAR = 365 * 24 * 3600
 MIN_BYTES = 512  # below this gzip saves less than its header costs
@@ -27,8 +30,23 @@ TEXT_TYPES = {
 }
 
 
+SLIM = "slim_bootstrap"
+WEB = Path(__file__).resolve().parent
+BOOTSTRAP_CSS = "css/bootstrap.min.css"
+
+
 def _is_static(endpoint: str | None) -> bool:
-    return endpoint is not None and (endpoint == "static" or endpoint.endswith(".static"))
+    return endpoint is not None and (endpoint in ("static", SLIM) or endpoint.endswith(".static"))
+
+
+def _slim_bootstrap(app: Flask) -> bytes:
+    """Bootstrap's CSS less the rules no template or web module can use (``slimcss``)."""
+    sources = [*WEB.rglob("*.html"), *WEB.rglob("*.py"), *(WEB.parent / "exports").rglob("*")]
+    words, prefixes = slimcss.vocabulary(
+        p.read_text(encoding="utf-8") for p in sources if p.suffix in (".html", ".py")
+    )
+    full = Path(app.blueprints["bootstrap"].static_folder, BOOTSTRAP_CSS).read_text(encoding="utf-8")
+    return slimcss.slim(full, words, prefixes).encode()
 
 
 def _folder(app: Flask, endpoint: str) -> str | None:
@@ -42,7 +60,18 @@ def init_app(app: Flask) -> None:
     versions: dict[tuple[str, str], str] = {}
     compressed: dict[tuple[str, str], bytes] = {}  # static bodies by (path, ETag)
 
+    slim: list[bytes] = []  # built on first use, once per process (~0.3 s)
+
+    def slim_css() -> bytes:
+        if not slim:
+            slim.append(_slim_bootstrap(app))
+            versions[(SLIM, "")] = hashlib.sha256(slim[0]).hexdigest()[:12]
+        return slim[0]
+
     def version(endpoint: str, filename: str) -> str:
+        if endpoint == SLIM:
+            slim_css()
+            return versions[(SLIM, "")]
         key = (endpoint, filename)
         if key not in versions:
             folder = _folder(app, endpoint)
@@ -56,8 +85,14 @@ def init_app(app: Flask) -> None:
 
     @app.url_defaults
     def versioned_static(endpoint, values):
-        if _is_static(endpoint) and "filename" in values and "v" not in values:
-            values["v"] = version(endpoint, values["filename"])
+        if _is_static(endpoint) and "v" not in values and ("filename" in values or endpoint == SLIM):
+            values["v"] = version(endpoint, values.get("filename", ""))
+
+    @app.route("/assets/bootstrap.css", endpoint=SLIM)
+    def slim_bootstrap():
+        response = Response(slim_css(), mimetype="text/css")
+        response.set_etag(versions[(SLIM, "")])
+        return response.make_conditional(request)
 
     @app.route("/favicon.ico")
     def favicon():

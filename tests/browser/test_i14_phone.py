@@ -117,8 +117,14 @@ def portfolio_pages(app, make_user, make_alliance, make_round, invite, answer_al
         rounds.close_round(rnd)
         actions.create(
             db.session.get(Alliance, alliance_id),
-            actions.ActionData("Agree a joint budget forecast", "Owner Name", rnd.closes_on, "finance",
-                               "Description " * 10, "joint"),
+            actions.ActionData(
+                "Agree a joint budget forecast",
+                "Owner Name",
+                rnd.closes_on,
+                "finance",
+                "Description " * 10,
+                "joint",
+            ),
             None,
             rnd,
         )
@@ -176,9 +182,7 @@ def test_i14_7_no_sideways_scroll_at_390_on_every_main_page(browser, live_server
 
 
 @pytest.mark.parametrize("javascript", [True, False])
-def test_i14_7_menu_folds_on_a_phone_and_opens_without_script(
-    browser, live_server, make_user, javascript
-):
+def test_i14_7_menu_folds_on_a_phone_and_opens_without_script(browser, live_server, make_user, javascript):
     make_user("admin@x.example", "admin")
     page = _phone(browser, java_script_enabled=javascript)
     _log_in(page, live_server)
@@ -189,7 +193,9 @@ def test_i14_7_menu_folds_on_a_phone_and_opens_without_script(
     assert menu.get_by_role("link", name="Audit log").is_visible()
     assert menu.get_by_role("button", name="Log out").is_visible()
     _assert_no_sideways_scroll(page, "portfolio with the menu open")
-    wide = browser.new_context(viewport={"width": 1280, "height": 900}, java_script_enabled=javascript).new_page()
+    wide = browser.new_context(
+        viewport={"width": 1280, "height": 900}, java_script_enabled=javascript
+    ).new_page()
     _log_in(wide, live_server)
     assert wide.locator("#nav-menu").get_by_role("link", name="Audit log").is_visible()
     assert not wide.locator("label.navbar-toggler").is_visible()

@@ -19,8 +19,13 @@ SECTION_RE = re.compile(r'<fieldset class="dimension" id="section-([a-z_]+)"[^>]
 ASSET_RE = re.compile(r'(?:href|src)="(/(?:[a-z]+/)?static/[^"]+)"')
 GZIP = {"Accept-Encoding": "gzip, deflate, br"}
 # alliance-health-check: 8 dimensions, 33 statements; milestones has 5, finance 4.
-MILESTONES = ["milestones_plan", "milestones_on_track", "milestones_quality", "milestones_escalation",
-              "milestones_resources"]
+MILESTONES = [
+    "milestones_plan",
+    "milestones_on_track",
+    "milestones_quality",
+    "milestones_escalation",
+    "milestones_resources",
+]
 FINANCE = ["finance_budget_clear", "finance_payments", "finance_value", "finance_forecast"]
 
 
@@ -53,7 +58,9 @@ def _post(client, token, page, fields: dict, action: str):
     """What the browser sends: every field the page holds (checked radios, comments), the
     step, the CSRF token, then this step's changes and the button pressed."""
     data = {f"q-{k}": v for k, v in _checked(page).items()}
-    data.update({f"c-{k}": v for k, v in re.findall(r'name="c-([a-z_]+)"[^>]*>([^<]*)</textarea>', page) if v})
+    data.update(
+        {f"c-{k}": v for k, v in re.findall(r'name="c-([a-z_]+)"[^>]*>([^<]*)</textarea>', page) if v}
+    )
     data.update(
         csrf_token=CSRF_RE.search(page).group(1),
         step=re.search(r'name="step" value="([a-z0-9]+)"', page).group(1),
@@ -87,7 +94,10 @@ def test_i14_5_next_saves_the_step_and_nothing_typed_is_lost(app, client, token)
     back = _post(client, token, step2, {"q-finance_budget_clear": "2", "q-finance_value": "na"}, "goto-1")
     assert back.headers["Location"].endswith("?step=1")
     again = _page(app.test_client(), f"/r/{token}/answer?step=1")  # a fresh browser, same link
-    assert _checked(again) == {k: "4" for k in MILESTONES} | {"finance_budget_clear": "2", "finance_value": "na"}
+    assert _checked(again) == {k: "4" for k in MILESTONES} | {
+        "finance_budget_clear": "2",
+        "finance_value": "na",
+    }
     assert 'data-section="finance">2/4<' in again and 'data-section="milestones">5/5<' in again
     with app.app_context():
         assert db.session.scalar(select(Invitation.status)) == "started"
@@ -114,7 +124,7 @@ def test_i14_5_submit_with_gaps_shows_the_first_section_with_one(client, token):
     text = refused.get_data(as_text=True)
     assert _shown(text) == ["finance"]  # step 2, where the missing statement is
     assert 'id="question-finance_value" aria-describedby="err-finance_value" aria-invalid="true"' in text
-    assert "<details class=\"sections\" open>" in text
+    assert '<details class="sections" open>' in text
     assert len(_checked(text)) == 32  # the other answers come back
 
 
@@ -151,8 +161,10 @@ def test_i14_11_respondent_journey_transfers_under_60_kb(client, token):
 
     def fetch(url, **kwargs):
         nonlocal total
-        response = client.get(url, headers=GZIP, **kwargs) if "data" not in kwargs else client.post(
-            url, headers=GZIP, **kwargs
+        response = (
+            client.get(url, headers=GZIP, **kwargs)
+            if "data" not in kwargs
+            else client.post(url, headers=GZIP, **kwargs)
         )
         total += _sent(response)
         body = response.get_data()
@@ -240,13 +252,31 @@ def test_i14_11_production_stack_compresses_in_nginx(app, tmp_path, token):
     with production_stack(app, tmp_path / "nginx", workers=1, COMPRESS_RESPONSES="false") as base:
 
         def get(path, **headers):
-            with urllib.request.urlopen(urllib.request.Request(base + path, headers=headers), timeout=20) as r:
+            with urllib.request.urlopen(
+                urllib.request.Request(base + path, headers=headers), timeout=20
+            ) as r:
                 return r.headers, r.read()
 
         headers, body = get(f"/r/{token}/answer", **GZIP)
         assert headers["Content-Encoding"] == "gzip" and b"<form" in gzip.decompress(body)
-        css = re.search(r'href="(/static/respond\.css\?v=[0-9a-f]+)"', gzip.decompress(body).decode()).group(1)
+        css = re.search(r'href="(/static/respond\.css\?v=[0-9a-f]+)"', gzip.decompress(body).decode()).group(
+            1
+        )
         headers, body = get(css, **GZIP)
         assert headers["Content-Encoding"] == "gzip" and "immutable" in headers["Cache-Control"]
         headers, body = get(f"/r/{token}/answer")  # a client that does not ask gets it plain
         assert headers.get("Content-Encoding") is None and b"<form" in body
+
+
+def test_i14_11_manager_pages_get_a_slim_bootstrap(client, make_app):
+    page = _page(client, "/login")
+    href = re.search(r'href="(/assets/bootstrap\.css\?v=[0-9a-f]{12})"', page).group(1)
+    css = client.get(href, headers=GZIP)
+    assert css.mimetype == "text/css" and "immutable" in css.headers["Cache-Control"]
+    body = gzip.decompress(css.get_data())
+    assert b".navbar-collapse" in body and b".table-responsive" in body and b".alert-danger" in body
+    assert b".carousel" not in body and b".offcanvas" not in body  # no template names these
+    assert len(css.get_data()) < 15 * 1024  # Bootstrap's whole CSS is 31 KB gzipped
+    assert client.get(href, headers={"If-None-Match": css.headers["ETag"]}).status_code == 304
+    full = make_app(SLIM_BOOTSTRAP=False).test_client().get("/login").get_data(as_text=True)
+    assert "/bootstrap/static/css/bootstrap.min.css?v=" in full  # the switch back to the whole file
