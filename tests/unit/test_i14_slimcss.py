@@ -22,9 +22,10 @@ def test_i14_11_slim_keeps_what_templates_name_and_drops_the_rest():
     assert out == (
         '@charset "UTF-8";/*! licence */:root{--x:1}body{margin:0}'
         ".btn{color:red}"  # the unused selector of the list goes, the rule stays
-        # .btn:not(.disabled,.gone) names classes no template has: gone (over-keeping never breaks)
+        # .btn:not(.disabled,.gone) names classes no template has, so it goes
         ".alert-success{c:1}.alert-danger{c:2}"  # built as alert-{{ ... }}: every alert- class stays
-        "@media (min-width:992px){.navbar-expand-lg .navbar-collapse{display:flex}}"  # empty @media print goes
+        # the empty @media print goes
+        "@media (min-width:992px){.navbar-expand-lg .navbar-collapse{display:flex}}"
         "@keyframes spin{0%{a:b}to{a:c}}"
         '.icon{background:url("data:image/svg+xml,a{b}c")}'  # braces inside a string are not blocks
     )
