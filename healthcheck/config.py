@@ -36,6 +36,8 @@ class Defaults:
     PERMANENT_SESSION_LIFETIME = 12 * 3600
     TRUSTED_PROXIES = 0  # number of reverse proxies in front (X-Forwarded-For/Proto)
     BOOTSTRAP_SERVE_LOCAL = True
+    SLIM_BOOTSTRAP = True  # serve Bootstrap less the rules no template uses (web/slimcss.py)
+    COMPRESS_RESPONSES = True  # gzip text responses (off behind nginx, which compresses)
     RATELIMIT_STORAGE_URI = "memory://"
     RATELIMIT_HEADERS_ENABLED = True
     MAIL_BACKEND = "outbox"  # or "smtp"

@@ -13,6 +13,7 @@ export HEALTHCHECK_RATELIMIT_STORAGE_URI="${REDIS_URL:-redis://127.0.0.1:6379/0}
 export HEALTHCHECK_WORKERS="${WORKERS:-4}"
 export HEALTHCHECK_BIND="${UPSTREAM:-127.0.0.1:8001}"
 export HEALTHCHECK_TRUSTED_PROXIES=1  # nginx sets X-Forwarded-For to the client's address
+export HEALTHCHECK_COMPRESS_RESPONSES=false  # nginx compresses (deploy/nginx.conf)
 nginx_bin="$(command -v nginx || echo /usr/sbin/nginx)"
 [ -x "$nginx_bin" ] || { echo "nginx is required in front of gunicorn: apt-get install nginx" >&2; exit 1; }
 bin="${VENV:-.venv}/bin"  # the README set-up makes .venv

@@ -10,7 +10,7 @@ from healthcheck.extensions import db, login_manager
 from healthcheck.models import User
 from healthcheck.models.base import MAX_ID
 from healthcheck.services.errors import Forbidden, InvalidInput, NotFound
-from healthcheck.web import filters, security
+from healthcheck.web import assets, filters, security
 from healthcheck.web.admin.routes import bp as admin_bp
 from healthcheck.web.alliances.routes import bp as alliances_bp
 from healthcheck.web.auth.routes import bp as auth_bp
@@ -46,6 +46,7 @@ def register(app: Flask) -> None:
     login_manager.user_loader(_load_user)
     _error_pages(app)
     security.init_app(app)
+    assets.init_app(app)
     filters.register(app)
 
 

@@ -14,7 +14,7 @@ from healthcheck.extensions import db
 from healthcheck.models import Action, Invitation, Round, ShareLink, User
 from tests.conftest import csrf_token
 
-PUBLIC = {"auth.login", "ops.healthz", "static", "bootstrap.static"}
+PUBLIC = {"auth.login", "ops.healthz", "static", "bootstrap.static", "favicon", "slim_bootstrap"}
 REDIRECTS = {"portfolio.home"}  # sends you to the portfolio or the login page
 # the token is the key
 TOKEN = {"respond.welcome", "respond.answer", "respond.thanks", "respond.opened", "reports.shared"}

@@ -7,6 +7,7 @@ from healthcheck.database import read_only
 from healthcheck.extensions import csrf, db, limiter
 from healthcheck.services import responses
 from healthcheck.services.responses import LinkProblem
+from healthcheck.web.respond import steps
 
 bp = Blueprint("respond", __name__, url_prefix="/r", template_folder="templates")
 csrf.exempt(bp)  # checked in the view so an expired form comes back with its answers
@@ -40,37 +41,45 @@ def opened(token: str):
 def answer(token: str):
     if request.method == "GET":
         inv = responses.invitation_by_token(token)
-        return _form(inv, token, responses.draft_of(inv))
-    submitting = request.form.get("action") == "submit"
+        return _form(inv, token, responses.draft_of(inv), request.args.get("step"))
+    action, step = request.form.get("action", "save"), request.form.get("step")
     with read_only():  # look up and check in a read transaction; write in a short one below
         inv = responses.invitation_by_token(token)
-        given = responses.parse(inv.round.questionnaire, request.form, require_all=submitting)
+        given = responses.parse(inv.round.questionnaire, request.form, require_all=action == "submit")
         if not FlaskForm().validate():
-            return _form(inv, token, given, notice="expired", status=400)
+            return _form(inv, token, given, step, notice="expired", status=400)
         if given.errors:
-            return _form(inv, token, given, status=400)
+            return _form(inv, token, given, step, status=400)
         target = responses.target_of(token, inv)
+        going = steps.destination(action, len(inv.round.questionnaire.dimensions))
         db.session.rollback()  # nothing was written: end the read transaction
-    if submitting:
+    if action == "submit":
         responses.submit_target(target, given)
         db.session.commit()
         return redirect(url_for("respond.thanks", token=token), code=303)
     responses.save_draft_for(target, given)
     db.session.commit()
-    return _form(responses.invitation_by_token(token), token, given, notice="saved")
+    if going is not None:  # a step's "next", "back" or a section: saved, then shown
+        return redirect(url_for("respond.answer", token=token, step=steps.url_value(going)), code=303)
+    return _form(responses.invitation_by_token(token), token, given, step, notice="saved")
 
 
-def _form(inv, token, given, notice=None, status=200):
+def _form(inv, token, given, step, notice=None, status=200):
+    questionnaire = inv.round.questionnaire
+    found = steps.sections(questionnaire, given)
     return render_template(
         "respond/questionnaire.html",
         inv=inv,
         rnd=inv.round,
         alliance=inv.round.alliance,
-        questionnaire=inv.round.questionnaire,
+        questionnaire=questionnaire,
         token=token,
         given=given,
         notice=notice,
         form=FlaskForm(),
+        sections=found,
+        step=steps.current(questionnaire, step, found, given.errors),
+        answered=sum(s.answered for s in found),
     ), status
 
 
