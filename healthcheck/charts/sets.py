@@ -105,7 +105,8 @@ def titled(chart, title: str, subtitle: str):
     lines = [subtitle]
     note = chart.title
     if note is not alt.Undefined:
-        lines.append(note.text if isinstance(note, alt.TitleParams) else str(note))
+        text = note.text if isinstance(note, alt.TitleParams) else note
+        lines.extend(text if isinstance(text, list) else [str(text)])
     heading = alt.TitleParams(
         title,
         subtitle=lines,
