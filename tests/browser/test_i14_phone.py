@@ -145,6 +145,10 @@ def portfolio_pages(app, make_user, make_alliance, make_round, invite, answer_al
         "report": f"{base}/rounds/{closed}/report",
         "actions": f"{base}/actions/new?round={closed}",
         "admin-audit": "/admin/audit",
+        "admin-users": "/admin/users",
+        "admin-jobs": "/admin/jobs",
+        "admin-questionnaires": "/admin/questionnaires",
+        "search": "/search?q=budget",
     }
     return signed_in, {"login": "/login", "partner": f"/shared/{share}"}
 
