@@ -10,9 +10,12 @@ from healthcheck.extensions import db
 
 
 def test_i14_3_closed_rounds_without_close_time_get_their_planned_date(app):
+    from alembic.script import ScriptDirectory
+
     directory = app.extensions["migrate"].directory
+    before = ScriptDirectory(directory).get_revision("d14c3a0c105e").down_revision  # whatever precedes it
     with app.app_context():
-        downgrade(directory=directory, revision="a1c5e7f90b12")
+        downgrade(directory=directory, revision=before)
     with app.app_context():
         from healthcheck.models import Alliance, Organisation, Round
         from healthcheck.services import questionnaires

@@ -111,7 +111,12 @@ def _live_round(app, invite, sides, answers_by_index):
     with app.app_context():
         alliance = db.session.scalar(db.select(Alliance).where(Alliance.name == "Helix R&D"))
         rnd = rounds.create(
-            alliance, questionnaires.latest(SURVEY), "2026-H1", date(2026, 1, 5), date(2026, 1, 26)
+            alliance,
+            questionnaires.latest(SURVEY),
+            "2026-H1",
+            date(2026, 1, 5),
+            date(2026, 1, 26),
+            today=date(2026, 1, 5),  # planned then: the dates are not in the past
         )
         rounds.open_round(rnd)
         db.session.commit()
