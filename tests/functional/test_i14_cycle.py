@@ -61,8 +61,8 @@ def test_i14_2_close_is_a_confirmation_page_first(app, client, two_b):
     alliance, rnd, _ = two_b
     url = f"/alliances/{alliance}/rounds/{rnd}"
     detail = client.get(url).get_data(as_text=True)
-    assert f'href="{url}/close"' in detail  # a link to the confirmation page, not a POST button
-    page = client.get(f"{url}/close")
+    assert f'href="{url}/close/confirm"' in detail  # a link to the confirmation page, not a POST button
+    page = client.get(f"{url}/close/confirm")
     text = page.get_data(as_text=True)
     assert page.status_code == 200 and "Close round 2026-Q4?" in text and "This cannot be undone." in text
     assert 'name="confirmed" value="yes"' in text and 'name="csrf_token"' in text
@@ -77,7 +77,7 @@ def test_i14_2_close_is_a_confirmation_page_first(app, client, two_b):
 def test_i14_1_close_with_a_side_under_k_needs_the_tick_that_names_it(app, client, two_b):
     alliance, rnd, _ = two_b
     url = f"/alliances/{alliance}/rounds/{rnd}"
-    page = client.get(f"{url}/close").get_data(as_text=True)
+    page = client.get(f"{url}/close/confirm").get_data(as_text=True)
     assert "I understand that the figures and comments of Side B · Partner 1 will be hidden" in page
     assert 'name="tick"' in page
     refused = client.post(f"{url}/close", data={"csrf_token": csrf_token(client, url), "confirmed": "yes"})
@@ -101,7 +101,7 @@ def test_i14_1_close_counts_submissions_not_invitations(
     rnd = make_round(alliance)
     invite(rnd, "AAABBB")
     url = f"/alliances/{alliance}/rounds/{rnd}"
-    page = client.get(f"{url}/close").get_data(as_text=True)
+    page = client.get(f"{url}/close/confirm").get_data(as_text=True)
     # invited enough, but nobody answered yet: closing now would hide both sides
     assert (
         "Side B · Partner 1: 0 of 3 submitted — fewer than k = 3: closed now, its figures would be hidden."

@@ -156,7 +156,7 @@ def invite_bulk(alliance_id: int, round_id: int):
     return _after_invite(rnd, outcome.value, form.delivery.data)
 
 
-@bp.route("/<int:round_id>/close")
+@bp.route("/<int:round_id>/close/confirm")
 def confirm_close(alliance_id: int, round_id: int):
     rnd = access.round_for(current_user, alliance_id, round_id, edit=True)
     if rnd.status != "open":
