@@ -159,3 +159,13 @@ def test_i14_8_withdrawn_and_expired_partner_links_answer_410_pages(app, world):
     assert late.status_code == 410 and "This link has expired" in late.get_data(as_text=True)
     unknown = partner.get("/shared/no-such-link")
     assert unknown.status_code == 404 and "Link not recognised" in unknown.get_data(as_text=True)
+
+
+def test_i14_8_timeline_page_ids_are_unique(app, client, world):
+    """The note form and the handoff form both have a text field named body: one id each
+    (a label and a screen reader must reach the right one)."""
+    mine, _theirs, _rounds = world
+    _login(client, "manager@example.com")
+    page = client.get(f"/alliances/{mine}/timeline").get_data(as_text=True)
+    ids = [i for i in re.findall(r'\sid="([^"]+)"', page) if i != "csrf_token"]  # hidden, never labelled
+    assert [i for i in set(ids) if ids.count(i) > 1] == []

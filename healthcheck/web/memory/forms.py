@@ -53,7 +53,9 @@ class NoteForm(FlaskForm):
 class HandoffForm(FlaskForm):
     new_owner = EmailField("New owner (email of a manager)", validators=[DataRequired(), Length(max=254)])
     body = TextAreaField(
-        "Handoff note: what the new owner needs to know", validators=[DataRequired(), Length(max=20000)]
+        "Handoff note: what the new owner needs to know",
+        validators=[DataRequired(), Length(max=20000)],
+        id="handoff-body",  # the note form on the same page has a body too
     )
     revoke_shares = BooleanField(
         "Stop the partner links shared so far (the new owner can share again)", default=True
