@@ -54,7 +54,7 @@ def test_i14_1_new_manager_two_per_side_warned_confirms_and_reads_why(
     page.click("button:text('Create draft round')")
     page.fill(
         "#csv_text",
-        "name,email,side,function\nAnn,ann@a.example,A,R&D\nBob,bob@a.example,A,\n"
+        "name,email,side,function\nAnn,ann@a.example,A,research\nBob,bob@a.example,A,\n"
         "Cem,cem@h.example,B,\nDee,dee@h.example,B,\n",
     )
     page.select_option("#bulk_delivery", "page")

@@ -10,7 +10,7 @@ import pytest
 pytestmark = pytest.mark.browser
 DESKTOP = {"width": 1280, "height": 900}
 PHONE = {"width": 390, "height": 844}
-BULK = "name,email,side,function\nAnn,ann@a.example,A,R&D\nBob,bob@a.example,A,\nCem,cem@n.example,B,\n"
+BULK = "name,email,side,function\nAnn,ann@a.example,A,research\nBob,bob@a.example,A,\nCem,cem@n.example,B,\n"
 
 
 def _log_in(page, base, email, password="correct-horse-battery"):
