@@ -44,6 +44,7 @@ def _invitation_email(app) -> str:
             "R1",
             NOW.date(),
             NOW.date() + timedelta(days=21),
+            today=NOW.date(),
         )
         invitations.invite(rnd, [invitations.Invitee("P", "p@x.example", "A")])
         rounds.open_round(rnd, now=NOW)
