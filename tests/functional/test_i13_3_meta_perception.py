@@ -227,6 +227,8 @@ def test_i13_3_report_page_share_view_pack_and_xlsx_show_expected_vs_actual(app,
     page = client.get(f"{base}/report").get_data(as_text=True)
     section = page[page.index('id="meta"') : page.index('id="actions"')]
     assert "How well each side reads its partner" in section and "<svg" in section
+    # on a phone the chart scrolls inside its frame, never the page (issue 14 item 7)
+    assert re.search(r'<div class="chart-frame"[^>]*>\s*<svg', section)
     assert (
         "Aurora Pharma about Partner 1" in section and '<span class="meta-blind_spot">blind spot' in section
     )
