@@ -1,10 +1,10 @@
 """Run the whole test suite on SQLite and on PostgreSQL, side by side.
 
-The two runs are separate pytest processes (SQLite spread over two xdist workers; PostgreSQL
-in one, since its tests share one database), each writing its own log under
-``test-artifacts/``; each log is printed whole when its run ends. PostgreSQL tests skip when
-the server is absent, except in CI (CI=true), where they fail. Extra arguments are passed to
-both pytest runs (e.g. ``-k report`` or ``-x``).
+The two runs are separate pytest processes, each spread over two xdist workers (on
+PostgreSQL every worker has its own database, ``test_gw0``…, see tests/conftest.py), each
+writing its own log under ``test-artifacts/``; each log is printed whole when its run ends.
+PostgreSQL tests skip when the server is absent, except in CI (CI=true), where they fail.
+Extra arguments are passed to both pytest runs (e.g. ``-k report`` or ``-x``).
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ import time
 from pathlib import Path
 
 ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"
-RUNS = {"sqlite": ["-n", "2"], "postgresql": []}
+RUNS = {"sqlite": ["-n", "2"], "postgresql": ["-n", "2"]}
 
 
 def main() -> int:

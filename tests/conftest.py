@@ -13,13 +13,21 @@ import re
 import shutil
 
 import pytest
-from sqlalchemy import create_engine, text
+from sqlalchemy import create_engine, make_url, text
 
 from healthcheck import create_app
 from healthcheck.extensions import db
 
 BACKEND = os.environ.get("HEALTHCHECK_TEST_DB", "sqlite")
-PG_URL = os.environ.get("HEALTHCHECK_TEST_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
+PG_BASE_URL = os.environ.get("HEALTHCHECK_TEST_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
+# Under pytest-xdist each worker has its own PostgreSQL database (``test_gw0``, ``test_gw1``…),
+# created on first use, so the PostgreSQL half of the suite runs in parallel like SQLite's.
+WORKER = os.environ.get("PYTEST_XDIST_WORKER", "")
+PG_URL = (
+    make_url(PG_BASE_URL).set(database=f"{make_url(PG_BASE_URL).database}_{WORKER}").render_as_string(False)
+    if WORKER
+    else PG_BASE_URL
+)
 IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
 SECRET = "test-secret-key-that-is-long-enough-0123456789"
 
@@ -33,8 +41,20 @@ _hypothesis_settings.register_profile("ci", derandomize=True, database=None, dea
 _hypothesis_settings.load_profile("ci" if IN_CI else "local")
 
 
+def _create_worker_database() -> None:
+    if PG_URL == PG_BASE_URL:
+        return
+    name = make_url(PG_URL).database
+    admin = create_engine(PG_BASE_URL, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        if conn.execute(text("SELECT 1 FROM pg_database WHERE datname = :n"), {"n": name}).first() is None:
+            conn.execute(text(f'CREATE DATABASE "{name}"'))
+    admin.dispose()
+
+
 def _postgres_or_skip() -> str:
     try:
+        _create_worker_database()
         engine = create_engine(PG_URL)
         with engine.connect() as conn:
             conn.execute(text("select 1"))

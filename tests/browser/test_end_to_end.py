@@ -3,6 +3,7 @@
 import re
 
 import pytest
+from playwright.sync_api import expect
 
 pytestmark = pytest.mark.browser
 PHONE = {"width": 390, "height": 844}
@@ -87,7 +88,8 @@ def test_manager_sets_up_invites_watches_and_reads_report(
     page.click("a:text('Close round')")  # a confirmation page first (issue 14 item 2)
     page.click("button:text('Yes, close the round')")
     page.click("a:text('Report')")
-    assert page.locator("figure svg").count() == 4  # radar, gaps (wide and phone renditions), statements
+    # The report may still be loading when the click returns: wait for its charts.
+    expect(page.locator("figure svg")).to_have_count(4)  # radar, gaps (wide and phone renditions), statements
     assert page.locator("figure svg:visible").count() == 3
     radar = page.locator("figure svg").first
     assert "Milestones and delivery" in radar.inner_html()
