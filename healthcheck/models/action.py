@@ -39,8 +39,29 @@ class Action(db.Model):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     completed_at: Mapped[datetime | None]
 
+    # A joint action (issue 15): an owner on each side — ``owner`` names side A's (a user),
+    # ``partner_owner_*`` side B's named contact — and accepted by both before it counts.
+    partner_owner_name: Mapped[str] = mapped_column(String(200), default="", server_default="")
+    partner_owner_email: Mapped[str] = mapped_column(String(254), default="", server_default="")
+    proposed_by_side: Mapped[str | None] = mapped_column(String(1))
+    accepted_a_at: Mapped[datetime | None]
+    accepted_b_at: Mapped[datetime | None]
+    # Follow-up: a reminder before the due date, a one-question check-in 30 days after done.
+    reminder_sent_at: Mapped[datetime | None]
+    checkin_token_hash: Mapped[str | None] = mapped_column(String(64), unique=True)
+    checkin_sent_at: Mapped[datetime | None]
+    checkin_score: Mapped[int | None]
+    checkin_comment: Mapped[str] = mapped_column(Text, default="", server_default="")
+    checkin_answered_at: Mapped[datetime | None]
+
     alliance: Mapped[Alliance] = relationship()
     round: Mapped[Round | None] = relationship()
+
+    @property
+    def accepted(self) -> bool:
+        """Both sides accepted (an internal action needs no acceptance)."""
+        both = self.accepted_a_at is not None and self.accepted_b_at is not None
+        return self.visibility != "joint" or both
 
     def is_overdue(self, today: date) -> bool:
         return self.status in ("open", "in_progress") and self.due_on < today
