@@ -62,7 +62,9 @@ def owner_emails(action: Action) -> dict[str, str]:
 
 
 def _is_agreed(action: Action) -> bool:
-    return action.visibility == "joint" and action.accepted_a_at is not None and action.accepted_b_at is not None
+    return (
+        action.visibility == "joint" and action.accepted_a_at is not None and action.accepted_b_at is not None
+    )
 
 
 def _enqueue_both(action: Action, kind: str, key: str, now: datetime) -> int:
@@ -281,7 +283,9 @@ def _answers(action_ids: list[int]) -> dict[int, list[dict]]:
     if not action_ids:
         return out
     for c in db.session.scalars(
-        select(ActionCheckin).where(ActionCheckin.action_id.in_(action_ids), ActionCheckin.answered_at.is_not(None))
+        select(ActionCheckin).where(
+            ActionCheckin.action_id.in_(action_ids), ActionCheckin.answered_at.is_not(None)
+        )
     ):
         out.setdefault(c.action_id, []).append({"side": c.side, "score": c.score, "comment": c.comment})
     return out

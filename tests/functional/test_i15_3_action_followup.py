@@ -29,12 +29,16 @@ LINK = re.compile(r"/checkin/([A-Za-z0-9_-]+)")
 
 def outbox(app) -> list:
     parser = BytesParser(policy=policy.default)
-    return [parser.parsebytes(p.read_bytes()) for p in sorted((Path(app.instance_path) / "outbox").glob("*.eml"))]
+    return [
+        parser.parsebytes(p.read_bytes()) for p in sorted((Path(app.instance_path) / "outbox").glob("*.eml"))
+    ]
 
 
 def mails(app, kind: str) -> list[OutgoingMail]:
     with app.app_context():
-        rows = db.session.scalars(select(OutgoingMail).where(OutgoingMail.kind == kind).order_by(OutgoingMail.id))
+        rows = db.session.scalars(
+            select(OutgoingMail).where(OutgoingMail.kind == kind).order_by(OutgoingMail.id)
+        )
         return [(m.to, m.status, m.dedupe_key) for m in rows]
 
 
@@ -92,7 +96,11 @@ def test_both_owners_are_told_once_when_a_joint_action_is_accepted_by_both(app, 
     sent = [m for m in outbox(app) if m["Subject"] == "Joint action agreed in Nordvik: you are an owner"]
     assert sorted(m["To"] for m in sent) == ["olivia@aurora.example", "per@nordvik.example"]
     to_partner = next(m for m in sent if m["To"] == "per@nordvik.example").get_body(("plain",)).get_content()
-    assert "Hello Per Berg" in to_partner and "Joint budget review" in to_partner and "Owner at Aurora Pharma" in to_partner
+    assert (
+        "Hello Per Berg" in to_partner
+        and "Joint budget review" in to_partner
+        and "Owner at Aurora Pharma" in to_partner
+    )
 
 
 def test_no_assignment_email_before_both_accept_or_for_internal_actions(app, make_action):
@@ -108,7 +116,11 @@ def test_no_assignment_email_before_both_accept_or_for_internal_actions(app, mak
 def test_the_action_form_can_create_a_joint_action_both_sides_agreed(app, client, owner, alliance):
     client.post(
         "/login",
-        data={"email": "olivia@aurora.example", "password": "correct-horse-battery", "csrf_token": csrf_token(client)},
+        data={
+            "email": "olivia@aurora.example",
+            "password": "correct-horse-battery",
+            "csrf_token": csrf_token(client),
+        },
     )
     url = f"/alliances/{alliance}/actions/new"
     form = {
@@ -124,16 +136,19 @@ def test_the_action_form_can_create_a_joint_action_both_sides_agreed(app, client
     }
     refused = client.post(url, data=form | {"partner_owner_email": "", "csrf_token": csrf_token(client, url)})
     assert refused.status_code == 400
-    assert "owner at Partner" in refused.get_data(as_text=True) and "name and email required" in refused.get_data(
+    assert "owner at Partner" in refused.get_data(
         as_text=True
-    )
+    ) and "name and email required" in refused.get_data(as_text=True)
     assert mails(app, "action_assigned") == []
     ok = client.post(url, data=form | {"csrf_token": csrf_token(client, url)})
     assert ok.status_code == 302
     with app.app_context():
         action = db.session.scalar(select(Action))
         assert action.accepted and action.owner_user_id == owner and action.owner == "olivia@aurora.example"
-    assert sorted(to for to, _, _ in mails(app, "action_assigned")) == ["olivia@aurora.example", "per@nordvik.example"]
+    assert sorted(to for to, _, _ in mails(app, "action_assigned")) == [
+        "olivia@aurora.example",
+        "per@nordvik.example",
+    ]
 
 
 # --- 2. reminder -----------------------------------------------------------------------------
@@ -228,11 +243,17 @@ def test_checkin_arrives_exactly_once_through_the_outbox_and_a_real_smtp_server(
         make_action(status="done", completed_at=D0)  # done on D0: the check-in is due on D0 + 30 days
         with app.app_context():
             assert runner.run("action_followup", D0 + timedelta(days=29))["action_checkins"] == 0
-        assert _concurrently(app, action_followup.queue_checkins) in ([0, 2], [2, 0])  # two schedulers at once
+        assert _concurrently(app, action_followup.queue_checkins) in (
+            [0, 2],
+            [2, 0],
+        )  # two schedulers at once
         with app.app_context():
             assert runner.run("action_followup", D0 + timedelta(days=31, hours=1))["action_checkins"] == 0
             assert runner.run("deliver_mail", D0 + timedelta(days=31)) == {
-                "sent": 2, "retry": 0, "failed": 0, "cancelled": 0
+                "sent": 2,
+                "retry": 0,
+                "failed": 0,
+                "cancelled": 0,
             }
             assert runner.run("action_followup", D0 + timedelta(days=40))["action_checkins"] == 0
             assert runner.run("deliver_mail", D0 + timedelta(days=40))["sent"] == 0
@@ -250,7 +271,9 @@ def test_checkin_arrives_exactly_once_through_the_outbox_and_a_real_smtp_server(
     with app.app_context():  # only hashes are stored; the outbox holds no token
         stored = " ".join(str(m.context) for m in db.session.scalars(select(OutgoingMail)))
         assert not any(t in stored for t in tokens)
-        assert all(c.token_hash and c.token_hash not in tokens for c in db.session.scalars(select(ActionCheckin)))
+        assert all(
+            c.token_hash and c.token_hash not in tokens for c in db.session.scalars(select(ActionCheckin))
+        )
 
 
 @pytest.fixture
@@ -278,7 +301,9 @@ def test_checkin_form_saves_once_and_refuses_a_second_answer(app, client, checki
     token = checkin_links["B"]
     page = client.get(f"/checkin/{token}")
     assert page.status_code == 200 and "Did this help?" in page.get_data(as_text=True)
-    assert "Joint budget review" in page.get_data(as_text=True) and page.headers["Cache-Control"] == "no-store"
+    assert (
+        "Joint budget review" in page.get_data(as_text=True) and page.headers["Cache-Control"] == "no-store"
+    )
     csrf = _csrf(client, token)
     missing = _answer(client, token, comment="no score")
     assert missing.status_code == 400 and "choose a score from 1" in missing.get_data(as_text=True)
@@ -361,7 +386,12 @@ def test_effects_before_and_after_by_hand(app, two_rounds):
         effects = action_followup.effects(db.session.get(Round, r2))
     assert len(effects) == 1
     e = effects[0]
-    assert (e["action_id"], e["previous_round"], e["round"], e["dimension"]) == (action_id, "R1", "R2", "finance")
+    assert (e["action_id"], e["previous_round"], e["round"], e["dimension"]) == (
+        action_id,
+        "R1",
+        "R2",
+        "finance",
+    )
     a, b = e["sides"]["A"], e["sides"]["B"]
     # side A: before mean 3 (s = 1, n = 3), after 4 (s = 1, n = 3): change +1,
     # SE² = 1/3 + 1/3, ν = 4, half = 2.776445 · 0.816497 = 2.266958
@@ -388,10 +418,16 @@ def test_report_page_shows_the_change_the_k_rule_and_checkins_by_side(app, clien
         alliance_id = db.session.get(Round, r2).alliance_id
     client.post(
         "/login",
-        data={"email": "olivia@aurora.example", "password": "correct-horse-battery", "csrf_token": csrf_token(client)},
+        data={
+            "email": "olivia@aurora.example",
+            "password": "correct-horse-battery",
+            "csrf_token": csrf_token(client),
+        },
     )
     page = client.get(f"/alliances/{alliance_id}/rounds/{r2}/report").get_data(as_text=True)
-    table = page[page.index('id="followup-effects"') : page.index("</table>", page.index('id="followup-effects"'))]
+    table = page[
+        page.index('id="followup-effects"') : page.index("</table>", page.index('id="followup-effects"'))
+    ]
     assert "Actions agreed after R1 — did they help?" in page
     assert re.search(r"3\.00 → 4\.00 \(\+1\.00 <span[^>]*>\[-1\.27, \+3\.27\]</span>\)", table)
     assert "not shown (fewer than k answered)" in table
@@ -411,4 +447,3 @@ def test_a_joint_action_still_waiting_for_acceptance_is_not_followed_up(app, two
         titles = [e["title"] for e in action_followup.effects(db.session.get(Round, r2))]
         partner = action_followup.effects(db.session.get(Round, r2), joint_only=True)
     assert titles == ["Joint budget review"] and len(partner) == 1
-

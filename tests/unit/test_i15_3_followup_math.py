@@ -73,5 +73,8 @@ def test_checkin_rows_by_side_without_persons():
             {"side": "A", "score": None, "comment": "unanswered"},
         ]
     )
-    assert rows == [{"side": "A", "score": 5, "comment": ""}, {"side": "B", "score": 2, "comment": "slow start"}]
+    assert rows == [
+        {"side": "A", "score": 5, "comment": ""},
+        {"side": "B", "score": 2, "comment": "slow start"},
+    ]
     assert followup.mean_score(rows) == 3.5 and followup.mean_score([]) is None

@@ -11,6 +11,8 @@ class CheckinForm(FlaskForm):
     score = RadioField(
         "Did this help?",
         choices=[(str(n), f"{n} — {word}") for n, word in SCORE_WORDS.items()],
-        validators=[InputRequired(message="Did this help?: choose a score from 1 (not at all) to 5 (very much)")],
+        validators=[
+            InputRequired(message="Did this help?: choose a score from 1 (not at all) to 5 (very much)")
+        ],
     )
     comment = TextAreaField("Comment (optional)", validators=[Length(max=MAX_COMMENT)])

@@ -34,8 +34,13 @@ def _page(checkin, form, problems=(), status=200):
     action = checkin.action
     alliance = action.alliance
     return render_template(
-        "checkin/form.html", checkin=checkin, action=action, alliance=alliance,
-        side_name=alliance.side(checkin.side).name, form=form, problems=problems,
+        "checkin/form.html",
+        checkin=checkin,
+        action=action,
+        alliance=alliance,
+        side_name=alliance.side(checkin.side).name,
+        form=form,
+        problems=problems,
     ), status
 
 

@@ -19,10 +19,18 @@ class ActionForm(FlaskForm):
     )
     description = TextAreaField("Details", validators=[Length(max=5000)])
     # a joint action's owners (issue 15): a user on side A, a named contact on side B
-    owner_user = SelectField("Owner on our side (a user, for a joint action)", coerce=int, choices=[(0, "— none —")])
+    # (the service checks the user belongs to the alliance; a form without the field means none)
+    owner_user = SelectField(
+        "Owner on our side (a user, for a joint action)",
+        coerce=lambda v: int(v) if str(v or "").isdigit() else 0,
+        choices=[(0, "— none —")],
+        validate_choice=False,
+    )
     partner_owner_name = StringField("Owner at the partner: name", validators=[Length(max=200)])
     partner_owner_email = StringField("Owner at the partner: email", validators=[Length(max=254)])
-    accepted_by_both = BooleanField("Both sides have agreed this joint action already (both owners are emailed)")
+    accepted_by_both = BooleanField(
+        "Both sides have agreed this joint action already (both owners are emailed)"
+    )
 
     def offer_owners(self, alliance) -> None:
         """Side A's owner of a joint action is one of the alliance's owners or members."""
