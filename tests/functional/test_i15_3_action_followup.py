@@ -447,3 +447,15 @@ def test_a_joint_action_still_waiting_for_acceptance_is_not_followed_up(app, two
         titles = [e["title"] for e in action_followup.effects(db.session.get(Round, r2))]
         partner = action_followup.effects(db.session.get(Round, r2), joint_only=True)
     assert titles == ["Joint budget review"] and len(partner) == 1
+
+
+def test_the_report_pack_carries_the_follow_up(app, two_rounds):
+    from healthcheck.services import packs
+
+    (r1, r2), _ = two_rounds
+    with app.app_context():
+        html = packs.round_pack(db.session.get(Round, r2))
+    table = html[html.index('id="followup-effects"') :]
+    table = table[: table.index("</table>")]
+    assert "[-1.27, +3.27]" in table and "not shown (fewer than k answered)" in table
+    assert "“Too slow to start”" in table and "Per Berg" not in table
