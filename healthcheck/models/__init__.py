@@ -11,6 +11,7 @@ from healthcheck.models.alliance import (
     Organisation,
 )
 from healthcheck.models.audit import AuditEvent
+from healthcheck.models.followup import CHECKIN_SCORES, ActionCheckin
 from healthcheck.models.jobs import JobRun
 from healthcheck.models.messages import OutgoingMail, Reminder
 from healthcheck.models.note import NOTE_KINDS, Note
@@ -33,6 +34,8 @@ from healthcheck.models.user import MAX_CAPACITY_FTE, ROLE_WORDS, ROLES, User
 __all__ = [
     "ACTION_STATUSES",
     "Action",
+    "ActionCheckin",
+    "CHECKIN_SCORES",
     "NOTE_KINDS",
     "Note",
     "VISIBILITIES",

@@ -11,6 +11,7 @@ from healthcheck.extensions import db
 from healthcheck.models.alliance import Alliance
 from healthcheck.models.base import utcnow
 from healthcheck.models.round import Round
+from healthcheck.models.user import User
 
 ACTION_STATUSES = ("open", "in_progress", "done", "dropped")
 VISIBILITIES = ("internal", "joint")
@@ -32,6 +33,8 @@ class Action(db.Model):
     title: Mapped[str] = mapped_column(String(200))
     description: Mapped[str] = mapped_column(Text, default="")
     owner: Mapped[str] = mapped_column(String(200))
+    # side A's owner of a joint action as a user (``owner`` then holds their name)
+    owner_user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     due_on: Mapped[date]
     status: Mapped[str] = mapped_column(String(12), default="open")
     visibility: Mapped[str] = mapped_column(String(10), default="internal")
@@ -56,6 +59,7 @@ class Action(db.Model):
 
     alliance: Mapped[Alliance] = relationship()
     round: Mapped[Round | None] = relationship()
+    owner_user: Mapped[User | None] = relationship(foreign_keys=[owner_user_id])
 
     @property
     def accepted(self) -> bool:
