@@ -49,13 +49,10 @@ class Action(db.Model):
     proposed_by_side: Mapped[str | None] = mapped_column(String(1))
     accepted_a_at: Mapped[datetime | None]
     accepted_b_at: Mapped[datetime | None]
-    # Follow-up: a reminder before the due date, a one-question check-in 30 days after done.
+    # Follow-up: a reminder before the due date, a one-question check-in 30 days after done
+    # (the answers: ``ActionCheckin``, one per owner).
     reminder_sent_at: Mapped[datetime | None]
-    checkin_token_hash: Mapped[str | None] = mapped_column(String(64), unique=True)
     checkin_sent_at: Mapped[datetime | None]
-    checkin_score: Mapped[int | None]
-    checkin_comment: Mapped[str] = mapped_column(Text, default="", server_default="")
-    checkin_answered_at: Mapped[datetime | None]
 
     alliance: Mapped[Alliance] = relationship()
     round: Mapped[Round | None] = relationship()
