@@ -29,6 +29,8 @@ from healthcheck.models.response import (
 )
 from healthcheck.models.round import IllegalTransition, Round, RoundSummary, ShareLink
 from healthcheck.models.user import MAX_CAPACITY_FTE, ROLE_WORDS, ROLES, User
+from healthcheck.models.identity import UserIdentity  # noqa: E402 - after User
+from healthcheck.models.webhook import WEBHOOK_EVENTS, WEBHOOK_FORMATS, Webhook, WebhookAttempt, WebhookDelivery  # noqa: E402,E501
 
 __all__ = [
     "ACTION_STATUSES",
@@ -69,4 +71,10 @@ __all__ = [
     "ShareLink",
     "User",
     "hash_token",
+    "UserIdentity",
+    "WEBHOOK_EVENTS",
+    "WEBHOOK_FORMATS",
+    "Webhook",
+    "WebhookAttempt",
+    "WebhookDelivery",
 ]
