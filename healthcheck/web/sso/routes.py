@@ -14,6 +14,7 @@ from authlib.common.errors import AuthlibBaseError
 from authlib.integrations.flask_client import OAuth
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, session, url_for
 from flask_login import login_user
+from joserfc.errors import JoseError
 from requests import RequestException
 
 from healthcheck.extensions import db, limiter
@@ -73,7 +74,7 @@ def callback():
     client = _client()
     try:
         token = client.authorize_access_token()
-    except (AuthlibBaseError, RequestException, ValueError) as exc:
+    except (AuthlibBaseError, JoseError, RequestException, ValueError) as exc:
         return _refuse(f"the provider's answer was refused ({type(exc).__name__}: {str(exc)[:200]})")
     claims = dict(token.get("userinfo") or {})
     if not claims:
