@@ -57,7 +57,8 @@ class Receiver:
 def valid_signature(secret: str, request: dict) -> bool:
     """What the README tells a receiver to do: HMAC-SHA256 over "<timestamp>.<body>"."""
     timestamp = request["headers"]["X-Healthcheck-Timestamp"]
-    expected = "sha256=" + hmac.new(
-        secret.encode(), timestamp.encode() + b"." + request["raw"], hashlib.sha256
-    ).hexdigest()
+    expected = (
+        "sha256="
+        + hmac.new(secret.encode(), timestamp.encode() + b"." + request["raw"], hashlib.sha256).hexdigest()
+    )
     return hmac.compare_digest(expected, request["headers"]["X-Healthcheck-Signature"])

@@ -27,7 +27,9 @@ class Webhook(db.Model):
     __table_args__ = (CheckConstraint(f"format IN {WEBHOOK_FORMATS}", name="ck_webhooks_format"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    alliance_id: Mapped[int | None] = mapped_column(ForeignKey("alliances.id", ondelete="CASCADE"), index=True)
+    alliance_id: Mapped[int | None] = mapped_column(
+        ForeignKey("alliances.id", ondelete="CASCADE"), index=True
+    )
     name: Mapped[str] = mapped_column(String(100))
     url: Mapped[str] = mapped_column(String(500))
     format: Mapped[str] = mapped_column(String(10), default="plain")
@@ -75,7 +77,9 @@ class WebhookAttempt(db.Model):
     __tablename__ = "webhook_attempts"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    delivery_id: Mapped[int] = mapped_column(ForeignKey("webhook_deliveries.id", ondelete="CASCADE"), index=True)
+    delivery_id: Mapped[int] = mapped_column(
+        ForeignKey("webhook_deliveries.id", ondelete="CASCADE"), index=True
+    )
     at: Mapped[datetime] = mapped_column(default=utcnow)
     status_code: Mapped[int | None]
     error: Mapped[str | None] = mapped_column(Text)

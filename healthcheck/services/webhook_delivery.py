@@ -71,19 +71,36 @@ def sentence(data: dict) -> tuple[str, str]:
     label = rnd.get("label", "")
     event = data["event"]
     if event == "round.opened":
-        return f"{alliance}: health check open", f"Health check {label} of {alliance} is open until {rnd.get('closes_on')}."
+        return (
+            f"{alliance}: health check open",
+            f"Health check {label} of {alliance} is open until {rnd.get('closes_on')}.",
+        )
     if event == "round.closed":
-        return f"{alliance}: health check closed", f"Health check {label} of {alliance} is closed. {_index_words(data)}"
+        return (
+            f"{alliance}: health check closed",
+            f"Health check {label} of {alliance} is closed. {_index_words(data)}",
+        )
     if event == "round.published":
-        return f"{alliance}: report published", f"The report of health check {label} of {alliance} is published. {_index_words(data)}"
+        return (
+            f"{alliance}: report published",
+            f"The report of health check {label} of {alliance} is published. {_index_words(data)}",
+        )
     if event == "warning.raised":
         w = data.get("warning") or {}
         words = WARNING_WORDS.get(w.get("code"), w.get("code"))
-        where = ", ".join(x for x in (f"side {w['side']}" if w.get("side") else "", w.get("dimension") or "") if x)
-        return f"{alliance}: early warning", f"Early warning on {alliance} ({label}): {words}{f' ({where})' if where else ''}."
+        where = ", ".join(
+            x for x in (f"side {w['side']}" if w.get("side") else "", w.get("dimension") or "") if x
+        )
+        return (
+            f"{alliance}: early warning",
+            f"Early warning on {alliance} ({label}): {words}{f' ({where})' if where else ''}.",
+        )
     if event == "action.overdue":
         a = data.get("action") or {}
-        return f"{alliance}: action overdue", f"Action \u201c{a.get('title')}\u201d of {alliance} is overdue (due {a.get('due_on')})."
+        return (
+            f"{alliance}: action overdue",
+            f"Action \u201c{a.get('title')}\u201d of {alliance} is overdue (due {a.get('due_on')}).",
+        )
     name = (data.get("webhook") or {}).get("name", "")
     return "Test event", f"Test event from Alliance Health Check for webhook \u201c{name}\u201d."
 
@@ -107,7 +124,10 @@ def body_of(delivery: WebhookDelivery, fmt: str) -> dict:
                     "type": "section",
                     "text": {"type": "mrkdwn", "text": f"*{_slack_escape(title)}*\n{_slack_escape(text)}"},
                 },
-                {"type": "context", "elements": [{"type": "mrkdwn", "text": f"<{link}|Open in Alliance Health Check>"}]},
+                {
+                    "type": "context",
+                    "elements": [{"type": "mrkdwn", "text": f"<{link}|Open in Alliance Health Check>"}],
+                },
             ],
         }
     return {  # Microsoft Teams incoming webhook (Workflows or connector): an Adaptive Card
@@ -121,10 +141,18 @@ def body_of(delivery: WebhookDelivery, fmt: str) -> dict:
                     "type": "AdaptiveCard",
                     "version": "1.4",
                     "body": [
-                        {"type": "TextBlock", "text": title, "weight": "Bolder", "size": "Medium", "wrap": True},
+                        {
+                            "type": "TextBlock",
+                            "text": title,
+                            "weight": "Bolder",
+                            "size": "Medium",
+                            "wrap": True,
+                        },
                         {"type": "TextBlock", "text": text, "wrap": True},
                     ],
-                    "actions": [{"type": "Action.OpenUrl", "title": "Open in Alliance Health Check", "url": link}],
+                    "actions": [
+                        {"type": "Action.OpenUrl", "title": "Open in Alliance Health Check", "url": link}
+                    ],
                 },
             }
         ],
@@ -146,8 +174,18 @@ def address_problem(url: str, allow_private: bool) -> str | None:
         return f"cannot resolve {parts.hostname}: {exc}"
     for info in infos:
         ip = ipaddress.ip_address(info[4][0])
-        if ip.is_private or ip.is_loopback or ip.is_link_local or ip.is_multicast or ip.is_reserved or ip.is_unspecified:
-            return f"{parts.hostname} resolves to {ip}, a private or local address (WEBHOOK_ALLOW_PRIVATE_ADDRESSES is off)"
+        if (
+            ip.is_private
+            or ip.is_loopback
+            or ip.is_link_local
+            or ip.is_multicast
+            or ip.is_reserved
+            or ip.is_unspecified
+        ):
+            return (
+                f"{parts.hostname} resolves to {ip}, a private or local address "
+                "(WEBHOOK_ALLOW_PRIVATE_ADDRESSES is off)"
+            )
     return None
 
 
@@ -223,7 +261,11 @@ def _post(hook: Webhook, delivery: WebhookDelivery, now: datetime) -> tuple[int 
     }
     try:
         response = requests.post(
-            hook.url, data=body, headers=headers, timeout=config["WEBHOOK_TIMEOUT_SECONDS"], allow_redirects=False
+            hook.url,
+            data=body,
+            headers=headers,
+            timeout=config["WEBHOOK_TIMEOUT_SECONDS"],
+            allow_redirects=False,
         )
     except requests.RequestException as exc:
         return None, f"{type(exc).__name__}: {exc}"[:500]
@@ -247,5 +289,11 @@ def _record(delivery_id: int, now: datetime, status_code: int | None, error: str
         delivery.next_attempt_at = now + timedelta(minutes=2**delivery.attempts)  # 2, 4, 8 … minutes
     db.session.commit()
     if error is not None:
-        log.warning("webhook %s delivery %s failed (attempt %s): %s", delivery.webhook_id, delivery.id, delivery.attempts, error)
+        log.warning(
+            "webhook %s delivery %s failed (attempt %s): %s",
+            delivery.webhook_id,
+            delivery.id,
+            delivery.attempts,
+            error,
+        )
     return "sent" if error is None else ("failed" if delivery.status == "failed" else "retry")

@@ -93,8 +93,14 @@ def manageable(user) -> list[Webhook]:
     """The webhooks the user manages: all for an admin, their alliances' for a manager."""
     stmt = select(Webhook).order_by(Webhook.name, Webhook.id)
     if user.role != "admin":
-        owned = exists().where(alliance_owners.c.alliance_id == Webhook.alliance_id, alliance_owners.c.user_id == user.id)
-        stmt = stmt.where(Webhook.alliance_id.is_not(None), owned) if user.role == "manager" else stmt.where(False)
+        owned = exists().where(
+            alliance_owners.c.alliance_id == Webhook.alliance_id, alliance_owners.c.user_id == user.id
+        )
+        stmt = (
+            stmt.where(Webhook.alliance_id.is_not(None), owned)
+            if user.role == "manager"
+            else stmt.where(False)
+        )
     return list(db.session.scalars(stmt))
 
 
@@ -102,7 +108,11 @@ def alliances_to_choose(user) -> list[Alliance]:
     """The alliances the user may attach a webhook to."""
     if user.role not in ("admin", "manager"):
         return []
-    return [a for a in db.session.scalars(access.visible_alliances(user).order_by(Alliance.name)) if access.can_edit(user, a)]
+    return [
+        a
+        for a in db.session.scalars(access.visible_alliances(user).order_by(Alliance.name))
+        if access.can_edit(user, a)
+    ]
 
 
 # -- create, change, delete -----------------------------------------------------------------
@@ -143,7 +153,9 @@ def create(user, name: str, url: str, fmt: str, alliance_id: int | None, events=
     alliance = None
     if alliance_id is None:
         if user.role != "admin":
-            problems.append("alliance: only an admin can add a portfolio-wide webhook; choose one of your alliances")
+            problems.append(
+                "alliance: only an admin can add a portfolio-wide webhook; choose one of your alliances"
+            )
     else:
         alliance = db.session.get(Alliance, alliance_id)
         if alliance is None or not access.can_edit(user, alliance):
@@ -188,7 +200,9 @@ def deliveries(hook: Webhook, limit: int = 50) -> list[WebhookDelivery]:
 def _hooks_for(event: str, alliance_id: int) -> list[Webhook]:
     hooks = db.session.scalars(
         select(Webhook)
-        .where(Webhook.active.is_(True), or_(Webhook.alliance_id.is_(None), Webhook.alliance_id == alliance_id))
+        .where(
+            Webhook.active.is_(True), or_(Webhook.alliance_id.is_(None), Webhook.alliance_id == alliance_id)
+        )
         .order_by(Webhook.id)
     )
     return [h for h in hooks if event in (h.events or ())]
@@ -259,7 +273,12 @@ def _enqueue(hook: Webhook, event: str, key: str, data: dict, now: datetime) -> 
     if db.session.scalar(select(WebhookDelivery.id).where(WebhookDelivery.dedupe_key == dedupe_key)):
         return False
     delivery = WebhookDelivery(
-        webhook_id=hook.id, dedupe_key=dedupe_key, event=event, payload=data, next_attempt_at=now, created_at=now
+        webhook_id=hook.id,
+        dedupe_key=dedupe_key,
+        event=event,
+        payload=data,
+        next_attempt_at=now,
+        created_at=now,
     )
     try:
         with db.session.begin_nested():
@@ -293,7 +312,9 @@ def overdue_actions(now: datetime) -> int:
     """``action.overdue`` once per overdue action (the daily job; later days find it queued)."""
     today = now.date()
     actions = db.session.scalars(
-        select(Action).where(Action.status.in_(("open", "in_progress")), Action.due_on < today).order_by(Action.id)
+        select(Action)
+        .where(Action.status.in_(("open", "in_progress")), Action.due_on < today)
+        .order_by(Action.id)
     )
     return sum(emit("action.overdue", action, now) for action in actions)
 

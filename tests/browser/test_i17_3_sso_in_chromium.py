@@ -23,7 +23,14 @@ CLIENT_ID, CLIENT_SECRET = "healthcheck", "client-secret-0123456789"
 def provider():
     idp = Provider()
     idp.start()
-    idp.add_user("ann", "ann-pass", email="ann@aurora.example", email_verified=True, name="Ann Smith", groups=["hc-managers"])
+    idp.add_user(
+        "ann",
+        "ann-pass",
+        email="ann@aurora.example",
+        email_verified=True,
+        name="Ann Smith",
+        groups=["hc-managers"],
+    )
     yield idp
     idp.stop()
 

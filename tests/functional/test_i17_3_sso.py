@@ -23,8 +23,17 @@ def provider():
     idp = Provider()
     idp.start()
     idp.add_client(CLIENT_ID, CLIENT_SECRET, "http://localhost/login/sso/callback")
-    idp.add_user("ann", "ann-pass", email="ann@aurora.example", email_verified=True, name="Ann Smith", groups=["hc-managers"])
-    idp.add_user("bob", "bob-pass", email="bob@aurora.example", email_verified=True, name="Bob", groups=["staff"])
+    idp.add_user(
+        "ann",
+        "ann-pass",
+        email="ann@aurora.example",
+        email_verified=True,
+        name="Ann Smith",
+        groups=["hc-managers"],
+    )
+    idp.add_user(
+        "bob", "bob-pass", email="bob@aurora.example", email_verified=True, name="Bob", groups=["staff"]
+    )
     idp.add_user("eve", "eve-pass", email="admin@example.com", email_verified=False, groups=["hc-admins"])
     yield idp
     idp.stop()
@@ -92,7 +101,9 @@ def _users(app):
 
 def _audit(app, action):
     with app.app_context():
-        return [e.detail for e in db.session.scalars(db.select(AuditEvent).where(AuditEvent.action == action))]
+        return [
+            e.detail for e in db.session.scalars(db.select(AuditEvent).where(AuditEvent.action == action))
+        ]
 
 
 def test_the_login_page_offers_the_provider(client):
@@ -217,14 +228,20 @@ def test_with_local_passwords_off_password_login_is_refused_but_links_work(
     assert 'name="password"' not in page and "Sign in with Test IdP" in page
     refused = client.post(  # a valid form (CSRF token from the respondent's page), right password
         "/login",
-        data={"email": "manager@example.com", "password": "correct-horse-battery",
-              "csrf_token": csrf_token(client, f"/r/{token}/answer")},
+        data={
+            "email": "manager@example.com",
+            "password": "correct-horse-battery",
+            "csrf_token": csrf_token(client, f"/r/{token}/answer"),
+        },
     )
     assert refused.status_code == 403
     assert "Passwords are switched off" in refused.get_data(as_text=True)
     assert client.get("/portfolio").status_code == 302
     assert _audit(app, "login.refused")[0]["email"] == "manager@example.com"
-    assert sso_login(client, "ann", "ann-pass").status_code == 302 and client.get("/portfolio").status_code == 200
+    assert (
+        sso_login(client, "ann", "ann-pass").status_code == 302
+        and client.get("/portfolio").status_code == 200
+    )
 
 
 def test_bad_settings_refuse_to_start(make_app, provider):

@@ -17,7 +17,18 @@ from tests.conftest import csrf_token
 from tests.receivers import Receiver, valid_signature
 
 OWNER = "owner@example.com"
-FIGURE_KEYS = {"mean", "median", "std", "ci95", "n", "submitted", "invited", "response_rate", "gap", "message"}
+FIGURE_KEYS = {
+    "mean",
+    "median",
+    "std",
+    "ci95",
+    "n",
+    "submitted",
+    "invited",
+    "response_rate",
+    "gap",
+    "message",
+}
 
 
 @pytest.fixture
@@ -98,7 +109,10 @@ def test_each_event_exactly_once_with_a_valid_signature(
     with app.app_context():  # deciding again queues nothing new
         from healthcheck.models import RoundSummary
 
-        assert webhooks.round_closed(db.session.get(Round, round_id), db.session.get(RoundSummary, round_id)) == 0
+        assert (
+            webhooks.round_closed(db.session.get(Round, round_id), db.session.get(RoundSummary, round_id))
+            == 0
+        )
 
 
 def test_two_concurrent_runs_send_each_event_once(app, receiver, owner_alliance, make_round):
@@ -130,7 +144,10 @@ def test_a_failed_delivery_is_retried_and_every_attempt_recorded(app, receiver, 
     assert _deliver(app, now + timedelta(seconds=30))["sent"] == 0  # backoff: not due yet
     assert _deliver(app, now + timedelta(minutes=3))["sent"] == 1
     assert len(receiver.received) == 2
-    assert receiver.received[0]["headers"]["X-Healthcheck-Delivery"] == receiver.received[1]["headers"]["X-Healthcheck-Delivery"]
+    assert (
+        receiver.received[0]["headers"]["X-Healthcheck-Delivery"]
+        == receiver.received[1]["headers"]["X-Healthcheck-Delivery"]
+    )
     assert all(valid_signature(secret, r) for r in receiver.received)
     with app.app_context():
         delivery = db.session.scalars(db.select(WebhookDelivery)).one()
@@ -213,8 +230,17 @@ def test_overdue_actions_are_sent_once_and_published_rounds_by_the_lead(
     round_id = make_round(owner_alliance, status="closed")
     with app.app_context():
         alliance = db.session.get(Alliance, owner_alliance)
-        db.session.add(Action(alliance=alliance, title="Agree the budget", owner="Ann", due_on=date.today() - timedelta(days=1)))
-        db.session.add(Action(alliance=alliance, title="Not yet", owner="Ann", due_on=date.today() + timedelta(days=5)))
+        db.session.add(
+            Action(
+                alliance=alliance,
+                title="Agree the budget",
+                owner="Ann",
+                due_on=date.today() - timedelta(days=1),
+            )
+        )
+        db.session.add(
+            Action(alliance=alliance, title="Not yet", owner="Ann", due_on=date.today() + timedelta(days=5))
+        )
         db.session.commit()
         now = utcnow()
         runner.run("overdue_action_webhooks", now)
@@ -231,7 +257,10 @@ def test_overdue_actions_are_sent_once_and_published_rounds_by_the_lead(
 def _login(client, email, role, make_user, password="correct-horse-battery"):
     make_user(email, role, password)
     token = csrf_token(client)
-    assert client.post("/login", data={"email": email, "password": password, "csrf_token": token}).status_code == 302
+    assert (
+        client.post("/login", data={"email": email, "password": password, "csrf_token": token}).status_code
+        == 302
+    )
 
 
 def test_owner_adds_a_webhook_sees_the_secret_once_and_sends_a_test_event(
@@ -242,8 +271,14 @@ def test_owner_adds_a_webhook_sees_the_secret_once_and_sends_a_test_event(
     token = csrf_token(client, "/webhooks")
     page = client.post(
         "/webhooks",
-        data={"name": "Team channel", "url": receiver.url, "format": "plain", "alliance": str(alliance_id),
-              "events": ["round.opened", "round.closed"], "csrf_token": token},
+        data={
+            "name": "Team channel",
+            "url": receiver.url,
+            "format": "plain",
+            "alliance": str(alliance_id),
+            "events": ["round.opened", "round.closed"],
+            "csrf_token": token,
+        },
     )
     assert page.status_code == 200
     text = page.get_data(as_text=True)
@@ -255,7 +290,9 @@ def test_owner_adds_a_webhook_sees_the_secret_once_and_sends_a_test_event(
         hook_id = hook.id
     assert secret not in client.get(f"/webhooks/{hook_id}").get_data(as_text=True)
 
-    response = client.post(f"/webhooks/{hook_id}/test", data={"csrf_token": csrf_token(client, f"/webhooks/{hook_id}")})
+    response = client.post(
+        f"/webhooks/{hook_id}/test", data={"csrf_token": csrf_token(client, f"/webhooks/{hook_id}")}
+    )
     assert response.status_code == 302
     assert receiver.events() == ["test"] and valid_signature(secret, receiver.received[0])
     detail = client.get(f"/webhooks/{hook_id}").get_data(as_text=True)
@@ -267,7 +304,13 @@ def test_a_manager_cannot_add_a_portfolio_wide_webhook(app, client, make_user, m
     make_alliance(owner=OWNER)
     page = client.post(
         "/webhooks",
-        data={"name": "All", "url": "https://example.com/h", "format": "plain", "alliance": "", "csrf_token": csrf_token(client, "/webhooks")},
+        data={
+            "name": "All",
+            "url": "https://example.com/h",
+            "format": "plain",
+            "alliance": "",
+            "csrf_token": csrf_token(client, "/webhooks"),
+        },
     )
     assert page.status_code == 400
     assert "only an admin can add a portfolio-wide webhook" in page.get_data(as_text=True)

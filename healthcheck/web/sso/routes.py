@@ -12,7 +12,7 @@ import time
 
 from authlib.common.errors import AuthlibBaseError
 from authlib.integrations.flask_client import OAuth
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, session, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, request, session, url_for
 from flask_login import login_user
 from joserfc.errors import JoseError
 from requests import RequestException

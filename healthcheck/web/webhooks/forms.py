@@ -6,7 +6,11 @@ from wtforms.widgets import CheckboxInput, ListWidget
 from healthcheck.models import WEBHOOK_EVENTS, WEBHOOK_FORMATS
 from healthcheck.services.webhooks import EVENT_WORDS
 
-FORMAT_WORDS = {"plain": "Plain JSON (signed)", "slack": "Slack incoming webhook", "teams": "Microsoft Teams incoming webhook"}
+FORMAT_WORDS = {
+    "plain": "Plain JSON (signed)",
+    "slack": "Slack incoming webhook",
+    "teams": "Microsoft Teams incoming webhook",
+}
 
 
 class WebhookForm(FlaskForm):

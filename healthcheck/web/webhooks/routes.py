@@ -23,7 +23,9 @@ def _managers_and_admins():
 def _form() -> WebhookForm:
     form = WebhookForm()
     choices = [("", "Every alliance (portfolio-wide)")] if current_user.role == "admin" else []
-    form.alliance.choices = choices + [(str(a.id), a.name) for a in webhooks.alliances_to_choose(current_user)]
+    form.alliance.choices = choices + [
+        (str(a.id), a.name) for a in webhooks.alliances_to_choose(current_user)
+    ]
     return form
 
 
@@ -63,7 +65,11 @@ def send_test(hook_id: int):
     delivery = webhooks.send_test(current_user, hook)
     db.session.commit()
     outcome = webhook_delivery.deliver_one(delivery.id)
-    words = {"sent": "delivered", "retry": "not delivered yet (it will be retried)", "failed": "not delivered"}
+    words = {
+        "sent": "delivered",
+        "retry": "not delivered yet (it will be retried)",
+        "failed": "not delivered",
+    }
     flash(f"Test event {words.get(outcome, 'queued')}.", "info" if outcome == "sent" else "error")
     return redirect(url_for("webhooks.show", hook_id=hook_id))
 
