@@ -64,7 +64,8 @@ class Defaults:
     OIDC_DEFAULT_ROLE = "viewer"  # role of a new user no mapping matches; "" refuses them
     OIDC_ROLE_CLAIM: str | None = None  # e.g. "groups" or "roles"
     OIDC_ROLE_MAP: dict = {}  # claim value -> role, e.g. {"hc-admins": "admin"}
-    OIDC_REQUIRE_EMAIL_VERIFIED = True  # email_verified must be true to create or match a user
+    OIDC_REQUIRE_EMAIL_VERIFIED = True  # the claim below must be true to create or match a user
+    OIDC_EMAIL_VERIFIED_CLAIM = "email_verified"  # Entra ID: "xms_edov" (an optional claim)
     LOCAL_PASSWORDS = True  # false: staff log in only through single sign-on
     # Webhooks (issue 17): deliveries refuse private, loopback and link-local addresses
     # unless this is true (tests and a receiver inside the company network need it).

@@ -6,7 +6,8 @@ here, from the ID token's claims:
 
 1. a known identity (issuer + ``sub``) is that user, whatever the email claim says now;
 2. else a user with the same email, but only when the provider says the email is verified
-   (``email_verified: true``; ``OIDC_REQUIRE_EMAIL_VERIFIED``): an unverified address would
+   (``email_verified: true``, or the claim ``OIDC_EMAIL_VERIFIED_CLAIM`` names;
+   ``OIDC_REQUIRE_EMAIL_VERIFIED``): an unverified address would
    let anyone who can name themselves ``admin@company`` at the provider take that account;
 3. else a new user, with the role the role claim maps to (``OIDC_ROLE_CLAIM`` and
    ``OIDC_ROLE_MAP``), or the default role (``OIDC_DEFAULT_ROLE``; empty: refused).
@@ -50,6 +51,7 @@ class Settings:
     role_claim: str | None = None
     role_map: dict = field(default_factory=dict)
     require_email_verified: bool = True
+    email_verified_claim: str = "email_verified"
 
 
 def settings_from(config) -> Settings | None:
@@ -62,6 +64,7 @@ def settings_from(config) -> Settings | None:
         role_claim=config.get("OIDC_ROLE_CLAIM") or None,
         role_map=dict(config.get("OIDC_ROLE_MAP") or {}),
         require_email_verified=bool(config.get("OIDC_REQUIRE_EMAIL_VERIFIED", True)),
+        email_verified_claim=config.get("OIDC_EMAIL_VERIFIED_CLAIM") or "email_verified",
     )
 
 
@@ -108,8 +111,11 @@ def _verified_email(claims: dict, settings: Settings) -> str:
     email = str(claims.get("email") or "").strip().lower()
     if not email or not EMAIL_RE.match(email) or len(email) > 254:
         raise Refused("the provider sent no usable email address (the email claim)")
-    if settings.require_email_verified and claims.get("email_verified") is not True:
-        raise Refused(f"the provider has not verified the email address {email} (email_verified)")
+    verified = claims.get(settings.email_verified_claim)
+    if settings.require_email_verified and verified is not True and verified != "true":
+        raise Refused(
+            f"the provider has not verified the email address {email} ({settings.email_verified_claim})"
+        )
     return email
 
 

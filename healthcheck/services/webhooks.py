@@ -138,8 +138,8 @@ def url_problem(url: str) -> str | None:
 def create(user, name: str, url: str, fmt: str, alliance_id: int | None, events=None) -> tuple[Webhook, str]:
     """A new webhook and its signing secret (returned once, stored encrypted). All or nothing."""
     name, url = (name or "").strip(), (url or "").strip()
-    events = list(events) if events else list(WEBHOOK_EVENTS)
-    problems = []
+    events = list(WEBHOOK_EVENTS) if events is None else list(events)
+    problems = [] if events else ["events: tick at least one event"]
     if not name or len(name) > 100:
         problems.append("name: required, at most 100 characters")
     elif found := single_line_problem("name", name):

@@ -249,3 +249,23 @@ def test_bad_settings_refuse_to_start(make_app, provider):
         make_app(**sso_config(provider, OIDC_ROLE_MAP={"x": "boss"}))
     with pytest.raises(RuntimeError, match="OIDC_CLIENT_SECRET: required"):
         make_app(**sso_config(provider, OIDC_CLIENT_SECRET=""))
+    with pytest.raises(RuntimeError, match="LOCAL_PASSWORDS is off but OIDC_ISSUER is not set"):
+        make_app(LOCAL_PASSWORDS=False)
+
+
+def test_an_entra_style_verified_claim_is_configurable(make_sso_app, provider):
+    """Entra ID sends no ``email_verified``; its optional ``xms_edov`` claim can stand in."""
+    app = make_sso_app(OIDC_EMAIL_VERIFIED_CLAIM="xms_edov")
+    provider.add_user("kim", "kim-pass", email="kim@aurora.example", xms_edov=True, groups=["hc-admins"])
+    assert urlsplit(sso_login(app.test_client(), "kim", "kim-pass").headers["Location"]).path == "/portfolio"
+    # ann has email_verified, not xms_edov: refused
+    refused = urlsplit(sso_login(app.test_client(), "ann", "ann-pass").headers["Location"])
+    assert refused.path == "/login"
+    assert _users(app) == [("kim@aurora.example", "admin", "")]
+
+
+def test_the_redirect_uri_follows_the_public_base_url(make_sso_app):
+    app = make_sso_app(PUBLIC_BASE_URL="https://hc.example.com")
+    start = app.test_client().get("/login/sso")
+    query = parse_qs(urlsplit(start.headers["Location"]).query)
+    assert query["redirect_uri"] == ["https://hc.example.com/login/sso/callback"]

@@ -352,3 +352,7 @@ def test_bad_input_names_the_field_and_saves_nothing(app, make_user, owner_allia
             assert part in text
         db.session.rollback()
         assert db.session.scalars(db.select(Webhook)).all() == []
+        with pytest.raises(InvalidInput, match="events: tick at least one event"):
+            webhooks.create(
+                users.by_email(OWNER), "Hook", "https://example.com/h", "plain", owner_alliance, []
+            )

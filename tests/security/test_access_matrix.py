@@ -93,7 +93,8 @@ def world(app, make_user, make_alliance, make_round, invite, answer_all):
         actions.create(rnd.alliance, actions.ActionData("Fix it", "Ann", rnd.closes_on, "trust"), None, rnd)
         from healthcheck.services import users, webhooks
 
-        hook, _ = webhooks.create(users.by_email("owner@x.example"), "Hook", "https://hook.invalid/h", "plain", victim)
+        owner = users.by_email("owner@x.example")
+        hook, _ = webhooks.create(owner, "Hook", "https://hook.invalid/h", "plain", victim)
         theirs = db.session.get(Round, other_round)
         rounds.close_round(theirs)
         _, partner_token = sharing.create(theirs, None)

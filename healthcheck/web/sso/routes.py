@@ -17,6 +17,7 @@ from flask_login import login_user
 from joserfc.errors import JoseError
 from requests import RequestException
 
+from healthcheck.config import public_base_url
 from healthcheck.extensions import db, limiter
 from healthcheck.services import audit, sso
 from healthcheck.web.auth.routes import _safe_next
@@ -29,6 +30,10 @@ def init_app(app) -> None:
     """Register the provider's client when ``OIDC_ISSUER`` is set (one client per app)."""
     settings = sso.settings_from(app.config)
     if settings is None:
+        if not app.config["LOCAL_PASSWORDS"]:
+            raise RuntimeError(
+                "Refusing to start: LOCAL_PASSWORDS is off but OIDC_ISSUER is not set: nobody could log in"
+            )
         return
     problems = sso.configuration_problems(app.config)
     if problems:
@@ -59,13 +64,21 @@ def _refuse(reason: str, claims: dict | None = None):
     return redirect(url_for("auth.login"))
 
 
+def redirect_uri() -> str:
+    """Where the provider sends the browser back: under PUBLIC_BASE_URL when it is set (what
+    the provider has registered), else this request's own address."""
+    if current_app.config.get("PUBLIC_BASE_URL"):
+        return public_base_url(current_app.config) + url_for("sso.callback")
+    return url_for("sso.callback", _external=True)
+
+
 @bp.get("/login/sso")
 @limiter.limit("20 per minute")
 def start():
     """Send the browser to the provider; ``next`` is kept for after the login."""
     client = _client()
     session["sso_next"] = request.args.get("next") or ""
-    return client.authorize_redirect(url_for("sso.callback", _external=True))
+    return client.authorize_redirect(redirect_uri())
 
 
 @bp.get("/login/sso/callback")
