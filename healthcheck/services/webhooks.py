@@ -178,6 +178,15 @@ def create(user, name: str, url: str, fmt: str, alliance_id: int | None, events=
     return hook, secret
 
 
+def new_secret(user, hook: Webhook) -> str:
+    """Replace the signing secret (the old one stops working at once); returned once."""
+    secret = "whsec_" + secrets.token_urlsafe(32)
+    hook.secret_encrypted = _fernet().encrypt(secret.encode()).decode()
+    audit.record("webhook.secret", user, hook)
+    db.session.flush()
+    return secret
+
+
 def delete(user, hook: Webhook) -> None:
     audit.record("webhook.delete", user, hook, url=hook.url)
     db.session.delete(hook)
@@ -310,6 +319,8 @@ def round_closed(rnd: Round, summary: RoundSummary, now: datetime | None = None)
 
 def overdue_actions(now: datetime) -> int:
     """``action.overdue`` once per overdue action (the daily job; later days find it queued)."""
+    if not db.session.scalar(select(Webhook.id).where(Webhook.active.is_(True)).limit(1)):
+        return 0
     today = now.date()
     actions = db.session.scalars(
         select(Action)

@@ -298,6 +298,25 @@ def test_owner_adds_a_webhook_sees_the_secret_once_and_sends_a_test_event(
     detail = client.get(f"/webhooks/{hook_id}").get_data(as_text=True)
     assert "Test event delivered" in detail and "· 200" in detail
 
+    page = client.post(
+        f"/webhooks/{hook_id}/secret", data={"csrf_token": csrf_token(client, f"/webhooks/{hook_id}")}
+    )
+    renewed = page.get_data(as_text=True).split('id="webhook-secret">')[1].split("<")[0]
+    assert renewed != secret and renewed.startswith("whsec_")
+    client.post(f"/webhooks/{hook_id}/test", data={"csrf_token": csrf_token(client, f"/webhooks/{hook_id}")})
+    assert valid_signature(renewed, receiver.received[1]) and not valid_signature(
+        secret, receiver.received[1]
+    )
+
+    assert (
+        client.post(
+            f"/webhooks/{hook_id}/delete", data={"csrf_token": csrf_token(client, "/webhooks")}
+        ).status_code
+        == 302
+    )
+    with app.app_context():
+        assert db.session.get(Webhook, hook_id) is None
+
 
 def test_a_manager_cannot_add_a_portfolio_wide_webhook(app, client, make_user, make_alliance):
     _login(client, OWNER, "manager", make_user)
@@ -330,6 +349,7 @@ def test_a_manager_of_another_alliance_cannot_see_or_change_the_webhook(
     token = csrf_token(client, "/webhooks")
     assert client.post(f"/webhooks/{hook_id}/test", data={"csrf_token": token}).status_code == 404
     assert client.post(f"/webhooks/{hook_id}/delete", data={"csrf_token": token}).status_code == 404
+    assert client.post(f"/webhooks/{hook_id}/secret", data={"csrf_token": token}).status_code == 404
     assert receiver.received == []
     with app.app_context():
         assert db.session.get(Webhook, hook_id) is not None

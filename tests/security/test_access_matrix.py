@@ -51,6 +51,7 @@ EDIT = {
     "memory.action_status",
     "webhooks.show",
     "webhooks.send_test",
+    "webhooks.new_secret",
     "webhooks.delete",
 }
 ADMIN = {"admin.audit_log", "admin.jobs", "admin.user_list", "admin.user_edit", "admin.questionnaire_library"}

@@ -74,6 +74,14 @@ def send_test(hook_id: int):
     return redirect(url_for("webhooks.show", hook_id=hook_id))
 
 
+@bp.route("/<int:hook_id>/secret", methods=["POST"])
+def new_secret(hook_id: int):
+    hook = webhooks.hook_for(current_user, hook_id)
+    secret = webhooks.new_secret(current_user, hook)
+    db.session.commit()
+    return render_template("webhooks/created.html", hook=hook, secret=secret, replaced=True)
+
+
 @bp.route("/<int:hook_id>/delete", methods=["POST"])
 def delete(hook_id: int):
     hook = webhooks.hook_for(current_user, hook_id)
