@@ -14,6 +14,9 @@ and refuses a timestamp older than a few minutes (replay).
 SSRF guard: only http(s); redirects are never followed (a 3xx is a failure); the host's
 addresses are resolved at delivery and private, loopback, link-local, multicast and reserved
 addresses are refused unless ``WEBHOOK_ALLOW_PRIVATE_ADDRESSES`` is true.
+
+Unlike other services this module commits (each claim, each outcome), as the mail delivery
+job does: it is the job's body, and the "send test event" button runs it for one delivery.
 """
 
 from __future__ import annotations

@@ -251,7 +251,6 @@ def payload(event: str, subject, now: datetime, **extra) -> tuple[int, str, dict
     """(alliance id, object key, plain JSON payload) of an event about a round or an action."""
     data = {"event": event, "occurred_at": now.replace(microsecond=0).isoformat() + "Z"}
     if isinstance(subject, Action):
-        rnd_part = {}
         data |= {
             "alliance": _alliance(subject.alliance),
             "action": {
@@ -263,7 +262,7 @@ def payload(event: str, subject, now: datetime, **extra) -> tuple[int, str, dict
             },
             "link": _link(f"/alliances/{subject.alliance_id}"),
         }
-        return subject.alliance_id, f"action:{subject.id}", data | rnd_part
+        return subject.alliance_id, f"action:{subject.id}", data
     rnd: Round = subject
     data |= {"alliance": _alliance(rnd.alliance), "round": _round(rnd)}
     key = f"round:{rnd.id}"

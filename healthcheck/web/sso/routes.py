@@ -18,6 +18,7 @@ from joserfc.errors import JoseError
 from requests import RequestException
 
 from healthcheck.config import public_base_url
+from healthcheck.database import writing
 from healthcheck.extensions import db, limiter
 from healthcheck.services import audit, sso
 from healthcheck.web.auth.routes import _safe_next
@@ -88,8 +89,13 @@ def callback():
     try:
         token = client.authorize_access_token()
     except (AuthlibBaseError, JoseError, RequestException, ValueError) as exc:
-        return _refuse(f"the provider's answer was refused ({type(exc).__name__}: {str(exc)[:200]})")
-    claims = dict(token.get("userinfo") or {})
+        with writing():  # a GET that writes: take the write lock at once (SQLite)
+            return _refuse(f"the provider's answer was refused ({type(exc).__name__}: {str(exc)[:200]})")
+    with writing():
+        return _log_in(dict(token.get("userinfo") or {}))
+
+
+def _log_in(claims: dict):
     if not claims:
         return _refuse("the provider sent no ID token")
     try:
