@@ -299,7 +299,8 @@ def test_owner_adds_a_webhook_sees_the_secret_once_and_sends_a_test_event(
     assert "Test event delivered" in detail and "· 200" in detail
 
     page = client.post(
-        f"/webhooks/{hook_id}/secret", data={"csrf_token": csrf_token(client, f"/webhooks/{hook_id}")}
+        f"/webhooks/{hook_id}/secret",
+        data={"csrf_token": csrf_token(client, f"/webhooks/{hook_id}"), "confirmed": "yes"},
     )
     renewed = page.get_data(as_text=True).split('id="webhook-secret">')[1].split("<")[0]
     assert renewed != secret and renewed.startswith("whsec_")
@@ -308,9 +309,14 @@ def test_owner_adds_a_webhook_sees_the_secret_once_and_sends_a_test_event(
         secret, receiver.received[1]
     )
 
+    asked = client.post(f"/webhooks/{hook_id}/delete", data={"csrf_token": csrf_token(client, "/webhooks")})
+    assert asked.status_code == 200 and "Yes, delete the webhook" in asked.get_data(as_text=True)
+    with app.app_context():
+        assert db.session.get(Webhook, hook_id) is not None  # asked, not done
     assert (
         client.post(
-            f"/webhooks/{hook_id}/delete", data={"csrf_token": csrf_token(client, "/webhooks")}
+            f"/webhooks/{hook_id}/delete",
+            data={"csrf_token": csrf_token(client, "/webhooks"), "confirmed": "yes"},
         ).status_code
         == 302
     )
@@ -348,7 +354,10 @@ def test_a_manager_of_another_alliance_cannot_see_or_change_the_webhook(
     assert "Receiver" not in client.get("/webhooks").get_data(as_text=True)
     token = csrf_token(client, "/webhooks")
     assert client.post(f"/webhooks/{hook_id}/test", data={"csrf_token": token}).status_code == 404
-    assert client.post(f"/webhooks/{hook_id}/delete", data={"csrf_token": token}).status_code == 404
+    assert (
+        client.post(f"/webhooks/{hook_id}/delete", data={"csrf_token": token, "confirmed": "yes"}).status_code
+        == 404
+    )
     assert client.post(f"/webhooks/{hook_id}/secret", data={"csrf_token": token}).status_code == 404
     assert receiver.received == []
     with app.app_context():

@@ -7,6 +7,7 @@ from flask_login import current_user, login_required
 
 from healthcheck.extensions import db
 from healthcheck.services import webhook_delivery, webhooks
+from healthcheck.web import confirm
 from healthcheck.web.views import attempt, form_status
 from healthcheck.web.webhooks.forms import WebhookForm
 
@@ -77,6 +78,8 @@ def send_test(hook_id: int):
 @bp.route("/<int:hook_id>/secret", methods=["POST"])
 def new_secret(hook_id: int):
     hook = webhooks.hook_for(current_user, hook_id)
+    if not confirm.confirmed():
+        return confirm.page(_confirmation(hook, "secret"))
     secret = webhooks.new_secret(current_user, hook)
     db.session.commit()
     return render_template("webhooks/created.html", hook=hook, secret=secret, replaced=True)
@@ -85,7 +88,31 @@ def new_secret(hook_id: int):
 @bp.route("/<int:hook_id>/delete", methods=["POST"])
 def delete(hook_id: int):
     hook = webhooks.hook_for(current_user, hook_id)
+    if not confirm.confirmed():
+        return confirm.page(_confirmation(hook, "delete"))
     webhooks.delete(current_user, hook)
     db.session.commit()
     flash("Webhook deleted.", "info")
     return redirect(url_for("webhooks.index"))
+
+
+def _confirmation(hook, act: str) -> confirm.Confirmation:
+    if act == "delete":
+        title, lines, button = (
+            f"Delete webhook “{hook.name}”?",
+            [f"No more events go to {hook.url}.", "Its deliveries and their attempts are deleted too."],
+            "Yes, delete the webhook",
+        )
+    else:
+        title, lines, button = (
+            f"New signing secret for “{hook.name}”?",
+            ["The current secret stops signing at once: the receiver must get the new one, shown once."],
+            "Yes, make a new secret",
+        )
+    return confirm.Confirmation(
+        title=title,
+        lines=lines,
+        action=url_for(f"webhooks.{'delete' if act == 'delete' else 'new_secret'}", hook_id=hook.id),
+        button=button,
+        cancel=url_for("webhooks.show", hook_id=hook.id),
+    )
