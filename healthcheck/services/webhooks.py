@@ -242,7 +242,7 @@ def _round(rnd: Round) -> dict:
 def _headline(rnd: Round) -> dict:
     """Health index and RAG as the report publishes them (null when a side is under k)."""
     summary = db.session.get(RoundSummary, rnd.id)
-    if summary is None or rnd.status != "closed":
+    if summary is None or rnd.status in ("draft", "open"):  # an open round's figures are never published
         return {"health_index": None, "rag": None}
     return {"health_index": summary.health_index, "rag": summary.rag}
 
