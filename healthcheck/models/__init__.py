@@ -12,6 +12,7 @@ from healthcheck.models.alliance import (
 )
 from healthcheck.models.audit import AuditEvent
 from healthcheck.models.followup import CHECKIN_SCORES, ActionCheckin
+from healthcheck.models.identity import UserIdentity  # noqa: E402 - after User
 from healthcheck.models.jobs import JobRun
 from healthcheck.models.messages import OutgoingMail, Reminder
 from healthcheck.models.note import NOTE_KINDS, Note
@@ -30,6 +31,13 @@ from healthcheck.models.response import (
 )
 from healthcheck.models.round import IllegalTransition, Round, RoundSummary, ShareLink
 from healthcheck.models.user import MAX_CAPACITY_FTE, ROLE_WORDS, ROLES, User
+from healthcheck.models.webhook import (  # noqa: E402,E501
+    WEBHOOK_EVENTS,
+    WEBHOOK_FORMATS,
+    Webhook,
+    WebhookAttempt,
+    WebhookDelivery,
+)
 
 __all__ = [
     "ACTION_STATUSES",
@@ -72,4 +80,10 @@ __all__ = [
     "ShareLink",
     "User",
     "hash_token",
+    "UserIdentity",
+    "WEBHOOK_EVENTS",
+    "WEBHOOK_FORMATS",
+    "Webhook",
+    "WebhookAttempt",
+    "WebhookDelivery",
 ]

@@ -23,6 +23,8 @@ from healthcheck.web.reports.routes import bp as reports_bp
 from healthcheck.web.respond.routes import bp as respond_bp
 from healthcheck.web.rounds.routes import bp as rounds_bp
 from healthcheck.web.search.routes import bp as search_bp
+from healthcheck.web.sso import routes as sso_routes
+from healthcheck.web.webhooks.routes import bp as webhooks_bp
 
 
 def register(app: Flask) -> None:
@@ -41,6 +43,8 @@ def register(app: Flask) -> None:
         admin_bp,
         ops_bp,
         checkin_bp,
+        sso_routes.bp,
+        webhooks_bp,
     ):
         app.register_blueprint(bp)
     login_manager.login_view = "auth.login"
@@ -48,6 +52,7 @@ def register(app: Flask) -> None:
     login_manager.user_loader(_load_user)
     _error_pages(app)
     security.init_app(app)
+    sso_routes.init_app(app)
     assets.init_app(app)
     filters.register(app)
 
