@@ -17,7 +17,7 @@ from tests.conftest import csrf_token
 PUBLIC = {"auth.login", "ops.healthz", "static", "bootstrap.static", "favicon", "slim_bootstrap"}
 REDIRECTS = {"portfolio.home"}  # sends you to the portfolio or the login page
 # the token is the key
-TOKEN = {"respond.welcome", "respond.answer", "respond.thanks", "respond.opened", "reports.shared"}
+TOKEN = {"respond.welcome", "respond.answer", "respond.thanks", "respond.opened", "reports.shared", "checkin.checkin"}
 SIGNED_IN = {"portfolio.index", "portfolio.segments", "search.index", "auth.logout"}
 CREATE = {"alliances.new", "webhooks.index"}
 SSO_OFF = {"sso.start", "sso.callback"}  # single sign-on is not configured here: 404 for everyone
