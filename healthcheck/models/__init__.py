@@ -14,6 +14,7 @@ from healthcheck.models.audit import AuditEvent
 from healthcheck.models.jobs import JobRun
 from healthcheck.models.messages import OutgoingMail, Reminder
 from healthcheck.models.note import NOTE_KINDS, Note
+from healthcheck.models.panel_check import PanelCheckLink
 from healthcheck.models.questionnaire import Dimension, Question, Questionnaire
 from healthcheck.models.reliability import QuestionnaireReliability, ReliabilityPart
 from healthcheck.models.response import (
@@ -31,6 +32,7 @@ from healthcheck.models.round import IllegalTransition, Round, RoundSummary, Sha
 from healthcheck.models.user import MAX_CAPACITY_FTE, ROLE_WORDS, ROLES, User
 
 __all__ = [
+    "PanelCheckLink",
     "ACTION_STATUSES",
     "Action",
     "NOTE_KINDS",

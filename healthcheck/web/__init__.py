@@ -22,6 +22,7 @@ from healthcheck.web.reports.routes import bp as reports_bp
 from healthcheck.web.respond.routes import bp as respond_bp
 from healthcheck.web.rounds.routes import bp as rounds_bp
 from healthcheck.web.search.routes import bp as search_bp
+from healthcheck.web.steering.routes import bp as steering_bp
 
 
 def register(app: Flask) -> None:
@@ -39,6 +40,7 @@ def register(app: Flask) -> None:
         search_bp,
         admin_bp,
         ops_bp,
+        steering_bp,
     ):
         app.register_blueprint(bp)
     login_manager.login_view = "auth.login"
