@@ -35,7 +35,11 @@ def _emit(body: str | bytes, output: str | None) -> None:
 @click.option("--alliance", "alliance_name", required=True)
 @click.option("--round", "label", required=True)
 @click.option(
-    "--format", "fmt", type=click.Choice(["json", "csv", "xlsx", "html", "pdf", "pptx"]), default="json", show_default=True
+    "--format",
+    "fmt",
+    type=click.Choice(["json", "csv", "xlsx", "html", "pdf", "pptx"]),
+    default="json",
+    show_default=True,
 )
 @click.option("-o", "--output", default=None, help="File to write; stdout for json/csv when omitted.")
 @with_appcontext

@@ -60,6 +60,7 @@ def render_as(content: dict, fmt: str) -> bytes:
 
 # --- PPTX -------------------------------------------------------------------------------
 
+
 def _lines(text: str, size: int, width_in: float) -> int:
     """Lines a paragraph takes at ``size`` pt in a box ``width_in`` wide (an average glyph is
     taken as 0.55 em: wide enough for Calibri and DejaVu Sans, so the estimate errs long)."""
@@ -73,7 +74,9 @@ def _lines(text: str, size: int, width_in: float) -> int:
     return lines
 
 
-def _text_chunks(paragraphs: list[tuple[str, bool]], size: int, width_in: float = 12.1, height_in: float = 5.3):
+def _text_chunks(
+    paragraphs: list[tuple[str, bool]], size: int, width_in: float = 12.1, height_in: float = 5.3
+):
     """Split (text, bold) paragraphs into slides whose text fits a box of ``width_in`` ×
     ``height_in`` inches at ``size`` pt (line height 1.2 em, 6 pt after each paragraph); a
     paragraph too long for one slide is cut at a word."""
@@ -109,7 +112,9 @@ def _row_height(row: list[str], widths: list[float], size: int) -> float:
     return max(_lines(str(v), size, w - 0.2) for v, w in zip(row, widths, strict=True)) * size * 1.2 + 7.2
 
 
-def _table_pages(header: list[str], rows: list[list[str]], widths: list[float], size: int, height_in: float = 5.3):
+def _table_pages(
+    header: list[str], rows: list[list[str]], widths: list[float], size: int, height_in: float = 5.3
+):
     """Rows split into slides whose table (with its header on each) fits ``height_in``."""
     capacity = height_in * 72 - _row_height(header, widths, size)
     pages, page, used = [], [], 0.0
@@ -145,14 +150,28 @@ class _Deck:
         slide = self.prs.slides.add_slide(self.layout)
         text = title if not part or part[1] == 1 else f"{title} ({part[0]}/{part[1]})"
         heading = slide.shapes.title
-        heading.left, heading.top, heading.width, heading.height = Inches(0.5), Inches(0.3), Inches(12.3), Inches(0.9)
+        heading.left, heading.top, heading.width, heading.height = (
+            Inches(0.5),
+            Inches(0.3),
+            Inches(12.3),
+            Inches(0.9),
+        )
         heading.text = text
         para = heading.text_frame.paragraphs[0]
         para.alignment = PP_ALIGN.LEFT
         for run in para.runs:
             run.font.size, run.font.bold = Pt(28), True
             run.font.color.rgb = RGBColor(0x0B, 0x3D, 0x91)
-        self.text(slide, [(self.footer, False)], Inches(0.5), Inches(6.95), Inches(12.3), Inches(0.4), size=12, grey=True)
+        self.text(
+            slide,
+            [(self.footer, False)],
+            Inches(0.5),
+            Inches(6.95),
+            Inches(12.3),
+            Inches(0.4),
+            size=12,
+            grey=True,
+        )
         return slide, Pt
 
     def text(self, slide, paragraphs, left, top, width, height, size=18, grey=False, bullets=False):
@@ -175,7 +194,9 @@ class _Deck:
         from pptx.util import Inches, Pt
 
         height = int(sum(_row_height(r, widths, size) for r in [header, *rows]) * 12700)  # EMU a point
-        shape = slide.shapes.add_table(len(rows) + 1, len(header), Inches(0.5), Inches(top), Inches(sum(widths)), height)
+        shape = slide.shapes.add_table(
+            len(rows) + 1, len(header), Inches(0.5), Inches(top), Inches(sum(widths)), height
+        )
         table = shape.table
         for j, w in enumerate(widths):
             table.columns[j].width = Inches(w)
@@ -213,7 +234,11 @@ def _title_slide(deck: _Deck, c: dict) -> None:
     lines = [
         (f"Health check {c['round']['label']} — steering-committee pack", True),
         (f"{c['alliance']['side_a']} × {c['alliance']['side_b']}", False),
-        (f"Opened {c['round']['opened_on']} · closed {c['round']['closed_on']} · {c['round']['questionnaire']}", False),
+        (
+            f"Opened {c['round']['opened_on']} · closed {c['round']['closed_on']}"
+            f" · {c['round']['questionnaire']}",
+            False,
+        ),
     ]
     if c["alliance"]["north_star"]:
         lines.append((f"North Star: {c['alliance']['north_star']}", False))
@@ -248,7 +273,10 @@ def _headline_slide(deck: _Deck, c: dict) -> None:
 
     h = c["headline"]
     slide, _ = deck.slide("Headline indices")
-    rows = [["Alliance health index", h["health_index"], h["rag"]], ["Alignment index", h["alignment_index"], "100 = both sides alike"]]
+    rows = [
+        ["Alliance health index", h["health_index"], h["rag"]],
+        ["Alignment index", h["alignment_index"], "100 = both sides alike"],
+    ]
     for s in h["sides"]:
         answered = f"{s['answered']} answered" + (f" of {s['invited']}" if s["invited"] else "")
         rows.append([f"Health index {s['name']} ({s['side']})", s["health_index"], answered])
@@ -260,7 +288,10 @@ def _headline_slide(deck: _Deck, c: dict) -> None:
         cell.fill.fore_color.rgb = RGBColor(*colours[h["rag"]])
         for run in cell.text_frame.paragraphs[0].runs:
             run.font.bold, run.font.size = True, Pt(18)
-    note = f"Scale {c['scale']['min']}–{c['scale']['max']}. A side's figures are shown only when at least k = {c['k']} of its people answered."
+    note = (
+        f"Scale {c['scale']['min']}–{c['scale']['max']}. A side's figures are shown only when at least"
+        f" k = {c['k']} of its people answered."
+    )
     deck.text(slide, [(note, False)], Inches(0.5), Inches(5.2), Inches(12.3), Inches(1.0), size=14, grey=True)
 
 
@@ -272,7 +303,9 @@ def _chart_slide(deck: _Deck, title: str, chart, caption: str) -> None:
         deck.text(slide, [(caption, False)], Inches(0.5), Inches(1.5), Inches(12.3), Inches(2), size=20)
         return
     deck.picture(slide, chart, max_height=5.0)
-    deck.text(slide, [(caption, False)], Inches(0.5), Inches(6.35), Inches(12.3), Inches(0.6), size=14, grey=True)
+    deck.text(
+        slide, [(caption, False)], Inches(0.5), Inches(6.35), Inches(12.3), Inches(0.6), size=14, grey=True
+    )
 
 
 def _review_slides(deck: _Deck, c: dict) -> None:
@@ -281,7 +314,15 @@ def _review_slides(deck: _Deck, c: dict) -> None:
     review = c["review"]
     if review is None:
         slide, _ = deck.slide("Review outcome")
-        deck.text(slide, [("This round had no joint review.", False)], Inches(0.5), Inches(1.5), Inches(12.3), Inches(1), size=20)
+        deck.text(
+            slide,
+            [("This round had no joint review.", False)],
+            Inches(0.5),
+            Inches(1.5),
+            Inches(12.3),
+            Inches(1),
+            size=20,
+        )
         return
     names = (c["alliance"]["side_a"], c["alliance"]["side_b"])
     rows = [[f["title"], f["A"], f["B"], f["outcome"]] for f in review["findings"]]
@@ -290,7 +331,15 @@ def _review_slides(deck: _Deck, c: dict) -> None:
     for i, page in enumerate(pages, 1):
         slide, _ = deck.slide("Review outcome", (i, len(pages)))
         if not page:
-            deck.text(slide, [("No finding was reviewed.", False)], Inches(0.5), Inches(1.5), Inches(12.3), Inches(1), size=20)
+            deck.text(
+                slide,
+                [("No finding was reviewed.", False)],
+                Inches(0.5),
+                Inches(1.5),
+                Inches(12.3),
+                Inches(1),
+                size=20,
+            )
             continue
         deck.table(slide, header, page, widths)
     said = []
@@ -310,7 +359,14 @@ def _action_slides(deck: _Deck, c: dict) -> None:
 
     names = (c["alliance"]["side_a"], c["alliance"]["side_b"])
     rows = [
-        [a["title"], a["dimension"], a["owner_a"], a["owner_b"], a["due_on"], a["status"] + ("" if a["accepted"] else " (proposed)")]
+        [
+            a["title"],
+            a["dimension"],
+            a["owner_a"],
+            a["owner_b"],
+            a["due_on"],
+            a["status"] + ("" if a["accepted"] else " (proposed)"),
+        ]
         for a in c["actions"]
     ]
     header = ["Action", "Dimension", f"Owner {names[0]}", f"Owner {names[1]}", "Due", "Status"]
@@ -319,7 +375,15 @@ def _action_slides(deck: _Deck, c: dict) -> None:
     for i, page in enumerate(pages, 1):
         slide, _ = deck.slide("Joint action plan", (i, len(pages)))
         if not page:
-            deck.text(slide, [("No joint action was agreed.", False)], Inches(0.5), Inches(1.5), Inches(12.3), Inches(1), size=20)
+            deck.text(
+                slide,
+                [("No joint action was agreed.", False)],
+                Inches(0.5),
+                Inches(1.5),
+                Inches(12.3),
+                Inches(1),
+                size=20,
+            )
             continue
         deck.table(slide, header, page, widths, size=12)
 
@@ -333,7 +397,13 @@ def _comment_slides(deck: _Deck, c: dict) -> None:
             paragraphs.append((f"{block['dimension']} — {side['name']}", True))
             paragraphs += [(f"“{t}”", False) for t in side["texts"]]
     if not paragraphs:
-        paragraphs = [(f"No comments to show (a side's comments appear only when at least k = {c['k']} of its people answered).", False)]
+        paragraphs = [
+            (
+                "No comments to show (a side's comments appear only when at least"
+                f" k = {c['k']} of its people answered).",
+                False,
+            )
+        ]
     pages = _text_chunks(paragraphs, 16)
     for i, page in enumerate(pages, 1):
         slide, _ = deck.slide("Comments", (i, len(pages)))
@@ -345,13 +415,27 @@ def to_pptx(c: dict) -> bytes:
     _title_slide(deck, c)
     _talking_slides(deck, c)
     _headline_slide(deck, c)
-    _chart_slide(deck, "Where the two sides agree and differ", c["charts"]["radar"],
-                 "Each side's mean per dimension (rings at scale values).")
-    _chart_slide(deck, "Perception gaps", c["charts"]["gaps"],
-                 "Gap per dimension with its 95 % interval (black line): real, possible (could be chance) or aligned.")
+    _chart_slide(
+        deck,
+        "Where the two sides agree and differ",
+        c["charts"]["radar"],
+        "Each side's mean per dimension (rings at scale values).",
+    )
+    _chart_slide(
+        deck,
+        "Perception gaps",
+        c["charts"]["gaps"],
+        "Gap per dimension with its 95 % interval (black line): real, possible (could be chance) or aligned.",
+    )
     trend = c["charts"]["trend"]
-    _chart_slide(deck, "Trend", trend,
-                 f"Indices across rounds {', '.join(c['trend_rounds'])}." if trend else "The first closed round of this alliance: no trend yet.")
+    _chart_slide(
+        deck,
+        "Trend",
+        trend,
+        f"Indices across rounds {', '.join(c['trend_rounds'])}."
+        if trend
+        else "The first closed round of this alliance: no trend yet.",
+    )
     _review_slides(deck, c)
     _action_slides(deck, c)
     _comment_slides(deck, c)
@@ -360,7 +444,15 @@ def to_pptx(c: dict) -> bytes:
 
 # --- CSV of the joint action plan (the partner's export) -------------------------------
 
-ACTION_COLUMNS = ["action", "dimension", "owner_side_a", "owner_side_b", "due_on", "status", "accepted_by_both"]
+ACTION_COLUMNS = [
+    "action",
+    "dimension",
+    "owner_side_a",
+    "owner_side_b",
+    "due_on",
+    "status",
+    "accepted_by_both",
+]
 
 
 def actions_csv(content: dict) -> str:
@@ -373,6 +465,14 @@ def actions_csv(content: dict) -> str:
     writer = csv.writer(out)
     writer.writerow(ACTION_COLUMNS)
     for a in content["actions"]:
-        row = [a["title"], a["dimension"], a["owner_a"], a["owner_b"], a["due_on"], a["status"], "yes" if a["accepted"] else "no"]
+        row = [
+            a["title"],
+            a["dimension"],
+            a["owner_a"],
+            a["owner_b"],
+            a["due_on"],
+            a["status"],
+            "yes" if a["accepted"] else "no",
+        ]
         writer.writerow([cells.neutral(v) for v in row])
     return out.getvalue()

@@ -7,9 +7,10 @@ from pathlib import Path
 
 from flask import current_app
 
-from healthcheck.exports import documents, files, steering as steering_renderers
-from healthcheck.models import Alliance, Round
+from healthcheck.exports import documents, files
+from healthcheck.exports import steering as steering_renderers
 from healthcheck.extensions import db
+from healthcheck.models import Alliance, Round
 from healthcheck.services import reports, steering
 from healthcheck.services.report_pages import round_context, trend_context
 

@@ -34,7 +34,9 @@ class PanelCheckProblem(Exception):
         self.status, self.reason, self.link = status, reason, link
 
 
-def create(rnd: Round, actor, contact_name: str, contact_email: str, days: int = 14) -> tuple[PanelCheckLink, str]:
+def create(
+    rnd: Round, actor, contact_name: str, contact_email: str, days: int = 14
+) -> tuple[PanelCheckLink, str]:
     """A new link for side B's contact (its token, shown once); InvalidInput, nothing written."""
     name, email = (contact_name or "").strip(), (contact_email or "").strip().lower()
     problems = []
@@ -66,7 +68,9 @@ def create(rnd: Round, actor, contact_name: str, contact_email: str, days: int =
 def of_round(rnd: Round) -> list[PanelCheckLink]:
     return list(
         db.session.scalars(
-            select(PanelCheckLink).where(PanelCheckLink.round_id == rnd.id).order_by(PanelCheckLink.created_at.desc())
+            select(PanelCheckLink)
+            .where(PanelCheckLink.round_id == rnd.id)
+            .order_by(PanelCheckLink.created_at.desc())
         )
     )
 
@@ -99,9 +103,13 @@ def side_b_panel(link: PanelCheckLink) -> list[dict]:
         .where(Invitation.round_id == link.round_id, Invitation.side == "B", Invitation.status != "revoked")
         .order_by(Invitation.name, Invitation.id)
     )
-    return [{"name": i.name, "email": i.email, "function": FUNCTIONS.get(i.function, i.function)} for i in rows]
+    return [
+        {"name": i.name, "email": i.email, "function": FUNCTIONS.get(i.function, i.function)} for i in rows
+    ]
 
 
 def view_event(link: PanelCheckLink):
     """The audit event of one view (the view writes it in a short transaction of its own)."""
-    return audit.event("panel_check.view", None, link.round, panel_check_id=link.id, contact=link.contact_email)
+    return audit.event(
+        "panel_check.view", None, link.round, panel_check_id=link.id, contact=link.contact_email
+    )

@@ -217,7 +217,11 @@ def pack_content(rnd: Round, review: dict | None = None, generated: datetime | N
         "comments": [
             {
                 "dimension": d["title"],
-                "sides": [{"name": names[s], "texts": comments[d["key"]][s]} for s in ("A", "B") if s in comments[d["key"]]],
+                "sides": [
+                    {"name": names[s], "texts": comments[d["key"]][s]}
+                    for s in ("A", "B")
+                    if s in comments[d["key"]]
+                ],
             }
             for d in report["dimensions"]
             if d["key"] in comments

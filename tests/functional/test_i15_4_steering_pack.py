@@ -31,18 +31,43 @@ REVIEW = {
             "B": "disagree",
             "disputed": True,
             "thread": [
-                {"side": "B", "organisation": "Partner Org", "stance": "disagree",
-                 "text": "Quarterly forecasts were shared late", "at": datetime(2026, 10, 2), "reply_to": None},
-                {"side": "A", "organisation": "Aurora Pharma", "stance": None,
-                 "text": "Agreed to share them monthly", "at": datetime(2026, 10, 3), "reply_to": 0},
+                {
+                    "side": "B",
+                    "organisation": "Partner Org",
+                    "stance": "disagree",
+                    "text": "Quarterly forecasts were shared late",
+                    "at": datetime(2026, 10, 2),
+                    "reply_to": None,
+                },
+                {
+                    "side": "A",
+                    "organisation": "Aurora Pharma",
+                    "stance": None,
+                    "text": "Agreed to share them monthly",
+                    "at": datetime(2026, 10, 3),
+                    "reply_to": 0,
+                },
             ],
         },
-        {"finding": "dimension:finance", "title": "Finance and value", "A": "agree", "B": "agree",
-         "disputed": False, "thread": []},
+        {
+            "finding": "dimension:finance",
+            "title": "Finance and value",
+            "A": "agree",
+            "B": "agree",
+            "disputed": False,
+            "thread": [],
+        },
     ],
     "actions": [
-        {"title": "Monthly forecast call", "dimension": "trust", "owner_a": "manager@example.com",
-         "owner_b": "Kim Partner", "due_on": date(2026, 12, 1), "status": "open", "accepted": True},
+        {
+            "title": "Monthly forecast call",
+            "dimension": "trust",
+            "owner_a": "manager@example.com",
+            "owner_b": "Kim Partner",
+            "due_on": date(2026, 12, 1),
+            "status": "open",
+            "accepted": True,
+        },
     ],
 }
 
@@ -87,7 +112,9 @@ def pack_round(app, make_user, make_alliance, make_round, invite, answer_all):
     later = make_round(alliance, "2026-Q4")
     other_rnd = make_round(other, "2026-Q3")
     for i, token in enumerate(invite(later, "AAABB")):
-        comment = {"trust": f"{SECRET_B} {i}"} if i >= 3 else ({"trust": "visible A comment"} if i == 0 else None)
+        comment = (
+            {"trust": f"{SECRET_B} {i}"} if i >= 3 else ({"trust": "visible A comment"} if i == 0 else None)
+        )
         answer_all(token, 4 if i < 3 else 3, comments=comment)
     with app.app_context():
         from healthcheck.services import rounds
@@ -96,9 +123,21 @@ def pack_round(app, make_user, make_alliance, make_round, invite, answer_all):
             rounds.close_round(db.session.get(Round, rid))
         a = db.session.get(Alliance, alliance)
         a.north_star = "Two new indications by 2028"
-        for title, visibility in (("Joint quarterly data review", "joint"), ("INTERNALONLY staffing", "internal")):
-            db.session.add(Action(alliance_id=alliance, round_id=rnd, title=title, owner="manager@example.com",
-                                  partner_owner_name="Kim Partner", due_on=date(2026, 12, 1), visibility=visibility))
+        for title, visibility in (
+            ("Joint quarterly data review", "joint"),
+            ("INTERNALONLY staffing", "internal"),
+        ):
+            db.session.add(
+                Action(
+                    alliance_id=alliance,
+                    round_id=rnd,
+                    title=title,
+                    owner="manager@example.com",
+                    partner_owner_name="Kim Partner",
+                    due_on=date(2026, 12, 1),
+                    visibility=visibility,
+                )
+            )
         db.session.commit()
     return alliance, rnd, other, other_rnd, later
 
@@ -110,7 +149,9 @@ def _pack(app, rnd_id, fmt, review=None):
         return packs.steering_pack(db.session.get(Round, rnd_id), fmt, review)
 
 
-def test_pdf_opens_and_holds_the_alliance_talking_points_review_outcome_and_an_action(app, pack_round, tmp_path):
+def test_pdf_opens_and_holds_the_alliance_talking_points_review_outcome_and_an_action(
+    app, pack_round, tmp_path
+):
     _alliance, rnd, *_ = pack_round
     data = _pack(app, rnd, "pdf", REVIEW)
     assert data.startswith(b"%PDF")
@@ -149,14 +190,19 @@ def test_pptx_reads_back_with_one_slide_a_section_readable_and_inside_the_slide(
     for slide in prs.slides:
         for shape in slide.shapes:
             assert shape.left >= 0 and shape.top >= 0
-            assert shape.left + shape.width <= prs.slide_width and shape.top + shape.height <= prs.slide_height
+            assert (
+                shape.left + shape.width <= prs.slide_width and shape.top + shape.height <= prs.slide_height
+            )
             frames = [shape.text_frame] if shape.has_text_frame else []
             if shape.has_table:
                 frames += [c.text_frame for row in shape.table.rows for c in row.cells]
             for frame in frames:
                 for para in frame.paragraphs:
                     for run in para.runs:
-                        assert run.font.size is not None and run.font.size >= Pt(12), (run.text, run.font.size)
+                        assert run.font.size is not None and run.font.size >= Pt(12), (
+                            run.text,
+                            run.font.size,
+                        )
     pictures = [s for slide in prs.slides for s in slide.shapes if s.shape_type == 13]
     assert len(pictures) == 2  # radar and gaps (the first closed round has no trend)
     assert all(p.image.size[0] >= 1500 for p in pictures)  # high resolution
@@ -184,13 +230,17 @@ def test_without_a_review_the_pack_shows_the_rounds_joint_actions(app, pack_roun
 def test_report_command_writes_pdf_and_pptx(app, pack_round, runner, tmp_path):
     for fmt in ("pdf", "pptx"):
         out = tmp_path / f"pack.{fmt}"
-        result = runner.invoke(args=["report", "--alliance", "Helix R&D", "--round", "2026-Q3", "--format", fmt, "-o", str(out)])
+        result = runner.invoke(
+            args=["report", "--alliance", "Helix R&D", "--round", "2026-Q3", "--format", fmt, "-o", str(out)]
+        )
         assert result.exit_code == 0, result.output
         data = out.read_bytes()
         assert data.startswith(b"%PDF" if fmt == "pdf" else b"PK")
     titles, _text, _prs = pptx_texts((tmp_path / "pack.pptx").read_bytes())
     assert titles[0] == "Helix R&D"
-    result = runner.invoke(args=["report", "--alliance", "Helix R&D", "--round", "2026-Q3", "--format", "pdf"])
+    result = runner.invoke(
+        args=["report", "--alliance", "Helix R&D", "--round", "2026-Q3", "--format", "pdf"]
+    )
     assert result.exit_code == 0 and "helix-r-d-2026-q3-steering-pack.pdf" in result.output
 
 
@@ -198,7 +248,9 @@ def login_as(client, email="manager@example.com"):
     from tests.conftest import csrf_token
 
     token = csrf_token(client)
-    response = client.post("/login", data={"email": email, "password": "correct-horse-battery", "csrf_token": token})
+    response = client.post(
+        "/login", data={"email": email, "password": "correct-horse-battery", "csrf_token": token}
+    )
     assert response.status_code == 302
 
 
@@ -240,7 +292,9 @@ def _smtp():
     return controller, port, received
 
 
-def test_pack_files_are_attached_at_delivery_and_reach_a_real_smtp_server_once(make_app, pack_round, app, tmp_path):
+def test_pack_files_are_attached_at_delivery_and_reach_a_real_smtp_server_once(
+    make_app, pack_round, app, tmp_path
+):
     from healthcheck.jobs import delivery
     from healthcheck.services import notifications, packs
 
@@ -251,15 +305,30 @@ def test_pack_files_are_attached_at_delivery_and_reach_a_real_smtp_server_once(m
         with smtp_app.app_context():
             r = db.session.get(Round, rnd)
             refs = packs.attachments_for(r)
-            assert refs == [{"kind": "pack", "round_id": rnd, "format": "pdf"}, {"kind": "pack", "round_id": rnd, "format": "pptx"}]
+            assert refs == [
+                {"kind": "pack", "round_id": rnd, "format": "pdf"},
+                {"kind": "pack", "round_id": rnd, "format": "pptx"},
+            ]
             assert notifications.enqueue(
-                "report_shared", "partner@example.com", f"test-pack:{rnd}", attachments=refs, round_id=rnd, days=30
+                "report_shared",
+                "partner@example.com",
+                f"test-pack:{rnd}",
+                attachments=refs,
+                round_id=rnd,
+                days=30,
             )
             assert not notifications.enqueue(
-                "report_shared", "partner@example.com", f"test-pack:{rnd}", attachments=refs, round_id=rnd, days=30
+                "report_shared",
+                "partner@example.com",
+                f"test-pack:{rnd}",
+                attachments=refs,
+                round_id=rnd,
+                days=30,
             )
             db.session.commit()
-            stored = db.session.scalar(select(OutgoingMail).where(OutgoingMail.dedupe_key == f"test-pack:{rnd}"))
+            stored = db.session.scalar(
+                select(OutgoingMail).where(OutgoingMail.dedupe_key == f"test-pack:{rnd}")
+            )
             assert stored.attachments == refs  # a reference, not the bytes
             assert delivery.deliver_due()["failed"] == 0  # (the owners' "round closed" mails go too)
             assert delivery.deliver_due()["sent"] == 0  # exactly once

@@ -4,6 +4,7 @@ Revision ID: a15b0c0a0001
 Revises: f15a0c7a0001
 Create Date: 2026-12-02 01:20:00
 """
+
 import sqlalchemy as sa
 from alembic import op
 
@@ -23,7 +24,9 @@ def upgrade():
         sa.Column("token_hash", sa.String(64), nullable=False, unique=True),
         sa.Column("contact_name", sa.String(200), nullable=False),
         sa.Column("contact_email", sa.String(254), nullable=False),
-        sa.Column("created_by_id", sa.Integer(), sa.ForeignKey("users.id", ondelete="SET NULL"), nullable=True),
+        sa.Column(
+            "created_by_id", sa.Integer(), sa.ForeignKey("users.id", ondelete="SET NULL"), nullable=True
+        ),
         sa.Column("created_at", sa.DateTime(), nullable=False),
         sa.Column("expires_at", sa.DateTime(), nullable=False),
         sa.Column("revoked_at", sa.DateTime(), nullable=True),

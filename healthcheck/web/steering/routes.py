@@ -34,7 +34,9 @@ def _audited(event) -> None:
 
 
 def _file(body, mimetype: str, filename: str) -> Response:
-    return Response(body, mimetype=mimetype, headers={"Content-Disposition": f'attachment; filename="{filename}"'})
+    return Response(
+        body, mimetype=mimetype, headers={"Content-Disposition": f'attachment; filename="{filename}"'}
+    )
 
 
 def _pack_response(rnd, fmt: str) -> Response:
@@ -73,7 +75,11 @@ def shared_actions(token: str):
     rnd = link.round
     body = renderers.actions_csv(steering.pack_content(rnd))
     _audited(audit.event("share.actions_csv", None, rnd, share_id=link.id))
-    return _file(body, "text/csv; charset=utf-8", documents.filename(rnd.alliance.name, rnd.label, "joint-actions", "csv"))
+    return _file(
+        body,
+        "text/csv; charset=utf-8",
+        documents.filename(rnd.alliance.name, rnd.label, "joint-actions", "csv"),
+    )
 
 
 @bp.route(f"{ROUND}/panel-check", methods=["POST"])
@@ -85,9 +91,13 @@ def create_panel_check(alliance_id: int, round_id: int):
     days = request.form.get("days", "14")
     days = int(days) if days.isdigit() else -1
     form = request.form
-    outcome = attempt(lambda: panel_check.create(rnd, current_user, form.get("name", ""), form.get("email", ""), days))
+    outcome = attempt(
+        lambda: panel_check.create(rnd, current_user, form.get("name", ""), form.get("email", ""), days)
+    )
     if outcome.ok:
-        session[NEW_PANEL_CHECK] = request.host_url.rstrip("/") + url_for("steering.panel", token=outcome.value[1])
+        session[NEW_PANEL_CHECK] = request.host_url.rstrip("/") + url_for(
+            "steering.panel", token=outcome.value[1]
+        )
         flash(f"Panel-check link for {outcome.value[0].contact_email} created: send it to them.", "success")
     else:
         flash_problems(outcome.problems)
@@ -119,7 +129,11 @@ def panel(token: str):
     link = panel_check.by_token(token)
     rnd = link.round
     page = render_template(
-        "steering/panel.html", link=link, rnd=rnd, alliance=rnd.alliance, people=panel_check.side_b_panel(link)
+        "steering/panel.html",
+        link=link,
+        rnd=rnd,
+        alliance=rnd.alliance,
+        people=panel_check.side_b_panel(link),
     )
     _audited(panel_check.view_event(link))
     return page
@@ -129,7 +143,11 @@ def panel(token: str):
 def panel_check_state(rnd) -> dict:
     """For the round page's panel-check partial (kept out of the rounds view): the round's
     links and the new link to show once."""
-    return {"links": panel_check.of_round(rnd), "new": session.pop(NEW_PANEL_CHECK, None), "form": ConfirmForm()}
+    return {
+        "links": panel_check.of_round(rnd),
+        "new": session.pop(NEW_PANEL_CHECK, None),
+        "form": ConfirmForm(),
+    }
 
 
 @bp.app_template_global()
