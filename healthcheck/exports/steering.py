@@ -63,8 +63,8 @@ def render_as(content: dict, fmt: str) -> bytes:
 
 def _lines(text: str, size: int, width_in: float) -> int:
     """Lines a paragraph takes at ``size`` pt in a box ``width_in`` wide (an average glyph is
-    taken as 0.55 em: wide enough for Calibri and DejaVu Sans, so the estimate errs long)."""
-    per_line = max(10, int(width_in * 72 / (size * 0.55)))
+    taken as 0.5 em: Calibri and Carlito average less, so the estimate errs long)."""
+    per_line = max(10, int(width_in * 72 / (size * 0.5)))
     words, lines, used = text.split(), 1, 0
     for word in words:
         if used and used + 1 + len(word) > per_line:
