@@ -67,6 +67,8 @@ def _lines(text: str, size: int, width_in: float) -> int:
     per_line = max(10, int(width_in * 72 / (size * 0.5)))
     words, lines, used = text.split(), 1, 0
     for word in words:
+        while len(word) > per_line:  # a word longer than a line breaks anywhere
+            lines, used, word = lines + (1 if used else 0) + 1, 0, word[per_line:]
         if used and used + 1 + len(word) > per_line:
             lines, used = lines + 1, len(word)
         else:
