@@ -10,6 +10,7 @@ slide continues on the next ("2/3"), so no slide overflows. Text on slides is 14
 from __future__ import annotations
 
 import io
+import re
 from pathlib import Path
 
 from jinja2 import Environment, FileSystemLoader, select_autoescape
@@ -26,6 +27,16 @@ MIME = {
 }
 PNG_SCALE = 3
 _env = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=select_autoescape(default=True))
+
+
+def css_text(value) -> Markup:
+    """Text for a CSS string in the pack's <style> (the page footer): only letters, digits,
+    spaces and harmless punctuation, so no quote, brace, backslash or "<" can end the string,
+    the rule or the style element; not HTML-escaped (a <style> shows "&amp;" as it is)."""
+    return Markup(re.sub(r"[^\w .,·&()/+'-]", "", str(value)))  # noqa: S704 - filtered to safe characters
+
+
+_env.filters["css_text"] = css_text
 
 
 def _svg(chart) -> Markup | None:

@@ -159,6 +159,7 @@ def test_pdf_opens_and_holds_the_alliance_talking_points_review_outcome_and_an_a
     flat = " ".join(text.split())
     assert "Helix R&D" in flat and "Two new indications by 2028" in flat
     assert "What to talk about" in flat
+    assert "Helix R&D · health check 2026-Q3" in flat and "&amp;" not in flat  # the page footer
     with app.app_context():
         from healthcheck.services import steering
 

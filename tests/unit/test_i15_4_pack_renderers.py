@@ -107,3 +107,15 @@ def test_actions_csv_neutralises_formulas():
     ]
     lines = steering.actions_csv(content).splitlines()
     assert lines[1] == "'=1+1,'-x,'@a,'+b,2026-01-01,open,no"
+
+
+def test_user_text_cannot_break_out_of_the_html_or_its_style():
+    content = _content(1, 10, 1)
+    content["alliance"]["name"] = 'Evil"} body{display:none} </style><script>alert(1)</script>'
+    content["actions"][0]["title"] = "<img src=x onerror=alert(1)>"
+    html = steering.to_html(content)
+    assert "<script>alert" not in html and "<img src=x" not in html
+    assert (
+        html.count("</style>") == 1
+        and "display:none" not in html.split("</style>")[0].split("@page")[1].split("}")[0]
+    )
