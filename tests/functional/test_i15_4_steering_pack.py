@@ -228,7 +228,8 @@ def test_without_a_review_the_pack_shows_the_rounds_joint_actions(app, pack_roun
     assert "This round had no joint review" in flat
 
 
-def test_report_command_writes_pdf_and_pptx(app, pack_round, runner, tmp_path):
+def test_report_command_writes_pdf_and_pptx(app, pack_round, runner, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)  # without -o the file is written to the current folder
     for fmt in ("pdf", "pptx"):
         out = tmp_path / f"pack.{fmt}"
         result = runner.invoke(
@@ -243,6 +244,7 @@ def test_report_command_writes_pdf_and_pptx(app, pack_round, runner, tmp_path):
         args=["report", "--alliance", "Helix R&D", "--round", "2026-Q3", "--format", "pdf"]
     )
     assert result.exit_code == 0 and "helix-r-d-2026-q3-steering-pack.pdf" in result.output
+    assert (tmp_path / "helix-r-d-2026-q3-steering-pack.pdf").read_bytes().startswith(b"%PDF")
 
 
 def login_as(client, email="manager@example.com"):
