@@ -16,6 +16,7 @@ from healthcheck.models.identity import UserIdentity  # noqa: E402 - after User
 from healthcheck.models.jobs import JobRun
 from healthcheck.models.messages import OutgoingMail, Reminder
 from healthcheck.models.note import NOTE_KINDS, Note
+from healthcheck.models.panel_check import PanelCheckLink
 from healthcheck.models.questionnaire import Dimension, Question, Questionnaire
 from healthcheck.models.reliability import QuestionnaireReliability, ReliabilityPart
 from healthcheck.models.response import (
@@ -40,6 +41,7 @@ from healthcheck.models.webhook import (  # noqa: E402,E501
 )
 
 __all__ = [
+    "PanelCheckLink",
     "ACTION_STATUSES",
     "Action",
     "ActionCheckin",

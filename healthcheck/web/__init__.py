@@ -24,6 +24,7 @@ from healthcheck.web.respond.routes import bp as respond_bp
 from healthcheck.web.rounds.routes import bp as rounds_bp
 from healthcheck.web.search.routes import bp as search_bp
 from healthcheck.web.sso import routes as sso_routes
+from healthcheck.web.steering.routes import bp as steering_bp
 from healthcheck.web.webhooks.routes import bp as webhooks_bp
 
 
@@ -45,6 +46,7 @@ def register(app: Flask) -> None:
         checkin_bp,
         sso_routes.bp,
         webhooks_bp,
+        steering_bp,
     ):
         app.register_blueprint(bp)
     login_manager.login_view = "auth.login"

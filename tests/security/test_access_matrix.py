@@ -11,13 +11,14 @@ import pytest
 from sqlalchemy import select
 
 from healthcheck.extensions import db
-from healthcheck.models import Action, Invitation, Round, ShareLink, User
+from healthcheck.models import Action, Invitation, PanelCheckLink, Round, ShareLink, User
 from tests.conftest import csrf_token
 
 PUBLIC = {"auth.login", "ops.healthz", "static", "bootstrap.static", "favicon", "slim_bootstrap"}
 REDIRECTS = {"portfolio.home"}  # sends you to the portfolio or the login page
 # the token is the key
-TOKEN = {"respond.welcome", "respond.answer", "respond.thanks", "respond.opened", "reports.shared", "checkin.checkin"}
+TOKEN = {"respond.welcome", "respond.answer", "respond.thanks", "respond.opened", "reports.shared"}
+TOKEN |= {"steering.shared_pack", "steering.shared_actions", "steering.panel", "checkin.checkin"}  # issue 15
 SIGNED_IN = {"portfolio.index", "portfolio.segments", "search.index", "auth.logout"}
 CREATE = {"alliances.new", "webhooks.index"}
 SSO_OFF = {"sso.start", "sso.callback"}  # single sign-on is not configured here: 404 for everyone
@@ -31,6 +32,7 @@ VIEW = {
     "reports.trend_export",
     "reports.trend_chart",
     "memory.timeline",
+    "steering.round_pack",
 }
 EDIT = {
     "alliances.edit",
@@ -53,6 +55,8 @@ EDIT = {
     "webhooks.send_test",
     "webhooks.new_secret",
     "webhooks.delete",
+    "steering.create_panel_check",
+    "steering.revoke_panel_check",
 }
 ADMIN = {"admin.audit_log", "admin.jobs", "admin.user_list", "admin.user_edit", "admin.questionnaire_library"}
 CALLERS = [
@@ -99,6 +103,7 @@ def world(app, make_user, make_alliance, make_round, invite, answer_all):
         theirs = db.session.get(Round, other_round)
         rounds.close_round(theirs)
         _, partner_token = sharing.create(theirs, None)
+        db.session.add(PanelCheckLink(round_id=closed, token_hash="0" * 64, expires_at=rnd.closed_at))
         db.session.commit()
         ids = {
             "alliance_id": victim,
@@ -108,6 +113,7 @@ def world(app, make_user, make_alliance, make_round, invite, answer_all):
             ),
             "action_id": db.session.scalar(select(Action.id)),
             "share_id": db.session.scalar(select(ShareLink.id).where(ShareLink.round_id == closed)),
+            "link_id": db.session.scalar(select(PanelCheckLink.id)),
             "token": "forged-token-that-matches-nothing",
             "user_id": db.session.scalar(select(User.id).where(User.email == "owner@x.example")),
             "hook_id": hook.id,
