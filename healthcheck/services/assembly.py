@@ -13,7 +13,7 @@ from healthcheck.analysis import grouped
 from healthcheck.analysis import report as report_analysis
 from healthcheck.extensions import db
 from healthcheck.models import Round
-from healthcheck.services import dataset, questionnaires
+from healthcheck.services import dataset, questionnaires, review_state
 
 NO_ANSWERS = grouped.RoundStats({}, {}, {})
 LOOK_BACK = 2  # change warnings compare with at most the two closed rounds before
@@ -78,6 +78,8 @@ def report(
 ) -> dict:
     """The round's DESIGN §4 report. ``history``: reports of earlier closed rounds, oldest first."""
     dims, questions = shape
-    return report_analysis.assemble(
+    report = report_analysis.assemble(
         dataset.meta(rnd), found, dims, questions, counts, rnd.k, history=history[-LOOK_BACK:]
     )
+    report["review"] = review_state.block(rnd)  # the joint review (issue 15), null without one
+    return report

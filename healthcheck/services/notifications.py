@@ -27,6 +27,8 @@ SUBJECTS = {
     "report_shared": "{side_a} shares the joint health-check report of {alliance}",
     "round_planned": "Next health check of {alliance} planned for {opens_on}: please confirm",
     "digest": "Your alliances this week: {warnings} early warnings, {overdue} overdue",
+    "review_invited": "{side_a} asks you to review the health-check report {round} of {alliance}",
+    "review_published": "Health check {round} of {alliance}: the joint review is published",
 }
 
 

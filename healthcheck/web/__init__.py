@@ -20,6 +20,7 @@ from healthcheck.web.ops import bp as ops_bp
 from healthcheck.web.portfolio.routes import bp as portfolio_bp
 from healthcheck.web.reports.routes import bp as reports_bp
 from healthcheck.web.respond.routes import bp as respond_bp
+from healthcheck.web.review.routes import bp as review_bp
 from healthcheck.web.rounds.routes import bp as rounds_bp
 from healthcheck.web.search.routes import bp as search_bp
 
@@ -39,6 +40,7 @@ def register(app: Flask) -> None:
         search_bp,
         admin_bp,
         ops_bp,
+        review_bp,
     ):
         app.register_blueprint(bp)
     login_manager.login_view = "auth.login"
