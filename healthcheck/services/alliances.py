@@ -8,8 +8,8 @@ from sqlalchemy import func, or_, select, union
 
 from healthcheck.extensions import db
 from healthcheck.models import MIN_K, PHASES, SEGMENTS, Alliance, Organisation, Round, User
-from healthcheck.models.review import MAX_REVIEW_DAYS
 from healthcheck.models.alliance import alliance_members, alliance_owners
+from healthcheck.models.review import MAX_REVIEW_DAYS
 from healthcheck.services import audit, summaries
 from healthcheck.services.errors import InvalidInput
 from healthcheck.services.text import single_line_problem

@@ -132,7 +132,8 @@ def timeline(alliance: Alliance, kind: str | None = None) -> list[Event]:
             Event(
                 action.created_at,
                 "action",
-                f"Action {'agreed' if action.accepted else 'proposed'}: {action.title}",
+                f"Action {'proposed' if action.proposed_by_side and not action.accepted else 'agreed'}: "
+                f"{action.title}",
                 f"{action.visibility}, owner {action.owner}, due {action.due_on}",
             )
         )

@@ -32,7 +32,11 @@ def round_context(rnd: Round, joint_only: bool = False) -> dict:
     effects = actions.effects(rnd, joint_only=joint_only)
     return {
         # a joint action proposed in the review counts once both sides accepted it (issue 15)
-        "round_actions": [a for a in actions.of_round(rnd, joint_only=joint_only) if a.accepted],
+        "round_actions": [
+            a
+            for a in actions.of_round(rnd, joint_only=joint_only)
+            if a.accepted or a.proposed_by_side is None
+        ],
         "action_effects": effects,
         "talking_points": reports.talking_points(report, effects),
         "judgements": reports.judgements(report),

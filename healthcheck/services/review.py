@@ -21,7 +21,16 @@ from datetime import date, datetime, time, timedelta
 from sqlalchemy import func, select, update
 
 from healthcheck.extensions import db
-from healthcheck.models import Action, Alliance, PackVersion, Review, ReviewComment, Reviewer, Round, hash_token
+from healthcheck.models import (
+    Action,
+    Alliance,
+    PackVersion,
+    Review,
+    ReviewComment,
+    Reviewer,
+    Round,
+    hash_token,
+)
 from healthcheck.models.base import utcnow
 from healthcheck.models.review import DEFAULT_REVIEW_DAYS, STANCES
 from healthcheck.services import actions, audit, notifications, report_pages, summaries, users
@@ -67,7 +76,9 @@ def start(rnd: Round, now: datetime | None = None) -> Review | None:
         return None
     now = now or utcnow()
     days = rnd.alliance.review_days if rnd.alliance.review_days is not None else DEFAULT_REVIEW_DAYS
-    review = Review(round_id=rnd.id, status="in_review", ends_on=now.date() + timedelta(days=days), started_at=now)
+    review = Review(
+        round_id=rnd.id, status="in_review", ends_on=now.date() + timedelta(days=days), started_at=now
+    )
     if days == 0:
         review.status, review.published_at = "published", now
     db.session.add(review)
@@ -124,11 +135,17 @@ def add_reviewer(rnd: Round, name: str, email: str, actor, now: datetime | None 
     if problems:
         raise InvalidInput(problems)
     reviewer = Reviewer(
-        round_id=rnd.id, name=name, email=email, expires_at=_link_expiry(review), created_by_id=getattr(actor, "id", None)
+        round_id=rnd.id,
+        name=name,
+        email=email,
+        expires_at=_link_expiry(review),
+        created_by_id=getattr(actor, "id", None),
     )
     db.session.add(reviewer)
     db.session.flush()
-    notifications.enqueue("review_invited", email, f"review:{reviewer.id}", now=now, round_id=rnd.id, reviewer_id=reviewer.id)
+    notifications.enqueue(
+        "review_invited", email, f"review:{reviewer.id}", now=now, round_id=rnd.id, reviewer_id=reviewer.id
+    )
     audit.record("review.reviewer_add", actor, rnd, reviewer_id=reviewer.id)
     return reviewer
 
@@ -205,7 +222,9 @@ def thread(rnd: Round) -> list[ReviewComment]:
 
 
 def _check_participant(rnd: Round, who: Participant, now: datetime) -> None:
-    if who.side == "B" and (who.reviewer is None or who.reviewer.round_id != rnd.id or not who.reviewer.usable(now)):
+    if who.side == "B" and (
+        who.reviewer is None or who.reviewer.round_id != rnd.id or not who.reviewer.usable(now)
+    ):
         raise InvalidInput("review: this link does not open this round's review")
 
 
@@ -254,7 +273,9 @@ def comment(
     )
     db.session.add(entry)
     db.session.flush()
-    audit.record("review.comment", who.user, rnd, comment_id=entry.id, finding=finding, stance=stance, **who.detail())
+    audit.record(
+        "review.comment", who.user, rnd, comment_id=entry.id, finding=finding, stance=stance, **who.detail()
+    )
     if review.status == "published":
         organisation = rnd.alliance.side(who.side).name
         changed(rnd, f"changed after publication: {organisation} commented on “{titles[finding]}”", now)
@@ -393,7 +414,11 @@ def _latest(rnd: Round) -> PackVersion | None:
 
 
 def versions(rnd: Round) -> list[PackVersion]:
-    return list(db.session.scalars(select(PackVersion).where(PackVersion.round_id == rnd.id).order_by(PackVersion.number)))
+    return list(
+        db.session.scalars(
+            select(PackVersion).where(PackVersion.round_id == rnd.id).order_by(PackVersion.number)
+        )
+    )
 
 
 def latest_version(rnd: Round) -> PackVersion | None:
@@ -501,9 +526,15 @@ def _frozen(rnd: Round, review: Review, number: int, note: str) -> dict:
 def freeze(rnd: Round, note: str, now: datetime | None = None) -> PackVersion:
     """Freeze the next version of the round's pack."""
     review = _open_review(rnd)
-    number = (db.session.scalar(select(func.max(PackVersion.number)).where(PackVersion.round_id == rnd.id)) or 0) + 1
+    number = (
+        db.session.scalar(select(func.max(PackVersion.number)).where(PackVersion.round_id == rnd.id)) or 0
+    ) + 1
     version = PackVersion(
-        round_id=rnd.id, number=number, content=_frozen(rnd, review, number, note), note=note, created_at=now or utcnow()
+        round_id=rnd.id,
+        number=number,
+        content=_frozen(rnd, review, number, note),
+        note=note,
+        created_at=now or utcnow(),
     )
     db.session.add(version)
     db.session.flush()
@@ -534,6 +565,8 @@ def publish(rnd: Round, actor, now: datetime | None = None) -> PackVersion | Non
     review = _open_review(rnd)
     now = now or utcnow()
     if review.status == "published":
+        if actor is None:  # the scheduler publishes once and never again
+            return None
         latest = _latest(rnd)
         fresh = _frozen(rnd, review, latest.number if latest else 1, "")
         if latest is not None and _same(latest.content, fresh):
@@ -545,7 +578,7 @@ def publish(rnd: Round, actor, now: datetime | None = None) -> PackVersion | Non
     if not _claim(rnd, now, actor):
         return None
     summaries.refresh_round(rnd)  # the stored report now says "published"
-    audit.record("review.publish", actor, rnd, by="owner" if actor is not None else "scheduler")
+    audit.record("review.publish", actor, rnd, by="scheduler" if actor is None else "owner")
     version = freeze(rnd, "published" if actor is not None else "published when the review window ended", now)
     publication_email(rnd, version, now)
     return version
@@ -565,7 +598,9 @@ def publish_due(now: datetime) -> list[int]:
     """Publish every review whose window has ended (the scheduler's job); each in a savepoint,
     each exactly once however many schedulers run. Returns the rounds published now."""
     published = []
-    due = db.session.scalars(select(Review.round_id).where(Review.status == "in_review", Review.ends_on < now.date())).all()
+    due = db.session.scalars(
+        select(Review.round_id).where(Review.status == "in_review", Review.ends_on < now.date())
+    ).all()
     for round_id in due:
         with db.session.begin_nested():
             if publish(db.session.get(Round, round_id), None, now) is not None:
@@ -576,7 +611,9 @@ def publish_due(now: datetime) -> list[int]:
 def publication_email(rnd: Round, version: PackVersion, now: datetime | None = None) -> int:
     """Queue "the pack is published" to the owners and the (not revoked) reviewers, once per
     version and person. The pack helper attaches the files at delivery (kind ``review_published``)."""
-    people = [u.email for u in rnd.alliance.owners] + [r.email for r in reviewers_of(rnd) if r.revoked_at is None]
+    people = [u.email for u in rnd.alliance.owners] + [
+        r.email for r in reviewers_of(rnd) if r.revoked_at is None
+    ]
     queued = 0
     for email in dict.fromkeys(e.lower() for e in people):
         queued += notifications.enqueue(
@@ -597,16 +634,25 @@ def publication_email(rnd: Round, version: PackVersion, now: datetime | None = N
 def timeline_events(alliance: Alliance) -> list[tuple[datetime, str, str, str]]:
     """(when, "review", title, detail) of every review act of the alliance's rounds."""
     events = []
-    rounds = {r.id: r for r in db.session.scalars(select(Round).join(Review, Review.round_id == Round.id).where(Round.alliance_id == alliance.id))}
+    rounds = {
+        r.id: r
+        for r in db.session.scalars(
+            select(Round).join(Review, Review.round_id == Round.id).where(Round.alliance_id == alliance.id)
+        )
+    }
     if not rounds:
         return events
     titles = {}
     for review in db.session.scalars(select(Review).where(Review.round_id.in_(rounds))):
         label = rounds[review.round_id].label
-        events.append((review.started_at, "review", f"Joint review of {label} opened", f"until {review.ends_on}"))
+        events.append(
+            (review.started_at, "review", f"Joint review of {label} opened", f"until {review.ends_on}")
+        )
     for r in db.session.scalars(select(Reviewer).where(Reviewer.round_id.in_(rounds))):
         label = rounds[r.round_id].label
-        events.append((r.created_at, "review", f"Reviewer named for {label}", f"{r.name} ({alliance.side_b.name})"))
+        events.append(
+            (r.created_at, "review", f"Reviewer named for {label}", f"{r.name} ({alliance.side_b.name})")
+        )
         if r.revoked_at:
             events.append((r.revoked_at, "review", f"Reviewer link to {label} revoked", r.name))
     titles = actions.dimension_titles(alliance)
@@ -615,12 +661,33 @@ def timeline_events(alliance: Alliance) -> list[tuple[datetime, str, str, str]]:
         what = titles.get(key, key) if kind == "dimension" else f"talking point {key}"
         verb = f"{e.stance}s" if e.stance else "replies"
         events.append(
-            (e.created_at, "review", f"{alliance.side(e.side).name} {verb} on {what} ({rounds[e.round_id].label})", e.text)
+            (
+                e.created_at,
+                "review",
+                f"{alliance.side(e.side).name} {verb} on {what} ({rounds[e.round_id].label})",
+                e.text,
+            )
         )
-    for a in db.session.scalars(select(Action).where(Action.round_id.in_(rounds), Action.proposed_by_side.is_not(None))):
-        events.append((a.created_at, "review", f"Joint action proposed by {alliance.side(a.proposed_by_side).name}: {a.title}", f"due {a.due_on}"))
+    for a in db.session.scalars(
+        select(Action).where(Action.round_id.in_(rounds), Action.proposed_by_side.is_not(None))
+    ):
+        events.append(
+            (
+                a.created_at,
+                "review",
+                f"Joint action proposed by {alliance.side(a.proposed_by_side).name}: {a.title}",
+                f"due {a.due_on}",
+            )
+        )
         if a.accepted:
-            events.append((max(a.accepted_a_at, a.accepted_b_at), "review", f"Joint action accepted by both sides: {a.title}", ""))
+            events.append(
+                (
+                    max(a.accepted_a_at, a.accepted_b_at),
+                    "review",
+                    f"Joint action accepted by both sides: {a.title}",
+                    "",
+                )
+            )
     for v in db.session.scalars(select(PackVersion).where(PackVersion.round_id.in_(rounds))):
         events.append((v.created_at, "review", f"Pack {rounds[v.round_id].label} version {v.number}", v.note))
     return events

@@ -64,8 +64,16 @@ def page_context(rnd: Round, side: str) -> dict:
     found = []
     for finding, title in review.findings(rnd, context):
         a, b = latest.get(finding, {}).get("A"), latest.get(finding, {}).get("B")
-        found.append({"id": finding, "anchor": finding.replace(":", "-"), "title": title, "A": a, "B": b,
-                      "disputed": review.disputed(a, b)})
+        found.append(
+            {
+                "id": finding,
+                "anchor": finding.replace(":", "-"),
+                "title": title,
+                "A": a,
+                "B": b,
+                "disputed": review.disputed(a, b),
+            }
+        )
     people = review.side_a_people(rnd.alliance)
     return {
         **context,
@@ -94,14 +102,20 @@ def frozen_context(version: PackVersion) -> dict:
         "action_effects": content["action_effects"],
         "round_actions": [
             FrozenAction(
-                a["title"], a["dimension"], f"{a['owner_a']} · {a['owner_b']}", date.fromisoformat(a["due_on"]), a["status"]
+                a["title"],
+                a["dimension"],
+                f"{a['owner_a']} · {a['owner_b']}",
+                date.fromisoformat(a["due_on"]),
+                a["status"],
             )
             for a in outcome["actions"]
         ],
         "judgements": reports.judgements(report),
         "today": date.today(),
         "charts": {
-            name: inline_svg(render.svg_for(("round", digest, name), lambda name=name: sets.round_chart(report, name)))
+            name: inline_svg(
+                render.svg_for(("round", digest, name), lambda name=name: sets.round_chart(report, name))
+            )
             for name in sets.round_charts(report)
         },
         "meta_rows": frames.meta_rows(report).to_dict("records"),

@@ -4,6 +4,7 @@ Revision ID: a15e00000001
 Revises: f15a0c7a0001
 Create Date: 2026-12-02 01:15:00
 """
+
 import sqlalchemy as sa
 from alembic import op
 
@@ -23,7 +24,9 @@ def upgrade():
         sa.Column("ends_on", sa.Date(), nullable=False),
         sa.Column("started_at", sa.DateTime(), nullable=False),
         sa.Column("published_at", sa.DateTime(), nullable=True),
-        sa.Column("published_by_id", sa.Integer(), sa.ForeignKey("users.id", ondelete="SET NULL"), nullable=True),
+        sa.Column(
+            "published_by_id", sa.Integer(), sa.ForeignKey("users.id", ondelete="SET NULL"), nullable=True
+        ),
         sa.CheckConstraint("status IN ('in_review', 'published')", name="ck_reviews_status"),
     )
     op.create_table(
@@ -38,7 +41,9 @@ def upgrade():
         sa.Column("link_issued_at", sa.DateTime(), nullable=True),
         sa.Column("expires_at", sa.DateTime(), nullable=False),
         sa.Column("revoked_at", sa.DateTime(), nullable=True),
-        sa.Column("created_by_id", sa.Integer(), sa.ForeignKey("users.id", ondelete="SET NULL"), nullable=True),
+        sa.Column(
+            "created_by_id", sa.Integer(), sa.ForeignKey("users.id", ondelete="SET NULL"), nullable=True
+        ),
         sa.Column("created_at", sa.DateTime(), nullable=False),
     )
     op.create_index("ix_reviewers_round_id", "reviewers", ["round_id"])
@@ -53,10 +58,15 @@ def upgrade():
         sa.Column("stance", sa.String(10), nullable=True),
         sa.Column("text", sa.Text(), nullable=False),
         sa.Column(
-            "reply_to_id", sa.Integer(), sa.ForeignKey("review_comments.id", ondelete="SET NULL"), nullable=True
+            "reply_to_id",
+            sa.Integer(),
+            sa.ForeignKey("review_comments.id", ondelete="SET NULL"),
+            nullable=True,
         ),
         sa.Column("user_id", sa.Integer(), sa.ForeignKey("users.id", ondelete="SET NULL"), nullable=True),
-        sa.Column("reviewer_id", sa.Integer(), sa.ForeignKey("reviewers.id", ondelete="SET NULL"), nullable=True),
+        sa.Column(
+            "reviewer_id", sa.Integer(), sa.ForeignKey("reviewers.id", ondelete="SET NULL"), nullable=True
+        ),
         sa.Column("created_at", sa.DateTime(), nullable=False),
         sa.CheckConstraint("side IN ('A', 'B')", name="ck_review_comments_side"),
         sa.CheckConstraint(

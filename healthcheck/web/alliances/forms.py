@@ -27,7 +27,9 @@ class AllianceForm(FlaskForm):
     )
     cadence_months = IntegerField("Cadence (months)", validators=[Optional(), NumberRange(1, 36)])
     review_days = IntegerField(
-        "Joint review window (days)", default=10, validators=[InputRequired(), NumberRange(0, MAX_REVIEW_DAYS)]
+        "Joint review window (days)",
+        default=10,
+        validators=[InputRequired(), NumberRange(0, MAX_REVIEW_DAYS)],
     )
     owners = StringField("Owners (emails, comma-separated)", validators=[Length(max=2000)])
     members = StringField("Members who may read (emails, comma-separated)", validators=[Length(max=4000)])

@@ -220,7 +220,9 @@ def shared(token: str):
     link = sharing.by_token(token)
     rnd = link.round
     if (pack := review_pages.published_context(rnd)) is not None:  # the published pack (issue 15)
-        return render_template("review/pack.html", rnd=rnd, alliance=rnd.alliance, link=link, downloads=False, **pack)
+        return render_template(
+            "review/pack.html", rnd=rnd, alliance=rnd.alliance, link=link, downloads=False, **pack
+        )
     return render_template(
         "reports/shared.html",
         rnd=rnd,

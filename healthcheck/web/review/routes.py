@@ -41,7 +41,9 @@ def _owner_round(alliance_id: int, round_id: int):
 def _back(rnd, token=None, anchor=None):
     if token:
         return redirect(url_for("review.partner_page", token=token, _anchor=anchor))
-    return redirect(url_for("review.owner_page", alliance_id=rnd.alliance_id, round_id=rnd.id, _anchor=anchor))
+    return redirect(
+        url_for("review.owner_page", alliance_id=rnd.alliance_id, round_id=rnd.id, _anchor=anchor)
+    )
 
 
 def _done(outcome, message: str) -> None:
@@ -69,15 +71,25 @@ def _day(raw: str | None) -> date | None:
 def _comment(rnd, who):
     form = request.form
     return review.comment(
-        rnd, who, form.get("finding", ""), form.get("stance") or None, form.get("text", ""), _number(form.get("reply_to"), "reply")
+        rnd,
+        who,
+        form.get("finding", ""),
+        form.get("stance") or None,
+        form.get("text", ""),
+        _number(form.get("reply_to"), "reply"),
     )
 
 
 def _propose(rnd, who):
     form = request.form
     data = review.Proposal(
-        form.get("title", ""), form.get("dimension", ""), _day(form.get("due_on")), form.get("owner_a", ""),
-        form.get("owner_b_name", ""), form.get("owner_b_email", ""), form.get("description", ""),
+        form.get("title", ""),
+        form.get("dimension", ""),
+        _day(form.get("due_on")),
+        form.get("owner_a", ""),
+        form.get("owner_b_name", ""),
+        form.get("owner_b_email", ""),
+        form.get("description", ""),
     )
     return review.propose(rnd, who, data)
 
@@ -97,8 +109,13 @@ def _action_of(rnd, action_id: int) -> Action:
 def owner_page(alliance_id: int, round_id: int):
     rnd = _owner_round(alliance_id, round_id)
     return render_template(
-        "review/page.html", rnd=rnd, alliance=rnd.alliance, token=None, reviewers=review.reviewers_of(rnd),
-        downloads=False, **review_pages.page_context(rnd, "A"),
+        "review/page.html",
+        rnd=rnd,
+        alliance=rnd.alliance,
+        token=None,
+        reviewers=review.reviewers_of(rnd),
+        downloads=False,
+        **review_pages.page_context(rnd, "A"),
     )
 
 
@@ -180,8 +197,14 @@ def partner_page(token: str):
     reviewer = review.reviewer_by_token(token)
     rnd = reviewer.review.round
     return render_template(
-        "review/page.html", rnd=rnd, alliance=rnd.alliance, token=token, reviewer=reviewer, reviewers=[],
-        downloads=False, **review_pages.page_context(rnd, "B"),
+        "review/page.html",
+        rnd=rnd,
+        alliance=rnd.alliance,
+        token=token,
+        reviewer=reviewer,
+        reviewers=[],
+        downloads=False,
+        **review_pages.page_context(rnd, "B"),
     )
 
 
@@ -213,5 +236,3 @@ def partner_accept(token: str, action_id: int):
     outcome = attempt(lambda: review.accept(rnd, action, who))
     _done(outcome, "Accepted.")
     return _back(rnd, token, "joint-actions")
-
-
