@@ -432,10 +432,11 @@ def _organisation(rnd: Round, side: str) -> str:
 def _review_content(rnd: Round, review: Review, titles: list[tuple[str, str]], number: int | None) -> dict:
     entries = thread(rnd)
     latest = stances(entries)
-    order = {e.id: i for i, e in enumerate(entries)}
     found = []
     for finding, title in titles:
         a, b = latest.get(finding, {}).get("A"), latest.get(finding, {}).get("B")
+        here = [e for e in entries if e.finding == finding]
+        order = {e.id: i for i, e in enumerate(here)}  # ``reply_to``: an index into this thread
         found.append(
             {
                 "finding": finding,
@@ -452,8 +453,7 @@ def _review_content(rnd: Round, review: Review, titles: list[tuple[str, str]], n
                         "at": e.created_at.isoformat(),
                         "reply_to": order.get(e.reply_to_id) if e.reply_to_id else None,
                     }
-                    for e in entries
-                    if e.finding == finding
+                    for e in here
                 ],
             }
         )

@@ -305,6 +305,9 @@ def test_scheduled_publication_happens_exactly_once(app, closed):
         ).all()
         assert sorted(mails) == [OWNER, "pia@partner.example"]
         assert db.session.get(Review, round_id).published_by_id is None
+        delivery.deliver_due(after_end + timedelta(minutes=1))
+    subjects = [m["Subject"] for m in _outbox(app) if "joint review is published" in m["Subject"]]
+    assert len(subjects) == 2  # one each, once
 
 
 def test_a_stale_publisher_loses_the_guarded_update(app, closed):
@@ -332,8 +335,8 @@ def _thread_and_action(app, round_id, reviewer_id):
         first = review.comment(rnd, a, "dimension:finance", "agree", "Finance looks fine to us.")
         review.comment(rnd, b, "dimension:finance", "disagree", "Payments are late.")
         review.comment(rnd, b, "dimension:finance", None, "See the Q3 invoices.", reply_to=first.id)
-        review.comment(rnd, a, "dimension:governance", "agree", "")
-        review.comment(rnd, b, "dimension:governance", "agree", "Yes.")
+        governance = review.comment(rnd, a, "dimension:governance", "agree", "")
+        review.comment(rnd, b, "dimension:governance", "agree", "Yes.", reply_to=governance.id)
         action = review.propose(
             rnd,
             a,
@@ -375,6 +378,7 @@ def test_pack_content_has_the_agreed_shape(app, closed):
         finance = by["dimension:finance"]
         assert (finance["A"], finance["B"], finance["disputed"]) == ("agree", "disagree", True)
         assert by["dimension:governance"]["disputed"] is False
+        assert [t["reply_to"] for t in by["dimension:governance"]["thread"]] == [None, 0]  # within its thread
         assert [t["organisation"] for t in finance["thread"]] == [
             "Aurora Pharma",
             rnd.alliance.side_b.name,
