@@ -159,11 +159,30 @@ def test_the_review_window_is_an_alliance_setting_checked_all_or_nothing(app, ma
         assert db.session.get(Alliance, alliance_id).review_days == 0
 
 
-def test_the_alliance_form_edits_the_review_window(app, client, closed):
-    alliance_id, _round_id = closed(name="Form test")
+def test_the_alliance_form_edits_the_review_window(app, client, make_user):
+    make_user(OWNER)
     _login(client)
+    data = {
+        "name": "Form test",
+        "side_a": "Aurora Pharma",
+        "side_b": "Partner Bio",
+        "segment": "typical",
+        "phase": "development",
+        "alliance_type": "R&D",
+        "k_anonymity": "3",
+        "owners": OWNER,
+        "review_days": "61",
+        "csrf_token": csrf_token(client, "/alliances/new"),
+    }
+    refused = client.post("/alliances/new", data=data)
+    assert refused.status_code == 400 and "Joint review window" in refused.get_data(as_text=True)
+    assert client.post("/alliances/new", data={**data, "review_days": "0"}).status_code == 302
+    with app.app_context():
+        alliance = alliances.by_name("Form test")
+        assert alliance.review_days == 0
+        alliance_id = alliance.id
     page = client.get(f"/alliances/{alliance_id}/edit").get_data(as_text=True)
-    assert 'name="review_days"' in page and 'value="10"' in page
+    assert re.search(r'name="review_days"[^>]*value="0"|value="0"[^>]*name="review_days"', page)
 
 
 def test_reviewer_links_are_personal_expire_and_can_be_revoked(app, closed):

@@ -1,6 +1,6 @@
 from flask_wtf import FlaskForm
 from wtforms import IntegerField, SelectField, SelectMultipleField, StringField, TextAreaField
-from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
+from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from healthcheck.models import ALLIANCE_TYPES, MIN_K, PHASES, SEGMENTS
 from healthcheck.models.review import MAX_REVIEW_DAYS
@@ -29,7 +29,7 @@ class AllianceForm(FlaskForm):
     review_days = IntegerField(
         "Joint review window (days)",
         default=10,
-        validators=[InputRequired(), NumberRange(0, MAX_REVIEW_DAYS)],
+        validators=[Optional(), NumberRange(0, MAX_REVIEW_DAYS)],
     )
     owners = StringField("Owners (emails, comma-separated)", validators=[Length(max=2000)])
     members = StringField("Members who may read (emails, comma-separated)", validators=[Length(max=4000)])
