@@ -18,6 +18,8 @@ PUBLIC = {"auth.login", "ops.healthz", "static", "bootstrap.static", "favicon", 
 REDIRECTS = {"portfolio.home"}  # sends you to the portfolio or the login page
 # the token is the key
 TOKEN = {"respond.welcome", "respond.answer", "respond.thanks", "respond.opened", "reports.shared"}
+# the joint review's partner reviewers (issue 15): their personal link is the key
+TOKEN |= {"review.partner_page", "review.partner_comment", "review.partner_propose", "review.partner_accept"}
 SIGNED_IN = {"portfolio.index", "portfolio.segments", "search.index", "auth.logout"}
 CREATE = {"alliances.new"}
 VIEW = {
@@ -48,6 +50,14 @@ EDIT = {
     "memory.handoff",
     "memory.new_action",
     "memory.action_status",
+    # the joint review (issue 15): side A's owners
+    "review.owner_page",
+    "review.add_reviewer",
+    "review.revoke_reviewer",
+    "review.owner_comment",
+    "review.owner_propose",
+    "review.owner_accept",
+    "review.publish",
 }
 ADMIN = {"admin.audit_log", "admin.jobs", "admin.user_list", "admin.user_edit", "admin.questionnaire_library"}
 CALLERS = [
@@ -81,12 +91,13 @@ def world(app, make_user, make_alliance, make_round, invite, answer_all):
     other_round = make_round(other, "Theirs")
     respondent_token = invite(make_round(other, "Open"), "A")[0]
     with app.app_context():
-        from healthcheck.services import actions, rounds, sharing
+        from healthcheck.services import actions, review, rounds, sharing
 
         rnd = db.session.get(Round, closed)
         rounds.close_round(rnd)
         _link, _ = sharing.create(rnd, None)
         actions.create(rnd.alliance, actions.ActionData("Fix it", "Ann", rnd.closes_on, "trust"), None, rnd)
+        reviewer = review.add_reviewer(rnd, "Rita Reviewer", "rita@x.example", None)
         theirs = db.session.get(Round, other_round)
         rounds.close_round(theirs)
         _, partner_token = sharing.create(theirs, None)
@@ -101,6 +112,7 @@ def world(app, make_user, make_alliance, make_round, invite, answer_all):
             "share_id": db.session.scalar(select(ShareLink.id).where(ShareLink.round_id == closed)),
             "token": "forged-token-that-matches-nothing",
             "user_id": db.session.scalar(select(User.id).where(User.email == "owner@x.example")),
+            "reviewer_id": reviewer.id,
         }
     return ids, respondent_token, partner_token
 
