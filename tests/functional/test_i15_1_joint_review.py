@@ -375,7 +375,7 @@ def _thread_and_action(app, round_id, reviewer_id):
 
 
 def test_pack_content_has_the_agreed_shape(app, closed):
-    _alliance_id, round_id = closed()
+    rnd_alliance, round_id = closed()
     with app.app_context():
         rnd = db.session.get(Round, round_id)
         reviewer_id = review.add_reviewer(rnd, "Pia", "pia@partner.example", None).id
@@ -433,6 +433,10 @@ def test_pack_content_has_the_agreed_shape(app, closed):
         titles = [e.title for e in memory.timeline(rnd.alliance, "review")]
         assert any("disagrees on Finance" in t for t in titles)
         assert any(t.startswith("Joint action accepted by both sides") for t in titles)
+    client = app.test_client()
+    _login(client)
+    page = client.get(f"/alliances/{rnd_alliance}/timeline?kind=review").get_data(as_text=True)
+    assert ">joint reviews</option>" in page and "disagrees on Finance" in page
 
 
 def test_a_change_after_publication_makes_version_2_and_the_partner_link_shows_it(app, closed):
