@@ -12,7 +12,9 @@ from healthcheck.models import Review, Round
 
 def block(rnd: Round) -> dict | None:
     """``{"status", "ends_on", "published_at"}`` of the round's review; None without one."""
-    review = db.session.get(Review, rnd.id) if rnd.id is not None else None
+    if rnd.id is None or rnd.status != "closed" or rnd.imported:
+        return None  # only a round closed here is reviewed: no lookup for the others
+    review = db.session.get(Review, rnd.id)
     if review is None:
         return None
     return {
