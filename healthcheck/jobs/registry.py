@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from healthcheck.jobs import delivery
-from healthcheck.services import action_followup, scheduling, webhook_delivery, webhooks
+from healthcheck.services import action_followup, review, scheduling, webhook_delivery, webhooks
 
 
 @dataclass(frozen=True)
@@ -46,6 +46,13 @@ JOBS = [
         _close,
         "Close rounds after their close date: final summary, report pack, owners notified.",
         after_commit=_write_packs,
+    ),
+    Job(
+        "publish_reviews",
+        "hourly",
+        {"minute": 8},
+        lambda now: {"published": review.publish_due(now)},
+        "Publish joint reviews whose window has ended: the pack's version 1, owners and reviewers told.",
     ),
     Job(
         "plan_rounds",

@@ -30,6 +30,7 @@ from healthcheck.models.response import (
     Response,
     hash_token,
 )
+from healthcheck.models.review import PackVersion, Review, ReviewComment, Reviewer
 from healthcheck.models.round import IllegalTransition, Round, RoundSummary, ShareLink
 from healthcheck.models.user import MAX_CAPACITY_FTE, ROLE_WORDS, ROLES, User
 from healthcheck.models.webhook import (  # noqa: E402,E501
@@ -75,6 +76,10 @@ __all__ = [
     "ROLES",
     "Reminder",
     "Response",
+    "PackVersion",
+    "Review",
+    "ReviewComment",
+    "Reviewer",
     "Round",
     "RoundSummary",
     "SEGMENTS",

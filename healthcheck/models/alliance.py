@@ -62,6 +62,8 @@ class Alliance(db.Model):
     north_star: Mapped[str] = mapped_column(Text, default="")
     k_anonymity: Mapped[int] = mapped_column(default=MIN_K)
     cadence_months: Mapped[int | None] = mapped_column(default=None)
+    # days a closed round's report stays in joint review before it is published; 0: at once
+    review_days: Mapped[int] = mapped_column(default=10, server_default="10")
     active: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 

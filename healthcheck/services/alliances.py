@@ -9,9 +9,17 @@ from sqlalchemy import func, or_, select, union
 from healthcheck.extensions import db
 from healthcheck.models import MIN_K, PHASES, SEGMENTS, Alliance, Organisation, Round, User
 from healthcheck.models.alliance import alliance_members, alliance_owners
+from healthcheck.models.review import MAX_REVIEW_DAYS
 from healthcheck.services import audit, summaries
 from healthcheck.services.errors import InvalidInput
 from healthcheck.services.text import single_line_problem
+
+
+def review_window_problem(days) -> str | None:
+    """Why ``days`` is no joint review window (None when it is one)."""
+    if not isinstance(days, int) or isinstance(days, bool) or not 0 <= days <= MAX_REVIEW_DAYS:
+        return f"review window: a whole number of days from 0 (publish at once) to {MAX_REVIEW_DAYS}"
+    return None
 
 
 @dataclass
@@ -27,6 +35,7 @@ class AllianceData:
     cadence_months: int | None = None
     owner_emails: list[str] = field(default_factory=list)
     member_emails: list[str] = field(default_factory=list)
+    review_days: int | None = None  # joint review window (issue 15); None keeps it (10 when new)
 
 
 def organisation(name: str) -> Organisation:
@@ -73,6 +82,8 @@ def _check(data: AllianceData, existing: Alliance | None) -> list[str]:
         problems.append(f"anonymity threshold: a whole number of at least {MIN_K}")
     if data.cadence_months is not None and not 1 <= data.cadence_months <= 36:
         problems.append("cadence: between 1 and 36 months, or empty for the segment default")
+    if data.review_days is not None and (found := review_window_problem(data.review_days)):
+        problems.append(found)
     if len(data.north_star) > 1000:
         problems.append("North Star: at most 1000 characters")
     return problems
@@ -143,6 +154,8 @@ def save(data: AllianceData, actor: User | None, alliance: Alliance | None = Non
     alliance.north_star = data.north_star.strip()
     alliance.k_anonymity = data.k_anonymity
     alliance.cadence_months = data.cadence_months
+    if data.review_days is not None:
+        alliance.review_days = data.review_days
     if creating and actor is not None and actor.role == "manager" and actor not in owners:
         owners.append(actor)
     if data.owner_emails or creating:

@@ -13,11 +13,13 @@ from healthcheck.analysis import grouped
 from healthcheck.analysis import report as report_analysis
 from healthcheck.extensions import db
 from healthcheck.models import Round
-from healthcheck.services import dataset, questionnaires
+from healthcheck.services import dataset, questionnaires, review_state
 
 NO_ANSWERS = grouped.RoundStats({}, {}, {})
 LOOK_BACK = 2  # change warnings compare with at most the two closed rounds before
 
+
+LOOK_UP = object()  # ``report``: read the review block of the round itself
 
 def structure(rnd: Round) -> tuple[list, list]:
     """(dimensions, questions) records of the round's frozen questionnaire, in order."""
@@ -75,9 +77,15 @@ def report(
     shape: tuple[list, list],
     counts: dict[str, dict],
     history: list[dict],
+    review: dict | None | object = LOOK_UP,
 ) -> dict:
-    """The round's DESIGN §4 report. ``history``: reports of earlier closed rounds, oldest first."""
+    """The round's DESIGN §4 report. ``history``: reports of earlier closed rounds, oldest first;
+    ``review``: the round's review block when the caller read it already (the rebuild reads
+    all of a chunk's in one query), else it is looked up."""
     dims, questions = shape
-    return report_analysis.assemble(
+    report = report_analysis.assemble(
         dataset.meta(rnd), found, dims, questions, counts, rnd.k, history=history[-LOOK_BACK:]
     )
+    # the joint review (issue 15), null without one
+    report["review"] = review_state.block(rnd) if review is LOOK_UP else review
+    return report

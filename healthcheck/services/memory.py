@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from healthcheck.extensions import db
 from healthcheck.models import NOTE_KINDS, Action, Alliance, Note, Round, RoundSummary, ShareLink
-from healthcheck.services import audit, sharing, users
+from healthcheck.services import audit, review, sharing, users
 from healthcheck.services import search as search_in
 from healthcheck.services.errors import InvalidInput
 
@@ -92,7 +92,7 @@ def _at(day: date) -> datetime:
     return datetime.combine(day, datetime.min.time())
 
 
-TIMELINE_KINDS = ("round", "share", "action", *NOTE_KINDS)
+TIMELINE_KINDS = ("round", "share", "action", "review", *NOTE_KINDS)
 
 
 def timeline(alliance: Alliance, kind: str | None = None) -> list[Event]:
@@ -132,7 +132,8 @@ def timeline(alliance: Alliance, kind: str | None = None) -> list[Event]:
             Event(
                 action.created_at,
                 "action",
-                f"Action agreed: {action.title}",
+                f"Action {'proposed' if action.proposed_by_side and not action.accepted else 'agreed'}: "
+                f"{action.title}",
                 f"{action.visibility}, owner {action.owner}, due {action.due_on}",
             )
         )
@@ -140,6 +141,7 @@ def timeline(alliance: Alliance, kind: str | None = None) -> list[Event]:
             events.append(Event(action.completed_at, "action", f"Action {action.status}: {action.title}"))
     for note in notes_of(alliance):
         events.append(Event(_at(note.happened_on), note.kind, note.title, note.body))
+    events += [Event(*e) for e in review.timeline_events(alliance)]  # the joint review (issue 15)
     events = [e for e in events if kind in (None, e.kind)]
     return sorted(events, key=lambda e: e.when, reverse=True)
 

@@ -30,6 +30,8 @@ SUBJECTS = {
     "action_assigned": "Joint action agreed in {alliance}: you are an owner",
     "action_reminder": "Reminder: a joint action of {alliance} is due soon",
     "action_checkin": "One question about a joint action of {alliance}: did it help?",
+    "review_invited": "{side_a} asks you to review the health-check report {round} of {alliance}",
+    "review_published": "Health check {round} of {alliance}: the joint review is published",
 }
 
 
@@ -43,7 +45,7 @@ def enqueue(
     **context,
 ) -> bool:
     """Queue a message unless one with this key exists. True when newly queued.
-    ``attachments``: files by reference, rendered at delivery (``packs.attachments_for``)."""
+    ``attachments``: files by reference, rendered at delivery (``pack_attachments``)."""
     if db.session.scalar(select(OutgoingMail.id).where(OutgoingMail.dedupe_key == dedupe_key)):
         return False
     mail = OutgoingMail(
@@ -94,3 +96,9 @@ def tell_extended(rnd: Round, previous, now: datetime | None = None) -> int:
         key = f"extended:{inv.id}:{rnd.closes_on.isoformat()}"
         count += enqueue("round_extended", inv.email, key, invitation=inv, now=now, was=previous.isoformat())
     return count
+
+
+def pack_attachments(rnd: Round) -> list[dict]:
+    """The steering-committee pack files of a publication email, by reference: rendered at
+    delivery (``packs.render_attachment``) from the data of that moment."""
+    return [{"kind": "pack", "round_id": rnd.id, "format": fmt} for fmt in ("pdf", "pptx")]

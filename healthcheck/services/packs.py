@@ -52,12 +52,6 @@ def steering_filename(rnd: Round, fmt: str) -> str:
     return documents.filename(rnd.alliance.name, rnd.label, "steering-pack", fmt)
 
 
-def attachments_for(rnd: Round) -> list[dict]:
-    """The pack files of a publication email, by reference (``notifications.enqueue(...,
-    attachments=...)``): rendered at delivery from the data of that moment."""
-    return [{"kind": "pack", "round_id": rnd.id, "format": fmt} for fmt in ("pdf", "pptx")]
-
-
 def render_attachment(ref: dict) -> tuple[str, str, bytes]:
     """(filename, MIME type, bytes) of one attachment reference; ValueError for a bad one."""
     if ref.get("kind") != "pack" or ref.get("format") not in steering.FORMATS:

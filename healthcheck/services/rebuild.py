@@ -26,7 +26,7 @@ from healthcheck.analysis import report as report_analysis
 from healthcheck.extensions import db
 from healthcheck.models import Alliance, Round, RoundSummary
 from healthcheck.models.base import utcnow
-from healthcheck.services import assembly, dataset, reliability
+from healthcheck.services import assembly, dataset, reliability, review_state
 
 READ_TIMEOUT_S = 600  # one chunk's query; a reader that hangs must not hang the rebuild
 ALLIANCES_PER_CHUNK = 100  # ~800 rounds, ~20 k responses: read ahead while the last is computed
@@ -186,11 +186,13 @@ def _rebuild(alliance_ids: list[int] | None) -> int:
 def _assembled(chunk: list[Round], found: dict, structures: dict, counts: dict) -> list[dict]:
     """Each round's report, in date order per alliance (warnings look back two closed rounds)."""
     rows, history, alliance = [], [], None
+    reviews = review_state.blocks(chunk)
     for rnd in chunk:
         if rnd.alliance_id != alliance:
             alliance, history = rnd.alliance_id, []
         found_here = found.get(rnd.id, assembly.NO_ANSWERS)
-        report = assembly.report(rnd, found_here, structures[rnd.questionnaire_id], counts[rnd.id], history)
+        shape = structures[rnd.questionnaire_id]
+        report = assembly.report(rnd, found_here, shape, counts[rnd.id], history, reviews.get(rnd.id))
         if rnd.status == "closed":
             history.append(report)
         rows.append({"round_id": rnd.id, "report": report} | report_analysis.headline(report))

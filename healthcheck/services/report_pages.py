@@ -31,7 +31,12 @@ def round_context(rnd: Round, joint_only: bool = False) -> dict:
     digest = hashlib.sha256(json.dumps(report, sort_keys=True).encode()).hexdigest()
     effects = actions.effects(rnd, joint_only=joint_only)
     return {
-        "round_actions": actions.of_round(rnd, joint_only=joint_only),
+        # a joint action proposed in the review counts once both sides accepted it (issue 15)
+        "round_actions": [
+            a
+            for a in actions.of_round(rnd, joint_only=joint_only)
+            if a.accepted or a.proposed_by_side is None
+        ],
         "action_effects": effects,
         "followup_effects": action_followup.effects(rnd, joint_only=joint_only),
         "talking_points": reports.talking_points(report, effects),

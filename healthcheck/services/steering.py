@@ -9,28 +9,21 @@ review thread attributed to organisations, never persons.
 
 from __future__ import annotations
 
-import importlib
 from datetime import date, datetime
 
 from healthcheck.analysis import anonymity
 from healthcheck.charts import sets
 from healthcheck.models import Round
 from healthcheck.services import actions, reports, summaries
+from healthcheck.services import review as review_service
 
 FORMATS = ("pdf", "pptx", "html")
 STANCES = {"agree": "agrees", "disagree": "disagrees", None: "—"}
 
 
 def _review_content(rnd: Round) -> dict | None:
-    """The joint review's outcome (``services.review.pack_content``), None without one.
-
-    Until the review feature is merged the module may not exist; the lead simplifies this to a
-    plain call at merge."""
-    try:
-        review = importlib.import_module("healthcheck.services.review")
-    except ModuleNotFoundError:
-        return None
-    return review.pack_content(rnd)
+    """The joint review's outcome (``services.review.pack_content``), None without one."""
+    return review_service.pack_content(rnd)
 
 
 def _day(value) -> str:

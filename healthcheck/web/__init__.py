@@ -21,6 +21,7 @@ from healthcheck.web.ops import bp as ops_bp
 from healthcheck.web.portfolio.routes import bp as portfolio_bp
 from healthcheck.web.reports.routes import bp as reports_bp
 from healthcheck.web.respond.routes import bp as respond_bp
+from healthcheck.web.review.routes import bp as review_bp
 from healthcheck.web.rounds.routes import bp as rounds_bp
 from healthcheck.web.search.routes import bp as search_bp
 from healthcheck.web.sso import routes as sso_routes
@@ -47,6 +48,7 @@ def register(app: Flask) -> None:
         sso_routes.bp,
         webhooks_bp,
         steering_bp,
+        review_bp,
     ):
         app.register_blueprint(bp)
     login_manager.login_view = "auth.login"

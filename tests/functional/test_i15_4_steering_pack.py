@@ -299,7 +299,7 @@ def test_pack_files_are_attached_at_delivery_and_reach_a_real_smtp_server_once(
     make_app, pack_round, app, tmp_path
 ):
     from healthcheck.jobs import delivery
-    from healthcheck.services import notifications, packs
+    from healthcheck.services import notifications
 
     _alliance, rnd, *_ = pack_round
     controller, port, received = _smtp()
@@ -307,7 +307,7 @@ def test_pack_files_are_attached_at_delivery_and_reach_a_real_smtp_server_once(
         smtp_app = make_app(MAIL_BACKEND="smtp", MAIL_HOST="127.0.0.1", MAIL_PORT=port, MAIL_SECURITY="none")
         with smtp_app.app_context():
             r = db.session.get(Round, rnd)
-            refs = packs.attachments_for(r)
+            refs = notifications.pack_attachments(r)
             assert refs == [
                 {"kind": "pack", "round_id": rnd, "format": "pdf"},
                 {"kind": "pack", "round_id": rnd, "format": "pptx"},

@@ -26,6 +26,7 @@ REPORT_KEYS = {
     "warnings",
     "talking_points",
     "panel",
+    "review",  # the joint review (issue 15): null without one
 }
 
 
@@ -98,6 +99,7 @@ def test_json_export_follows_design(client, closed_round):
     assert response.status_code == 200
     report = json.loads(response.get_data(as_text=True))
     assert set(report) == REPORT_KEYS
+    assert report["review"]["status"] == "in_review" and report["review"]["published_at"] is None
     trust = next(d for d in report["dimensions"] if d["key"] == "trust")
     assert set(trust) == {
         "key", "title", "weight", "A", "B", "gap", "gap_level", "p_value", "classification",
@@ -274,6 +276,7 @@ def test_cli_report_json_for_imported_history_matches_design(app, runner, tmp_pa
     assert out.exit_code == 0, out.output
     report = json.loads(out.output)
     assert set(report) == REPORT_KEYS
+    assert report["review"] is None  # imported history was never reviewed
     assert report["round"] == {
         "label": "2023-Q1",
         "status": "closed",

@@ -19,6 +19,8 @@ REDIRECTS = {"portfolio.home"}  # sends you to the portfolio or the login page
 # the token is the key
 TOKEN = {"respond.welcome", "respond.answer", "respond.thanks", "respond.opened", "reports.shared"}
 TOKEN |= {"steering.shared_pack", "steering.shared_actions", "steering.panel", "checkin.checkin"}  # issue 15
+# the joint review's partner reviewers (issue 15): their personal link is the key
+TOKEN |= {"review.partner_page", "review.partner_comment", "review.partner_propose", "review.partner_accept"}
 SIGNED_IN = {"portfolio.index", "portfolio.segments", "search.index", "auth.logout"}
 CREATE = {"alliances.new", "webhooks.index"}
 SSO_OFF = {"sso.start", "sso.callback"}  # single sign-on is not configured here: 404 for everyone
@@ -57,6 +59,14 @@ EDIT = {
     "webhooks.delete",
     "steering.create_panel_check",
     "steering.revoke_panel_check",
+    # the joint review (issue 15): side A's owners
+    "review.owner_page",
+    "review.add_reviewer",
+    "review.revoke_reviewer",
+    "review.owner_comment",
+    "review.owner_propose",
+    "review.owner_accept",
+    "review.publish",
 }
 ADMIN = {"admin.audit_log", "admin.jobs", "admin.user_list", "admin.user_edit", "admin.questionnaire_library"}
 CALLERS = [
@@ -90,7 +100,7 @@ def world(app, make_user, make_alliance, make_round, invite, answer_all):
     other_round = make_round(other, "Theirs")
     respondent_token = invite(make_round(other, "Open"), "A")[0]
     with app.app_context():
-        from healthcheck.services import actions, rounds, sharing
+        from healthcheck.services import actions, review, rounds, sharing
 
         rnd = db.session.get(Round, closed)
         rounds.close_round(rnd)
@@ -100,6 +110,7 @@ def world(app, make_user, make_alliance, make_round, invite, answer_all):
 
         owner = users.by_email("owner@x.example")
         hook, _ = webhooks.create(owner, "Hook", "https://hook.invalid/h", "plain", victim)
+        reviewer = review.add_reviewer(rnd, "Rita Reviewer", "rita@x.example", None)
         theirs = db.session.get(Round, other_round)
         rounds.close_round(theirs)
         _, partner_token = sharing.create(theirs, None)
@@ -117,6 +128,7 @@ def world(app, make_user, make_alliance, make_round, invite, answer_all):
             "token": "forged-token-that-matches-nothing",
             "user_id": db.session.scalar(select(User.id).where(User.email == "owner@x.example")),
             "hook_id": hook.id,
+            "reviewer_id": reviewer.id,
         }
     return ids, respondent_token, partner_token
 

@@ -5,7 +5,7 @@ from healthcheck.charts import render, sets
 from healthcheck.database import writing
 from healthcheck.exports import documents
 from healthcheck.extensions import db
-from healthcheck.services import access, audit, packs, report_pages, reports, sharing
+from healthcheck.services import access, audit, packs, report_pages, reports, review_pages, sharing
 from healthcheck.services.errors import NotFound
 from healthcheck.web import confirm as asking
 from healthcheck.web.memory.forms import StatusForm
@@ -219,6 +219,10 @@ def share_link_problem(exc: sharing.ShareLinkProblem):
 def shared(token: str):
     link = sharing.by_token(token)
     rnd = link.round
+    if (pack := review_pages.published_context(rnd)) is not None:  # the published pack (issue 15)
+        return render_template(
+            "review/pack.html", rnd=rnd, alliance=rnd.alliance, link=link, downloads=False, **pack
+        )
     return render_template(
         "reports/shared.html",
         rnd=rnd,
