@@ -11,6 +11,7 @@ from healthcheck.models.alliance import (
     Organisation,
 )
 from healthcheck.models.audit import AuditEvent
+from healthcheck.models.facts import FACT_KINDS, MILESTONE_STATUSES, BudgetLine, DeliveryKpi, Milestone
 from healthcheck.models.jobs import JobRun
 from healthcheck.models.messages import OutgoingMail, Reminder
 from healthcheck.models.note import NOTE_KINDS, Note
@@ -31,6 +32,11 @@ from healthcheck.models.round import IllegalTransition, Round, RoundSummary, Sha
 from healthcheck.models.user import MAX_CAPACITY_FTE, ROLE_WORDS, ROLES, User
 
 __all__ = [
+    "FACT_KINDS",
+    "MILESTONE_STATUSES",
+    "BudgetLine",
+    "DeliveryKpi",
+    "Milestone",
     "ACTION_STATUSES",
     "Action",
     "NOTE_KINDS",

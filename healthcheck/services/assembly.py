@@ -13,7 +13,7 @@ from healthcheck.analysis import grouped
 from healthcheck.analysis import report as report_analysis
 from healthcheck.extensions import db
 from healthcheck.models import Round
-from healthcheck.services import dataset, questionnaires
+from healthcheck.services import dataset, facts_data, questionnaires
 
 NO_ANSWERS = grouped.RoundStats({}, {}, {})
 LOOK_BACK = 2  # change warnings compare with at most the two closed rounds before
@@ -75,9 +75,13 @@ def report(
     shape: tuple[list, list],
     counts: dict[str, dict],
     history: list[dict],
+    facts: dict | None = None,
 ) -> dict:
-    """The round's DESIGN §4 report. ``history``: reports of earlier closed rounds, oldest first."""
+    """The round's DESIGN §4 report. ``history``: reports of earlier closed rounds, oldest first.
+    ``facts``: the alliance's facts as ``facts_data.for_alliances`` reads them (read here if None)."""
     dims, questions = shape
+    if facts is None:
+        facts = facts_data.of_alliance(rnd.alliance)
     return report_analysis.assemble(
-        dataset.meta(rnd), found, dims, questions, counts, rnd.k, history=history[-LOOK_BACK:]
+        dataset.meta(rnd), found, dims, questions, counts, rnd.k, history=history[-LOOK_BACK:], facts=facts
     )
