@@ -58,7 +58,11 @@ def in_period(day, after: date | None, until: date) -> bool:
 def met_on_time(milestone: dict) -> bool:
     """Status ``met`` with an actual date at most 30 days after the planned date."""
     actual = _day(milestone.get("actual_on"))
-    return milestone["status"] == "met" and actual is not None and actual - _day(milestone["planned_on"]) <= GRACE
+    return (
+        milestone["status"] == "met"
+        and actual is not None
+        and actual - _day(milestone["planned_on"]) <= GRACE
+    )
 
 
 def milestone_figures(milestones: list[dict], after: date | None, until: date) -> dict | None:
@@ -172,7 +176,8 @@ def perception_warnings(
                     "code": code,
                     "side": side,
                     "dimension": dim["key"],
-                    "message": f"{names[side]} {verb} {dim['title']} {mean:.2f} while {_fact_words(kind, value)}.",
+                    "message": f"{names[side]} {verb} {dim['title']} {mean:.2f} "
+                    f"while {_fact_words(kind, value)}.",
                 }
             )
     return out

@@ -40,7 +40,9 @@ class BudgetLine(db.Model):
 
     __tablename__ = "fact_budget_lines"
     __table_args__ = (
-        UniqueConstraint("alliance_id", "period_start", "period_end", "line", name="uq_fact_budget_lines_line"),
+        UniqueConstraint(
+            "alliance_id", "period_start", "period_end", "line", name="uq_fact_budget_lines_line"
+        ),
         CheckConstraint("period_start <= period_end", name="ck_fact_budget_lines_period"),
     )
 

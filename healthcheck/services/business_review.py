@@ -41,8 +41,12 @@ def context(alliance: Alliance, today: date | None = None) -> dict:
     return {
         "today": today,
         "define": {"north_star": alliance.north_star, "period": found["period"]},
-        "measure": {"delivery": found["delivery"], "totals": found["latest"]["blocks"]["delivery"],
-                    "round": rnd, "report": report},
+        "measure": {
+            "delivery": found["delivery"],
+            "totals": found["latest"]["blocks"]["delivery"],
+            "round": rnd,
+            "report": report,
+        },
         "analyse": {
             "gaps": [d for d in (report or {}).get("dimensions", []) if d.get("gap_level") in GAP_LEVELS],
             "mismatches": [w for w in warnings if w["code"] in FACT_CODES],
@@ -53,7 +57,8 @@ def context(alliance: Alliance, today: date | None = None) -> dict:
         "control": {
             "checkins": [a for a in joint if a.checkin_answered_at is not None],
             "next_review": add_months(today, 12),
-            "next_check": schedule.next_due or (schedule.next_round.opens_on if schedule.next_round else None),
+            "next_check": schedule.next_due
+            or (schedule.next_round.opens_on if schedule.next_round else None),
         },
     }
 

@@ -104,11 +104,15 @@ def parse_milestone(rec: dict) -> tuple[dict, list[str]]:
     problems: list[str] = []
     key = rec.get("key", "").strip()
     if not _KEY.fullmatch(key):
-        problems.append(f"key: 1–64 letters, digits, '.', '_' or '-', starting with a letter or digit (got {key!r})")
+        problems.append(
+            f"key: 1–64 letters, digits, '.', '_' or '-', starting with a letter or digit (got {key!r})"
+        )
     title = _text(rec, "title", problems, 200)
     dimension = rec.get("dimension", "").strip() or "milestones"
     if not _DIMENSION.fullmatch(dimension):
-        problems.append(f"dimension: a dimension key such as milestones (lower case, digits, _), got {dimension!r}")
+        problems.append(
+            f"dimension: a dimension key such as milestones (lower case, digits, _), got {dimension!r}"
+        )
     planned_on = _date(rec, "planned_on", problems)
     actual_on = _date(rec, "actual_on", problems, required=False)
     forecast_on = _date(rec, "forecast_on", problems, required=False)
@@ -187,9 +191,12 @@ def _existing(alliance: Alliance, kind: str) -> list:
 
 def _currency_problem(alliance: Alliance, currency: str, replacing: set[tuple]) -> str | None:
     """Budget variance sums amounts: every budget line of an alliance is in one currency."""
-    others = {b.currency for b in _existing(alliance, "budget") if identity("budget", _values(b)) not in replacing}
+    others = {
+        b.currency for b in _existing(alliance, "budget") if identity("budget", _values(b)) not in replacing
+    }
     if others and currency not in others:
-        return f"currency: every budget line of {alliance.name} is in {', '.join(sorted(others))} (got {currency})"
+        held = ", ".join(sorted(others))
+        return f"currency: every budget line of {alliance.name} is in {held} (got {currency})"
     return None
 
 
@@ -358,9 +365,15 @@ def summary_for_alliance(alliance: Alliance, today: date | None = None) -> dict:
         "latest": {facts_analysis.FIGURE[k]: (latest[k] or {}).get(facts_analysis.FIGURE[k]) for k in latest}
         | {"blocks": latest},
         "latest_round": (report or {}).get("facts"),
-        "milestones": [_plain(m) for m in found["milestones"] if facts_analysis.in_period(m["planned_on"], after, today)],
-        "budget": [_plain(b) for b in found["budget"] if facts_analysis.in_period(b["period_end"], after, today)],
-        "delivery": [_plain(d) for d in found["delivery"] if facts_analysis.in_period(d["period_end"], after, today)],
+        "milestones": [
+            _plain(m) for m in found["milestones"] if facts_analysis.in_period(m["planned_on"], after, today)
+        ],
+        "budget": [
+            _plain(b) for b in found["budget"] if facts_analysis.in_period(b["period_end"], after, today)
+        ],
+        "delivery": [
+            _plain(d) for d in found["delivery"] if facts_analysis.in_period(d["period_end"], after, today)
+        ],
     }
 
 

@@ -171,7 +171,8 @@ def _rebuild(alliance_ids: list[int] | None) -> int:
     read_ahead = alliance_ids is None and _single_threaded() and len(plans) > 1
     matrices = _fetched(plans, db.engine) if read_ahead else _in_session(plans)
     k_of = {rnd.id: rnd.k for rnd in rounds}
-    facts = facts_data.for_alliances({r.alliance_id: r.alliance.alliance_type for r in rounds}, alliance_ids is None)
+    types = {r.alliance_id: r.alliance.alliance_type for r in rounds}
+    facts = facts_data.for_alliances(types, alliance_ids is None)  # one query per kind
     for chunk, fetched in zip(chunks, matrices, strict=True):
         found, parts = {}, {}
         for version_id, (keys, scores) in fetched.items():

@@ -29,8 +29,19 @@ def _responses(tmp_path, name, a_scores, b_scores):
 def _import_round(runner, tmp_path, label, closes_on, a, b, alliance="Facts Alliance"):
     result = runner.invoke(
         args=[
-            "import-responses", "--alliance", alliance, "--side-a", "Aurora Pharma", "--side-b", "Nordvik",
-            "--questionnaire", "alliance-health-check", "--round", label, "--closes-on", closes_on,
+            "import-responses",
+            "--alliance",
+            alliance,
+            "--side-a",
+            "Aurora Pharma",
+            "--side-b",
+            "Nordvik",
+            "--questionnaire",
+            "alliance-health-check",
+            "--round",
+            label,
+            "--closes-on",
+            closes_on,
             _responses(tmp_path, f"{label}.csv", a, b),
         ]
     )
@@ -55,7 +66,9 @@ def _dim(report, key):
 
 def _fact_warnings(report):
     return sorted(
-        (w["code"], w["side"], w["dimension"]) for w in report["warnings"] if w["code"].startswith("perception_")
+        (w["code"], w["side"], w["dimension"])
+        for w in report["warnings"]
+        if w["code"].startswith("perception_")
     )
 
 
@@ -83,12 +96,22 @@ BUDGET_CSV = """period_start,period_end,line,planned,actual,currency
 
 def test_imported_facts_give_the_figures_and_warnings_in_the_report_json(app, runner, tmp_path):
     # Q1: both sides rate milestones 4 and finance 2; Q2: A rates milestones 4, B 2.9 …
-    _import_round(runner, tmp_path, "2026-Q1", "2026-03-31",
-                  {tuple(MILESTONES_Q): 4, tuple(FINANCE_Q): 2, tuple(TRUST_Q): 4},
-                  {tuple(MILESTONES_Q): 4, tuple(FINANCE_Q): 2, tuple(TRUST_Q): 4})
-    _import_round(runner, tmp_path, "2026-Q2", "2026-06-30",
-                  {tuple(MILESTONES_Q): 4, tuple(FINANCE_Q): 4, tuple(TRUST_Q): 4},
-                  {tuple(MILESTONES_Q): 2, tuple(FINANCE_Q): 2, tuple(TRUST_Q): 4})
+    _import_round(
+        runner,
+        tmp_path,
+        "2026-Q1",
+        "2026-03-31",
+        {tuple(MILESTONES_Q): 4, tuple(FINANCE_Q): 2, tuple(TRUST_Q): 4},
+        {tuple(MILESTONES_Q): 4, tuple(FINANCE_Q): 2, tuple(TRUST_Q): 4},
+    )
+    _import_round(
+        runner,
+        tmp_path,
+        "2026-Q2",
+        "2026-06-30",
+        {tuple(MILESTONES_Q): 4, tuple(FINANCE_Q): 4, tuple(TRUST_Q): 4},
+        {tuple(MILESTONES_Q): 2, tuple(FINANCE_Q): 2, tuple(TRUST_Q): 4},
+    )
     before = _report(runner, "2026-Q2")
     assert _dim(before, "milestones")["facts"] is None and before["facts"] is None
 
@@ -99,29 +122,47 @@ def test_imported_facts_give_the_figures_and_warnings_in_the_report_json(app, ru
 
     q1, q2 = _report(runner, "2026-Q1"), _report(runner, "2026-Q2")
     assert _dim(q1, "milestones")["facts"] == {
-        "kind": "milestones", "on_time_rate": 0.5, "milestones_due": 2, "milestones_on_time": 1,
-        "milestones_dropped": 0}
+        "kind": "milestones",
+        "on_time_rate": 0.5,
+        "milestones_due": 2,
+        "milestones_on_time": 1,
+        "milestones_dropped": 0,
+    }
     assert _dim(q1, "finance")["facts"]["budget_variance"] == (155000 - 150000) / 150000
     assert q1["facts"]["period"] == {"after": None, "until": "2026-03-31"}
     # Q1: milestones 4 while 0.5 < 0.6 on both sides; finance 2 while |1/30| ≤ 0.15 on both sides
     assert _fact_warnings(q1) == [
-        ("perception_below_facts", "A", "finance"), ("perception_below_facts", "B", "finance"),
-        ("perception_fact_mismatch", "A", "milestones"), ("perception_fact_mismatch", "B", "milestones"),
+        ("perception_below_facts", "A", "finance"),
+        ("perception_below_facts", "B", "finance"),
+        ("perception_fact_mismatch", "A", "milestones"),
+        ("perception_fact_mismatch", "B", "milestones"),
     ]
 
     assert _dim(q2, "milestones")["facts"]["on_time_rate"] == 0.25
     assert _dim(q2, "milestones")["facts"]["milestones_due"] == 4
     finance = _dim(q2, "finance")["facts"]
-    assert finance["budget_variance"] == 0.1875 and finance["planned"] == 160000 and finance["actual"] == 190000
+    assert (
+        finance["budget_variance"] == 0.1875 and finance["planned"] == 160000 and finance["actual"] == 190000
+    )
     assert finance["currency"] == "EUR"
     assert _dim(q2, "trust")["facts"] is None
     assert q2["facts"]["period"] == {"after": "2026-03-31", "until": "2026-06-30"}
     # A: milestones 4 / 0.25 → mismatch; finance 4 / 0.1875 → mismatch. B: milestones 2 and finance 2
     # while the facts are bad: perception matches, no warning.
     assert _fact_warnings(q2) == [
-        ("perception_fact_mismatch", "A", "finance"), ("perception_fact_mismatch", "A", "milestones")]
-    message = next(w["message"] for w in q2["warnings"] if w["code"] == "perception_fact_mismatch" and w["dimension"] == "milestones")
-    assert message == "Aurora Pharma rates Milestones and delivery 4.00 while 25% of the milestones due were met within 30 days of plan."
+        ("perception_fact_mismatch", "A", "finance"),
+        ("perception_fact_mismatch", "A", "milestones"),
+    ]
+    message = next(
+        w["message"]
+        for w in q2["warnings"]
+        if w["code"] == "perception_fact_mismatch" and w["dimension"] == "milestones"
+    )
+    assert (
+        message
+        == "Aurora Pharma rates Milestones and delivery 4.00 while 25% of the milestones due "
+        "were met within 30 days of plan."
+    )
     assert any(p["message"] for p in q2["talking_points"])
 
     # the set-based rebuild gives exactly the per-round JSON
@@ -135,10 +176,14 @@ def test_imported_facts_give_the_figures_and_warnings_in_the_report_json(app, ru
 
 
 def test_reimport_updates_by_key_and_keeps_the_rest(app, runner, tmp_path):
-    _import_round(runner, tmp_path, "2026-Q2", "2026-06-30",
-                  {tuple(MILESTONES_Q): 4}, {tuple(MILESTONES_Q): 4})
+    _import_round(
+        runner, tmp_path, "2026-Q2", "2026-06-30", {tuple(MILESTONES_Q): 4}, {tuple(MILESTONES_Q): 4}
+    )
     assert _facts(runner, tmp_path, "milestones", MILESTONES_CSV).exit_code == 0
-    update = "key,title,dimension,planned_on,actual_on,forecast_on,status\nq2-b,Phase 1 readout,milestones,2026-05-01,2026-05-20,,met\n"
+    update = (
+        "key,title,dimension,planned_on,actual_on,forecast_on,status\n"
+        "q2-b,Phase 1 readout,milestones,2026-05-01,2026-05-20,,met\n"
+    )
     result = _facts(runner, tmp_path, "milestones", update, name="update.csv")
     assert result.exit_code == 0 and "0 added, 1 updated" in result.output
     with app.app_context():
@@ -149,7 +194,10 @@ def test_reimport_updates_by_key_and_keeps_the_rest(app, runner, tmp_path):
 
 def _counts(app):
     with app.app_context():
-        return tuple(db.session.scalar(select(func.count()).select_from(m)) for m in (Milestone, BudgetLine, DeliveryKpi))
+        return tuple(
+            db.session.scalar(select(func.count()).select_from(m))
+            for m in (Milestone, BudgetLine, DeliveryKpi)
+        )
 
 
 def test_bad_lines_are_each_named_exit_2_nothing_written(app, runner, tmp_path, make_alliance):
@@ -227,9 +275,24 @@ def test_supplier_otif_warning(app, runner, tmp_path):
     for label, closes in (("2026-Q1", "2026-03-31"), ("2026-Q2", "2026-06-30")):
         path = tmp_path / f"s{label}.csv"
         path.write_text("\n".join(rows) + "\n")
-        result = runner.invoke(args=[
-            "import-responses", "--alliance", "Supply Co", "--side-a", "Aurora Pharma", "--side-b", "Kemwerk",
-            "--questionnaire", "supplier-performance", "--round", label, "--closes-on", closes, str(path)])
+        result = runner.invoke(
+            args=[
+                "import-responses",
+                "--alliance",
+                "Supply Co",
+                "--side-a",
+                "Aurora Pharma",
+                "--side-b",
+                "Kemwerk",
+                "--questionnaire",
+                "supplier-performance",
+                "--round",
+                label,
+                "--closes-on",
+                closes,
+                str(path),
+            ]
+        )
         assert result.exit_code == 0, result.output
     with app.app_context():
         alliance = alliances.by_name("Supply Co")
@@ -240,6 +303,13 @@ def test_supplier_otif_warning(app, runner, tmp_path):
     assert _dim(q1, "delivery")["facts"]["otif_rate"] == 38 / 40  # 0.95: good, mean 4.5 → no warning
     assert _fact_warnings(q1) == []
     assert _dim(q2, "delivery")["facts"] == {
-        "kind": "delivery", "otif_rate": 0.75, "deliveries": 40, "on_time_in_full": 30, "quality_deviations": 4}
+        "kind": "delivery",
+        "otif_rate": 0.75,
+        "deliveries": 40,
+        "on_time_in_full": 30,
+        "quality_deviations": 4,
+    }
     assert _fact_warnings(q2) == [
-        ("perception_fact_mismatch", "A", "delivery"), ("perception_fact_mismatch", "B", "delivery")]
+        ("perception_fact_mismatch", "A", "delivery"),
+        ("perception_fact_mismatch", "B", "delivery"),
+    ]

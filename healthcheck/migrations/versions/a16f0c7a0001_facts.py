@@ -4,6 +4,7 @@ Revision ID: a16f0c7a0001
 Revises: f15a0c7a0001
 Create Date: 2026-12-02 01:20:00
 """
+
 import sqlalchemy as sa
 from alembic import op
 
@@ -14,7 +15,9 @@ depends_on = None
 
 
 def _alliance():
-    return sa.Column("alliance_id", sa.Integer(), sa.ForeignKey("alliances.id", ondelete="CASCADE"), nullable=False)
+    return sa.Column(
+        "alliance_id", sa.Integer(), sa.ForeignKey("alliances.id", ondelete="CASCADE"), nullable=False
+    )
 
 
 def upgrade():
@@ -47,7 +50,9 @@ def upgrade():
         sa.Column("actual", sa.Float(), nullable=False),
         sa.Column("currency", sa.String(3), nullable=False),
         sa.Column("created_at", sa.DateTime(), nullable=False),
-        sa.UniqueConstraint("alliance_id", "period_start", "period_end", "line", name="uq_fact_budget_lines_line"),
+        sa.UniqueConstraint(
+            "alliance_id", "period_start", "period_end", "line", name="uq_fact_budget_lines_line"
+        ),
         sa.CheckConstraint("period_start <= period_end", name="ck_fact_budget_lines_period"),
     )
     op.create_index("ix_fact_budget_lines_alliance_id", "fact_budget_lines", ["alliance_id"])

@@ -51,5 +51,7 @@ def prefilled(kind: str, record):
     for name, f in form._fields.items():
         if name != "csrf_token" and request.method == "GET":
             value = getattr(record, name)
-            f.data = value.isoformat() if hasattr(value, "isoformat") else ("" if value is None else str(value))
+            f.data = (
+                value.isoformat() if hasattr(value, "isoformat") else ("" if value is None else str(value))
+            )
     return form

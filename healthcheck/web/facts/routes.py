@@ -69,7 +69,12 @@ def edit(alliance_id: int, kind: str, fact_id: int):
         problems = outcome.problems
     status = 400 if request.method == "POST" else 200
     return render_template(
-        "facts/edit.html", alliance=alliance, kind=kind, record=record, form=form, problems=problems,
+        "facts/edit.html",
+        alliance=alliance,
+        kind=kind,
+        record=record,
+        form=form,
+        problems=problems,
         kind_word=KIND_WORDS[kind],
     ), status
 
@@ -97,8 +102,12 @@ def review_export(alliance_id: int, fmt: str):
     if fmt not in ("html", "pdf"):
         abort(404)
     body, mimetype, name = business_review.export(alliance, fmt)
-    return body, 200, {
-        "Content-Type": mimetype,
-        "Content-Disposition": f'attachment; filename="{name}"',
-        "Cache-Control": "no-store",
-    }
+    return (
+        body,
+        200,
+        {
+            "Content-Type": mimetype,
+            "Content-Disposition": f'attachment; filename="{name}"',
+            "Cache-Control": "no-store",
+        },
+    )
