@@ -159,8 +159,7 @@ def test_imported_facts_give_the_figures_and_warnings_in_the_report_json(app, ru
         if w["code"] == "perception_fact_mismatch" and w["dimension"] == "milestones"
     )
     assert (
-        message
-        == "Aurora Pharma rates Milestones and delivery 4.00 while 25% of the milestones due "
+        message == "Aurora Pharma rates Milestones and delivery 4.00 while 25% of the milestones due "
         "were met within 30 days of plan."
     )
     assert any(p["message"] for p in q2["talking_points"])
