@@ -23,6 +23,8 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
+import pandas as pd
+
 from healthcheck.analysis import anonymity
 from healthcheck.analysis.stats import Scale
 
@@ -184,26 +186,21 @@ def perception_warnings(
 
 
 def attach(report: dict, facts: dict | None, previous_close, names: dict[str, str]) -> list[dict]:
-    """Put the period's facts on the report (per dimension ``facts``, top level ``facts``) and
-    return the perception warnings. ``facts``: {"supplier": bool, "milestones": [...],
-    "budget": [...], "delivery": [...]} of the alliance (None: no facts at all)."""
+    """Put the period's facts on the report's dimensions (``facts``: ``{"kind", "period", figure,
+    …}`` beside the related dimension, else None) and return the perception warnings.
+    ``facts``: {"supplier": bool, "milestones": [...], "budget": [...], "delivery": [...]} of the
+    alliance (None: no facts at all)."""
     facts = facts or {}
     after = _day(previous_close)
     until = _day(report["round"]["closes_on"])
     found = period_figures(facts, after, until)
     related = related_dimensions([d["key"] for d in report["dimensions"]])
     beside = {key: kind for kind, key in related.items() if key is not None}
+    period = {"after": after.isoformat() if after else None, "until": until.isoformat()}
     for dim in report["dimensions"]:
         kind = beside.get(dim["key"])
         block = found[kind] if kind else None
-        dim["facts"] = {"kind": kind} | block if block else None
-    if any(found.values()):
-        report["facts"] = {
-            "period": {"after": after.isoformat() if after else None, "until": until.isoformat()},
-            "dimensions": {kind: related[kind] for kind in KINDS},
-        } | {kind: found[kind] for kind in KINDS}
-    else:
-        report["facts"] = None
+        dim["facts"] = {"kind": kind, "period": period} | block if block else None
     scale = Scale(report["scale"]["min"], report["scale"]["max"])
     return perception_warnings(report["dimensions"], scale, names, bool(facts.get("supplier")))
 
@@ -211,3 +208,37 @@ def attach(report: dict, facts: dict | None, previous_close, names: dict[str, st
 def previous_close(history: list[dict] | None) -> str | None:
     """The close date of the closed round before (the last of ``history``), if any."""
     return history[-1]["round"]["closes_on"] if history else None
+
+
+TREND_COLUMNS = ["round", "order", "panel", "series", "value"]
+PANEL = {
+    "milestones": "Milestones on time vs rating",
+    "budget": "Budget variance vs rating",
+    "delivery": "OTIF vs rating",
+}
+FACT_SERIES = "Fact"
+
+
+def trend_frame(trend: dict) -> pd.DataFrame:
+    """The facts as a second series beside perception, per closed round with facts: one row
+    per round, dimension with facts and series — each side's published mean of the dimension
+    as a share of the scale (0–100 %), and the fact (on time / OTIF rate, or budget variance,
+    in %). Suppressed means are left out (the k rule)."""
+    names = trend["alliance"]["sides"]
+    rows = []
+    for i, report in enumerate(trend["rounds"]):
+        scale = Scale(report["scale"]["min"], report["scale"]["max"])
+        for dim in report["dimensions"]:
+            block = dim.get("facts")
+            value = (block or {}).get(FIGURE.get((block or {}).get("kind"), ""))
+            if value is None:
+                continue
+            base = {"round": report["round"]["label"], "order": i, "panel": PANEL[block["kind"]]}
+            rows.append(base | {"series": FACT_SERIES, "value": 100 * value})
+            for side in SIDES:
+                mean = anonymity.published_mean(dim[side])
+                if mean is not None:
+                    rows.append(
+                        base | {"series": names[side], "value": 100 * (mean - scale.min) / scale.range}
+                    )
+    return pd.DataFrame(rows, columns=TREND_COLUMNS)

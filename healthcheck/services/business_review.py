@@ -51,7 +51,6 @@ def context(alliance: Alliance, today: date | None = None) -> dict:
             "gaps": [d for d in (report or {}).get("dimensions", []) if d.get("gap_level") in GAP_LEVELS],
             "mismatches": [w for w in warnings if w["code"] in FACT_CODES],
             "warnings": [w for w in warnings if w["code"] not in FACT_CODES],
-            "facts": (report or {}).get("facts"),
         },
         "improve": {"actions": joint},
         "control": {

@@ -16,7 +16,7 @@ import math
 import re
 from datetime import date, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from healthcheck.analysis import facts as facts_analysis
 from healthcheck.extensions import db
@@ -385,3 +385,36 @@ def _latest_closed_report(alliance: Alliance) -> dict | None:
         .order_by(Round.closes_on.desc(), Round.id.desc())
         .limit(1)
     )
+
+
+def portfolio_figures(alliance_ids: list[int]) -> dict[int, dict | None]:
+    """{alliance id: the §3.17 figures of its latest closed round's period, or None} — the
+    portfolio's facts column (the same period and figures as that round's report). Three
+    queries for the page: the last two closed rounds per alliance, the types, then facts."""
+    if not alliance_ids:
+        return {}
+    newest = func.row_number().over(
+        partition_by=Round.alliance_id, order_by=(Round.closes_on.desc(), Round.id.desc())
+    )
+    ranked = (
+        select(Round.alliance_id, Round.closes_on, newest.label("recent"))
+        .where(Round.alliance_id.in_(alliance_ids), Round.status == "closed")
+        .subquery()
+    )
+    closes: dict[int, list[date]] = {}
+    for alliance_id, closes_on, _ in db.session.execute(select(ranked).where(ranked.c.recent <= 2)):
+        closes.setdefault(alliance_id, []).append(closes_on)
+    stmt = select(Alliance.id, Alliance.alliance_type).where(Alliance.id.in_(alliance_ids))
+    types = dict(db.session.execute(stmt).all())
+    found = facts_data.for_alliances({a: types.get(a) for a in alliance_ids if a in closes})
+    out: dict[int, dict | None] = {a: None for a in alliance_ids}
+    for alliance_id, dates in closes.items():
+        dates.sort()
+        blocks = facts_analysis.period_figures(
+            found[alliance_id], dates[0] if len(dates) > 1 else None, dates[-1]
+        )
+        if any(blocks.values()):
+            values = {k: (b or {}).get(facts_analysis.FIGURE[k]) for k, b in blocks.items()}
+            good = {k: v is not None and facts_analysis.fact_is_good(k, v) for k, v in values.items()}
+            out[alliance_id] = values | {"good": good}
+    return out

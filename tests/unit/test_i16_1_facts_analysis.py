@@ -146,8 +146,8 @@ def test_mismatch_at_exactly_0625_range_and_not_at_exactly_06_rate():
     assert codes(warned) == [("perception_fact_mismatch", "A", "milestones")]
     assert rep["dimensions"][0]["facts"]["on_time_rate"] == 0.5
     assert rep["dimensions"][1]["facts"] is None
-    assert rep["facts"]["period"] == {"after": "2026-03-31", "until": "2026-06-30"}
-    assert rep["facts"]["dimensions"]["milestones"] == "milestones"
+    assert rep["dimensions"][0]["facts"]["period"] == {"after": "2026-03-31", "until": "2026-06-30"}
+    assert "facts" not in rep  # per dimension only (DESIGN §4)
 
     rep = report([("milestones", side(4.5), side(4.5))])
     assert facts.attach(rep, {"milestones": m_rate(3, 5)}, "2026-03-31", NAMES) == []  # exactly 0.6: good
@@ -210,7 +210,7 @@ def test_finance_and_cost_and_supplier_delivery():
 def test_no_facts_in_the_period_is_null_everywhere():
     rep = report([("milestones", side(4), side(4))])
     assert facts.attach(rep, {"milestones": [ms("m", date(2025, 1, 1), "missed")]}, "2026-03-31", NAMES) == []
-    assert rep["facts"] is None and rep["dimensions"][0]["facts"] is None
+    assert rep["dimensions"][0]["facts"] is None
 
 
 def test_scale_other_than_1_to_5():
