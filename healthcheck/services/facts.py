@@ -351,7 +351,8 @@ def _plain(row: dict) -> dict:
 def summary_for_alliance(alliance: Alliance, today: date | None = None) -> dict:
     """The alliance's facts for a briefing or review, as plain dicts (dates as ISO strings):
     ``latest`` — the §3.17 figures of the last year (after today − 365 days, up to today),
-    ``latest_round`` — the ``facts`` of its latest closed round's report (None without one),
+    ``latest_round`` — {kind: the dimension ``facts`` block} of its latest closed round's report
+    (None without facts there),
     ``milestones`` / ``budget`` / ``delivery`` — the records dated in the last year (a milestone
     by its planned date, the others by their period end), ``supplier``."""
     today = today or date.today()
@@ -364,7 +365,10 @@ def summary_for_alliance(alliance: Alliance, today: date | None = None) -> dict:
         "period": {"after": after.isoformat(), "until": today.isoformat()},
         "latest": {facts_analysis.FIGURE[k]: (latest[k] or {}).get(facts_analysis.FIGURE[k]) for k in latest}
         | {"blocks": latest},
-        "latest_round": (report or {}).get("facts"),
+        "latest_round": {
+            d["facts"]["kind"]: d["facts"] for d in (report or {}).get("dimensions", []) if d.get("facts")
+        }
+        or None,
         "milestones": [
             _plain(m) for m in found["milestones"] if facts_analysis.in_period(m["planned_on"], after, today)
         ],

@@ -314,3 +314,67 @@ def test_supplier_otif_warning(app, runner, tmp_path):
         ("perception_fact_mismatch", "A", "delivery"),
         ("perception_fact_mismatch", "B", "delivery"),
     ]
+
+
+def test_rebuild_reads_each_fact_kind_once_whatever_the_number_of_rounds(app, runner, tmp_path):
+    from sqlalchemy import event
+
+    for i, (label, closes) in enumerate(
+        (("2025-Q4", "2025-12-31"), ("2026-Q1", "2026-03-31"), ("2026-Q2", "2026-06-30"))
+    ):
+        _import_round(
+            runner, tmp_path, label, closes, {tuple(MILESTONES_Q): 4}, {tuple(MILESTONES_Q): 3 + i % 2}
+        )
+    assert _facts(runner, tmp_path, "milestones", MILESTONES_CSV).exit_code == 0
+    with app.app_context():
+        from healthcheck.services import rebuild
+
+        seen = []
+
+        def count(conn, cursor, statement, *args):
+            if "fact_" in statement and statement.lstrip().upper().startswith("SELECT"):
+                seen.append(statement)
+
+        event.listen(db.engine, "before_cursor_execute", count)
+        try:
+            assert rebuild.rebuild() == 3
+        finally:
+            event.remove(db.engine, "before_cursor_execute", count)
+        db.session.rollback()
+    assert len(seen) == 3  # milestones, budget lines, delivery KPIs: one query each
+
+
+def test_summary_for_alliance_gives_the_last_year_as_plain_dicts(app, runner, tmp_path):
+    from datetime import date
+
+    _import_round(
+        runner, tmp_path, "2026-Q2", "2026-06-30", {tuple(MILESTONES_Q): 4}, {tuple(MILESTONES_Q): 4}
+    )
+    assert _facts(runner, tmp_path, "milestones", MILESTONES_CSV).exit_code == 0
+    assert _facts(runner, tmp_path, "budget", BUDGET_CSV).exit_code == 0
+    with app.app_context():
+        from healthcheck.services import alliances, facts
+
+        found = facts.summary_for_alliance(alliances.by_name("Facts Alliance"), today=date(2026, 12, 31))
+    # the last year: after 2025-12-31 up to 2026-12-31 — every milestone and line above
+    assert found["period"] == {"after": "2025-12-31", "until": "2026-12-31"}
+    assert [m["key"] for m in found["milestones"]] == [
+        "q1-a",
+        "q1-b",
+        "q2-a",
+        "q2-b",
+        "q2-c",
+        "q2-d",
+        "q2-e",
+        "q3-a",
+    ]
+    assert found["milestones"][0]["planned_on"] == "2026-02-10"
+    # due: 7 (q2-d dropped); on time: q1-a, q2-a → 2/7
+    assert found["latest"]["on_time_rate"] == 2 / 7
+    assert found["latest"]["budget_variance"] == (345000 - 310000) / 310000
+    assert found["latest"]["otif_rate"] is None and found["delivery"] == []
+    # the latest closed round (the first: everything up to 2026-06-30): due 6, on time q1-a, q2-a
+    assert found["latest_round"]["milestones"]["on_time_rate"] == 2 / 6
+    assert found["latest_round"]["budget"]["budget_variance"] == (345000 - 310000) / 310000
+    assert found["supplier"] is False
+    json.dumps(found)  # plain data
