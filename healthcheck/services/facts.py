@@ -43,7 +43,6 @@ MODELS = {"milestones": Milestone, "budget": BudgetLine, "delivery": DeliveryKpi
 MAX_ROWS = 10000
 _DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 _KEY = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,63}")
-_DIMENSION = re.compile(r"[a-z][a-z0-9_]{0,63}")
 _AMOUNT = re.compile(r"\d{1,13}(\.\d{1,6})?")
 _COUNT = re.compile(r"\d{1,9}")
 _CURRENCY = re.compile(r"[A-Za-z]{3}")
@@ -109,10 +108,12 @@ def parse_milestone(rec: dict) -> tuple[dict, list[str]]:
         )
     title = _text(rec, "title", problems, 200)
     dimension = rec.get("dimension", "").strip() or "milestones"
-    if not _DIMENSION.fullmatch(dimension):
+    if len(dimension) > 64:
         problems.append(
-            f"dimension: a dimension key such as milestones (lower case, digits, _), got {dimension!r}"
+            f"dimension: a dimension key such as milestones, at most 64 characters (got {len(dimension)})"
         )
+    elif found := single_line_problem("dimension", dimension):
+        problems.append(found)
     planned_on = _date(rec, "planned_on", problems)
     actual_on = _date(rec, "actual_on", problems, required=False)
     forecast_on = _date(rec, "forecast_on", problems, required=False)
@@ -159,7 +160,8 @@ def parse_delivery(rec: dict) -> tuple[dict, list[str]]:
     start, end = _period(rec, problems)
     deliveries = _count(rec, "deliveries", problems)
     otif = _count(rec, "on_time_in_full", problems)
-    deviations = _count(rec, "quality_deviations", problems)
+    given = rec.get("quality_deviations", "").strip() or "0"  # blank: none
+    deviations = _count({"quality_deviations": given}, "quality_deviations", problems)
     if deliveries is not None and otif is not None and otif > deliveries:
         problems.append(f"on_time_in_full: at most deliveries ({deliveries}), got {otif}")
     values = {
