@@ -55,6 +55,9 @@ class Defaults:
     PUBLIC_BASE_URL: str | None = None  # None: where ``serve`` listens, else DEFAULT_PUBLIC_BASE_URL
     MAX_CONTENT_LENGTH = 2 * 1024 * 1024
     SHARE_LINK_DAYS = 30
+    ACTION_REMINDER_DAYS = 7  # remind a joint action's owners this many days before it is due
+    ACTION_CHECKIN_DAYS = 30  # ask "Did this help?" this many days after it is done
+    ACTION_CHECKIN_LINK_DAYS = 60  # a check-in link works this many days after it is sent
 
 
 DEFAULT_PUBLIC_BASE_URL = "http://127.0.0.1:5000"

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from healthcheck.jobs import delivery
-from healthcheck.services import scheduling
+from healthcheck.services import action_followup, scheduling
 
 
 @dataclass(frozen=True)
@@ -67,6 +67,13 @@ JOBS = [
         {"day_of_week": "mon", "hour": 7, "minute": 0},
         lambda now: {"digests": scheduling.queue_digests(now)},
         "A weekly digest of early warnings and overdue health checks to each owner.",
+    ),
+    Job(
+        "action_followup",
+        "hourly",
+        {"minute": 25},
+        action_followup.run_due,
+        "Remind joint actions' owners before the due date; ask them 30 days after done whether it helped.",
     ),
     Job(
         "deliver_mail",

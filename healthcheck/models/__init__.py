@@ -12,6 +12,7 @@ from healthcheck.models.alliance import (
 )
 from healthcheck.models.audit import AuditEvent
 from healthcheck.models.facts import FACT_KINDS, MILESTONE_STATUSES, BudgetLine, DeliveryKpi, Milestone
+from healthcheck.models.followup import CHECKIN_SCORES, ActionCheckin
 from healthcheck.models.jobs import JobRun
 from healthcheck.models.messages import OutgoingMail, Reminder
 from healthcheck.models.note import NOTE_KINDS, Note
@@ -39,6 +40,8 @@ __all__ = [
     "Milestone",
     "ACTION_STATUSES",
     "Action",
+    "ActionCheckin",
+    "CHECKIN_SCORES",
     "NOTE_KINDS",
     "Note",
     "VISIBILITIES",

@@ -11,9 +11,12 @@ from __future__ import annotations
 
 from datetime import date
 
+from sqlalchemy import select
+
 from healthcheck.analysis.dates import add_months
 from healthcheck.exports import pdf, review
-from healthcheck.models import Alliance
+from healthcheck.extensions import db
+from healthcheck.models import Action, ActionCheckin, Alliance
 from healthcheck.services import actions, cadence, facts, reports, summaries
 from healthcheck.services.errors import NotFound
 
@@ -54,12 +57,27 @@ def context(alliance: Alliance, today: date | None = None) -> dict:
         },
         "improve": {"actions": joint},
         "control": {
-            "checkins": [a for a in joint if a.checkin_answered_at is not None],
+            "checkins": checkins(alliance),
             "next_review": add_months(today, 12),
             "next_check": schedule.next_due
             or (schedule.next_round.opens_on if schedule.next_round else None),
         },
     }
+
+
+def checkins(alliance: Alliance) -> list[dict]:
+    """Answered check-ins of the alliance's joint actions, attributed to the organisation (side),
+    never the person: action, side's organisation, score, comment; oldest first."""
+    rows = db.session.execute(
+        select(Action.title, ActionCheckin.side, ActionCheckin.score, ActionCheckin.comment)
+        .join(Action, Action.id == ActionCheckin.action_id)
+        .where(Action.alliance_id == alliance.id, ActionCheckin.answered_at.is_not(None))
+        .order_by(ActionCheckin.answered_at, ActionCheckin.id)
+    ).all()
+    return [
+        {"action": title, "organisation": alliance.side(side).name, "score": score, "comment": comment}
+        for title, side, score, comment in rows
+    ]
 
 
 def export(alliance: Alliance, fmt: str, today: date | None = None) -> tuple[bytes, str, str]:

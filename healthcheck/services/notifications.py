@@ -27,6 +27,9 @@ SUBJECTS = {
     "report_shared": "{side_a} shares the joint health-check report of {alliance}",
     "round_planned": "Next health check of {alliance} planned for {opens_on}: please confirm",
     "digest": "Your alliances this week: {warnings} early warnings, {overdue} overdue",
+    "action_assigned": "Joint action agreed in {alliance}: you are an owner",
+    "action_reminder": "Reminder: a joint action of {alliance} is due soon",
+    "action_checkin": "One question about a joint action of {alliance}: did it help?",
 }
 
 

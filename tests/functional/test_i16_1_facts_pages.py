@@ -1,13 +1,13 @@
 """Facts forms on the alliance (access, CSRF, all-or-nothing, audit), the facts vs perception
 panel, and the supplier business review (DMAIC, HTML and PDF, access, k rule)."""
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 import pytest
 from sqlalchemy import func, select
 
 from healthcheck.extensions import db
-from healthcheck.models import Alliance, AuditEvent, DeliveryKpi, Milestone, Round
+from healthcheck.models import Action, ActionCheckin, Alliance, AuditEvent, DeliveryKpi, Milestone, Round
 from tests.conftest import csrf_token
 
 
@@ -174,6 +174,17 @@ def test_business_review_in_dmaic_order_as_page_html_and_pdf(app, client, suppli
         from healthcheck.services import facts
 
         facts.save(db.session.get(Alliance, alliance), "delivery", _delivery(closes_on), None)
+        action = Action(
+            alliance_id=alliance, title="Second filling line qualified", owner="Owner", due_on=closes_on,
+            visibility="joint", status="done",
+        )  # fmt: skip
+        internal = Action(alliance_id=alliance, title="Renegotiate quietly", owner="Owner", due_on=closes_on)
+        db.session.add_all([action, internal])
+        db.session.flush()
+        db.session.add(
+            ActionCheckin(action_id=action.id, side="B", email="p@example.com", score=4, comment="It helped",
+                          answered_at=datetime(2026, 11, 1))
+        )  # fmt: skip
         db.session.commit()
     _login(client, "owner@example.com")
     page = client.get(f"/alliances/{alliance}/business-review").get_data(as_text=True)
@@ -182,6 +193,8 @@ def test_business_review_in_dmaic_order_as_page_html_and_pdf(app, client, suppli
     assert "Ship every batch right first time" in page and "75%" in page
     assert "perception fact mismatch" in page
     assert "Next business review: <strong>" in page
+    assert "Second filling line qualified" in page and "Renegotiate quietly" not in page  # joint only
+    assert "Partner 1: 4/5 — “It helped”" in page  # the organisation, never the person
     html = client.get(f"/alliances/{alliance}/business-review.html")
     assert html.status_code == 200 and "attachment" in html.headers["Content-Disposition"]
     assert "Control — check-ins and next review" in html.get_data(as_text=True)
