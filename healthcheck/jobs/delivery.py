@@ -24,7 +24,7 @@ from healthcheck.extensions import db
 from healthcheck.mail import Message, backend_for, build
 from healthcheck.models import Invitation, OutgoingMail, Round
 from healthcheck.models.base import utcnow
-from healthcheck.services import action_followup, sharing
+from healthcheck.services import action_followup, packs, sharing
 from healthcheck.services.notifications import SUBJECTS
 
 log = logging.getLogger(__name__)
@@ -139,6 +139,7 @@ def render(mail: OutgoingMail) -> Message | None:
         subject,
         render_template(f"mail/{mail.kind}.txt", **context),
         render_template(f"mail/{mail.kind}.html", **context),
+        [packs.render_attachment(ref) for ref in mail.attachments or []],  # rendered now, by reference
     )
 
 

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from healthcheck.jobs import delivery
-from healthcheck.services import action_followup, scheduling
+from healthcheck.services import action_followup, scheduling, webhook_delivery, webhooks
 
 
 @dataclass(frozen=True)
@@ -81,6 +81,20 @@ JOBS = [
         {"minute": "*"},
         lambda now: delivery.deliver_due(now),
         "Send queued messages; failures are retried with backoff and recorded.",
+    ),
+    Job(
+        "deliver_webhooks",
+        "minutely",
+        {"minute": "*"},
+        lambda now: webhook_delivery.deliver_due(now),
+        "Post queued webhook events, signed; failures are retried with backoff and recorded.",
+    ),
+    Job(
+        "overdue_action_webhooks",
+        "daily",
+        {"hour": 6, "minute": 30},
+        lambda now: {"queued": webhooks.overdue_actions(now)},
+        "Tell webhooks about actions that became overdue (once per action).",
     ),
 ]
 BY_NAME = {job.name: job for job in JOBS}

@@ -13,9 +13,11 @@ from healthcheck.models.alliance import (
 from healthcheck.models.audit import AuditEvent
 from healthcheck.models.facts import FACT_KINDS, MILESTONE_STATUSES, BudgetLine, DeliveryKpi, Milestone
 from healthcheck.models.followup import CHECKIN_SCORES, ActionCheckin
+from healthcheck.models.identity import UserIdentity  # noqa: E402 - after User
 from healthcheck.models.jobs import JobRun
 from healthcheck.models.messages import OutgoingMail, Reminder
 from healthcheck.models.note import NOTE_KINDS, Note
+from healthcheck.models.panel_check import PanelCheckLink
 from healthcheck.models.questionnaire import Dimension, Question, Questionnaire
 from healthcheck.models.reliability import QuestionnaireReliability, ReliabilityPart
 from healthcheck.models.response import (
@@ -31,6 +33,13 @@ from healthcheck.models.response import (
 )
 from healthcheck.models.round import IllegalTransition, Round, RoundSummary, ShareLink
 from healthcheck.models.user import MAX_CAPACITY_FTE, ROLE_WORDS, ROLES, User
+from healthcheck.models.webhook import (  # noqa: E402,E501
+    WEBHOOK_EVENTS,
+    WEBHOOK_FORMATS,
+    Webhook,
+    WebhookAttempt,
+    WebhookDelivery,
+)
 
 __all__ = [
     "FACT_KINDS",
@@ -38,6 +47,7 @@ __all__ = [
     "BudgetLine",
     "DeliveryKpi",
     "Milestone",
+    "PanelCheckLink",
     "ACTION_STATUSES",
     "Action",
     "ActionCheckin",
@@ -78,4 +88,10 @@ __all__ = [
     "ShareLink",
     "User",
     "hash_token",
+    "UserIdentity",
+    "WEBHOOK_EVENTS",
+    "WEBHOOK_FORMATS",
+    "Webhook",
+    "WebhookAttempt",
+    "WebhookDelivery",
 ]

@@ -39,9 +39,11 @@ def enqueue(
     dedupe_key: str,
     invitation: Invitation | None = None,
     now: datetime | None = None,
+    attachments: list[dict] | None = None,
     **context,
 ) -> bool:
-    """Queue a message unless one with this key exists. True when newly queued."""
+    """Queue a message unless one with this key exists. True when newly queued.
+    ``attachments``: files by reference, rendered at delivery (``packs.attachments_for``)."""
     if db.session.scalar(select(OutgoingMail.id).where(OutgoingMail.dedupe_key == dedupe_key)):
         return False
     mail = OutgoingMail(
@@ -50,6 +52,7 @@ def enqueue(
         to=to,
         context=context,
         invitation_id=invitation.id if invitation else None,
+        attachments=attachments or None,
         next_attempt_at=now or utcnow(),
         created_at=now or utcnow(),
     )

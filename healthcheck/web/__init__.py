@@ -24,6 +24,9 @@ from healthcheck.web.reports.routes import bp as reports_bp
 from healthcheck.web.respond.routes import bp as respond_bp
 from healthcheck.web.rounds.routes import bp as rounds_bp
 from healthcheck.web.search.routes import bp as search_bp
+from healthcheck.web.sso import routes as sso_routes
+from healthcheck.web.steering.routes import bp as steering_bp
+from healthcheck.web.webhooks.routes import bp as webhooks_bp
 
 
 def register(app: Flask) -> None:
@@ -43,6 +46,9 @@ def register(app: Flask) -> None:
         admin_bp,
         ops_bp,
         checkin_bp,
+        sso_routes.bp,
+        webhooks_bp,
+        steering_bp,
     ):
         app.register_blueprint(bp)
     login_manager.login_view = "auth.login"
@@ -50,6 +56,7 @@ def register(app: Flask) -> None:
     login_manager.user_loader(_load_user)
     _error_pages(app)
     security.init_app(app)
+    sso_routes.init_app(app)
     assets.init_app(app)
     filters.register(app)
 

@@ -1,7 +1,7 @@
 """facts beside perception: milestones, budget lines, delivery KPIs per alliance (DESIGN §3.17)
 
 Revision ID: a16f0c7a0001
-Revises: a15f0c4e0001
+Revises: a15b0c0a0001
 Create Date: 2026-12-02 01:20:00
 """
 
@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "a16f0c7a0001"
-down_revision = "a15f0c4e0001"
+down_revision = "a15b0c0a0001"
 branch_labels = None
 depends_on = None
 
