@@ -9,6 +9,7 @@ from healthcheck.web.facts.forms import FORMS, prefilled, strings
 from healthcheck.web.views import attempt, flash_problems
 
 bp = Blueprint("facts", __name__, url_prefix="/alliances/<int:alliance_id>", template_folder="templates")
+KIND = "<any(milestones, budget, delivery):kind>"
 KIND_WORDS = {"milestones": "milestone", "budget": "budget line", "delivery": "delivery KPI"}
 
 
@@ -43,7 +44,7 @@ def index(alliance_id: int):
     return _page(access.alliance_for(current_user, alliance_id))
 
 
-@bp.route("/facts/<kind>", methods=["POST"])
+@bp.route(f"/facts/{KIND}", methods=["POST"])
 def add(alliance_id: int, kind: str):
     alliance = access.alliance_for(current_user, alliance_id, edit=True)
     form = FORMS[_kind(kind)]()
@@ -56,7 +57,7 @@ def add(alliance_id: int, kind: str):
     return redirect(url_for("facts.index", alliance_id=alliance.id) + f"#{kind}")
 
 
-@bp.route("/facts/<kind>/<int:fact_id>", methods=["GET", "POST"])
+@bp.route(f"/facts/{KIND}/<int:fact_id>", methods=["GET", "POST"])
 def edit(alliance_id: int, kind: str, fact_id: int):
     alliance = access.alliance_for(current_user, alliance_id, edit=True)
     record = facts.fact_for(alliance, _kind(kind), fact_id)
@@ -79,7 +80,7 @@ def edit(alliance_id: int, kind: str, fact_id: int):
     ), status
 
 
-@bp.route("/facts/<kind>/<int:fact_id>/delete", methods=["POST"])
+@bp.route(f"/facts/{KIND}/<int:fact_id>/delete", methods=["POST"])
 def delete(alliance_id: int, kind: str, fact_id: int):
     alliance = access.alliance_for(current_user, alliance_id, edit=True)
     outcome = attempt(lambda: facts.delete(alliance, _kind(kind), fact_id, current_user))
@@ -96,11 +97,9 @@ def review(alliance_id: int):
     return render_template("facts/review_page.html", alliance=alliance, **business_review.context(alliance))
 
 
-@bp.route("/business-review.<fmt>")
+@bp.route("/business-review.<any(html, pdf):fmt>")
 def review_export(alliance_id: int, fmt: str):
     alliance = access.alliance_for(current_user, alliance_id)
-    if fmt not in ("html", "pdf"):
-        abort(404)
     body, mimetype, name = business_review.export(alliance, fmt)
     return (
         body,
