@@ -11,6 +11,7 @@ from __future__ import annotations
 import pandas as pd
 
 from healthcheck.analysis import anonymity, evidence, gaps, grouped, indices, panel, talking
+from healthcheck.analysis import facts as facts_analysis
 from healthcheck.analysis.meta import meta_block
 from healthcheck.analysis.stats import Scale
 from healthcheck.analysis.warnings import change_warnings, round_warnings
@@ -139,6 +140,7 @@ def assemble(
     counts: dict[str, dict],
     k: int,
     history: list[dict] | None = None,
+    facts: dict | None = None,
 ) -> dict:
     """The full round report from its statistics.
 
@@ -148,6 +150,7 @@ def assemble(
     ``counts``: per side ``invited`` (None for imported history) and ``submitted``, and
     ``submitted_by_function`` ({function: submitted responses}) for the panel (§3.15).
     ``history``: reports of earlier closed rounds, oldest first, for change warnings.
+    ``facts``: the alliance's facts (``analysis.facts.attach``), held against this round's period.
     """
     scale = Scale(meta["scale"]["min"], meta["scale"]["max"])
     dims = dimension_rows(found, dimensions, scale, k, bool(meta.get("meta_perception")))
@@ -185,6 +188,7 @@ def assemble(
     if history:
         earlier = history[-2] if len(history) > 1 else None
         report["warnings"] += change_warnings(history[-1], report, names, earlier)
+    report["warnings"] += facts_analysis.attach(report, facts, facts_analysis.previous_close(history), names)
     # actions of the previous round are added where the report is read (services/reports.py):
     # they change after the round closes, and which of them a reader may see depends on who reads
     report["talking_points"] = talking.talking_points(report)

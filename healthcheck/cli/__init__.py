@@ -8,6 +8,7 @@ from flask.cli import FlaskGroup
 
 from healthcheck import create_app
 from healthcheck.cli import accounts, backup, history, jobs, questionnaires, reports, rounds, setup
+from healthcheck.cli.facts import import_facts
 from healthcheck.config import default_instance_path, ensure_secret_key_file
 
 COMMANDS = [
@@ -19,6 +20,7 @@ COMMANDS = [
     accounts.user_group,
     questionnaires.questionnaire_group,
     history.import_responses,
+    import_facts,
     rounds.round_group,
     *reports.COMMANDS,
     *jobs.COMMANDS,

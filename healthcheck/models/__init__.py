@@ -11,6 +11,7 @@ from healthcheck.models.alliance import (
     Organisation,
 )
 from healthcheck.models.audit import AuditEvent
+from healthcheck.models.facts import FACT_KINDS, MILESTONE_STATUSES, BudgetLine, DeliveryKpi, Milestone
 from healthcheck.models.followup import CHECKIN_SCORES, ActionCheckin
 from healthcheck.models.identity import UserIdentity  # noqa: E402 - after User
 from healthcheck.models.jobs import JobRun
@@ -42,6 +43,11 @@ from healthcheck.models.webhook import (  # noqa: E402,E501
 )
 
 __all__ = [
+    "FACT_KINDS",
+    "MILESTONE_STATUSES",
+    "BudgetLine",
+    "DeliveryKpi",
+    "Milestone",
     "PanelCheckLink",
     "ACTION_STATUSES",
     "Action",

@@ -13,7 +13,7 @@ from healthcheck.analysis import grouped
 from healthcheck.analysis import report as report_analysis
 from healthcheck.extensions import db
 from healthcheck.models import Round
-from healthcheck.services import dataset, questionnaires, review_state
+from healthcheck.services import dataset, facts_data, questionnaires, review_state
 
 NO_ANSWERS = grouped.RoundStats({}, {}, {})
 LOOK_BACK = 2  # change warnings compare with at most the two closed rounds before
@@ -78,13 +78,17 @@ def report(
     counts: dict[str, dict],
     history: list[dict],
     review: dict | None | object = LOOK_UP,
+    facts: dict | None = None,
 ) -> dict:
     """The round's DESIGN §4 report. ``history``: reports of earlier closed rounds, oldest first;
     ``review``: the round's review block when the caller read it already (the rebuild reads
-    all of a chunk's in one query), else it is looked up."""
+    all of a chunk's in one query), else it is looked up; ``facts``: the alliance's facts as
+    ``facts_data.for_alliances`` reads them (read here if None)."""
     dims, questions = shape
+    if facts is None:
+        facts = facts_data.of_alliance(rnd.alliance)
     report = report_analysis.assemble(
-        dataset.meta(rnd), found, dims, questions, counts, rnd.k, history=history[-LOOK_BACK:]
+        dataset.meta(rnd), found, dims, questions, counts, rnd.k, history=history[-LOOK_BACK:], facts=facts
     )
     # the joint review (issue 15), null without one
     report["review"] = review_state.block(rnd) if review is LOOK_UP else review

@@ -18,6 +18,7 @@ from healthcheck.services import (
     summaries,
     users,
 )
+from healthcheck.services.demo_facts import seed as seed_facts
 from healthcheck.services.demo_stories import (
     CONCERN,
     DEMO_USERS,
@@ -40,6 +41,7 @@ def run(today: date | None = None) -> dict:
         if alliances.by_name(story.name) is None:
             _seed(story, random.Random(1000 + i), today)
             created.append(story.name)
+    seed_facts()  # facts beside perception (issue 16), before the review freezes its pack
     demo_review.seed(today)  # Nordvik's review published, the latest round in review (issue 15)
     return {"users": created_users, "alliances": created}
 

@@ -26,7 +26,7 @@ from healthcheck.analysis import report as report_analysis
 from healthcheck.extensions import db
 from healthcheck.models import Alliance, Round, RoundSummary
 from healthcheck.models.base import utcnow
-from healthcheck.services import assembly, dataset, reliability, review_state
+from healthcheck.services import assembly, dataset, facts_data, reliability, review_state
 
 READ_TIMEOUT_S = 600  # one chunk's query; a reader that hangs must not hang the rebuild
 ALLIANCES_PER_CHUNK = 100  # ~800 rounds, ~20 k responses: read ahead while the last is computed
@@ -171,19 +171,21 @@ def _rebuild(alliance_ids: list[int] | None) -> int:
     read_ahead = alliance_ids is None and _single_threaded() and len(plans) > 1
     matrices = _fetched(plans, db.engine) if read_ahead else _in_session(plans)
     k_of = {rnd.id: rnd.k for rnd in rounds}
+    types = {r.alliance_id: r.alliance.alliance_type for r in rounds}
+    facts = facts_data.for_alliances(types, alliance_ids is None)  # one query per kind
     for chunk, fetched in zip(chunks, matrices, strict=True):
         found, parts = {}, {}
         for version_id, (keys, scores) in fetched.items():
             found.update(assembly.statistics(keys, scores, structures[version_id], k_of))
             parts.update(reliability.round_parts(keys, scores, structures[version_id], k_of))
-        _store(_assembled(chunk, found, structures, counts))
+        _store(_assembled(chunk, found, structures, counts, facts))
         reliability.replace_parts(chunk, parts)
     reliability.recount(structures)
     db.session.expire_all()  # summaries were written with Core statements
     return len(rounds)
 
 
-def _assembled(chunk: list[Round], found: dict, structures: dict, counts: dict) -> list[dict]:
+def _assembled(chunk: list[Round], found: dict, structures: dict, counts: dict, facts: dict) -> list[dict]:
     """Each round's report, in date order per alliance (warnings look back two closed rounds)."""
     rows, history, alliance = [], [], None
     reviews = review_state.blocks(chunk)
@@ -191,8 +193,9 @@ def _assembled(chunk: list[Round], found: dict, structures: dict, counts: dict) 
         if rnd.alliance_id != alliance:
             alliance, history = rnd.alliance_id, []
         found_here = found.get(rnd.id, assembly.NO_ANSWERS)
-        shape = structures[rnd.questionnaire_id]
-        report = assembly.report(rnd, found_here, shape, counts[rnd.id], history, reviews.get(rnd.id))
+        shape, review = structures[rnd.questionnaire_id], reviews.get(rnd.id)
+        facts_here = facts[rnd.alliance_id]
+        report = assembly.report(rnd, found_here, shape, counts[rnd.id], history, review, facts=facts_here)
         if rnd.status == "closed":
             history.append(report)
         rows.append({"round_id": rnd.id, "report": report} | report_analysis.headline(report))

@@ -10,6 +10,8 @@ from datetime import date
 from markupsafe import Markup
 
 from healthcheck.analysis import anonymity, frames
+from healthcheck.analysis import facts as facts_analysis
+from healthcheck.charts import facts as facts_charts
 from healthcheck.charts import render, sets
 from healthcheck.models import Round
 from healthcheck.services import action_followup, actions, reliability, reports
@@ -67,4 +69,15 @@ def trend_context(alliance) -> dict:
     charts = {}
     if trend["rounds"]:
         charts = {name: inline_svg(render.svg(sets.trend_chart(trend, name))) for name in sets.TREND_CHARTS}
+        charts |= facts_trend_chart(trend)
     return {"trend": trend, "charts": charts}
+
+
+def facts_trend_chart(trend: dict) -> dict:
+    """``{"facts": svg}`` — the facts as a second series beside perception — when a round has facts."""
+    rows = facts_analysis.trend_frame(trend)
+    if rows.empty:
+        return {}
+    sides = [trend["alliance"]["sides"]["A"], trend["alliance"]["sides"]["B"]]
+    chart = facts_charts.facts_trend(rows, sides, facts_analysis.FACT_SERIES)
+    return {"facts": inline_svg(render.svg(chart))}

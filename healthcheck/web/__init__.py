@@ -15,6 +15,7 @@ from healthcheck.web.admin.routes import bp as admin_bp
 from healthcheck.web.alliances.routes import bp as alliances_bp
 from healthcheck.web.auth.routes import bp as auth_bp
 from healthcheck.web.checkin.routes import bp as checkin_bp
+from healthcheck.web.facts.routes import bp as facts_bp
 from healthcheck.web.ids import IdConverter
 from healthcheck.web.memory.routes import bp as memory_bp
 from healthcheck.web.ops import bp as ops_bp
@@ -41,6 +42,7 @@ def register(app: Flask) -> None:
         respond_bp,
         reports_bp,
         memory_bp,
+        facts_bp,
         search_bp,
         admin_bp,
         ops_bp,

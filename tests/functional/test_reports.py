@@ -105,7 +105,9 @@ def test_json_export_follows_design(client, closed_round):
         "key", "title", "weight", "A", "B", "gap", "gap_level", "p_value", "classification",
         "gap_ci95", "effect_size", "effect_magnitude", "p_adjusted", "evidence", "verdict",
         "meta",  # the library's alliance-health-check asks predictions (DESIGN §3.14)
+        "facts",  # null here: the alliance has no facts (DESIGN §3.17, issue 16)
     }  # fmt: skip
+    assert trust["facts"] is None
     assert trust["A"]["mean"] == 5.0 and trust["B"]["mean"] == 2.0 and trust["gap"] == 3.0
     assert trust["classification"] == "gap_a_higher"
     assert report["sides"]["A"] == {

@@ -11,7 +11,7 @@ import pytest
 from sqlalchemy import select
 
 from healthcheck.extensions import db
-from healthcheck.models import Action, Invitation, PanelCheckLink, Round, ShareLink, User
+from healthcheck.models import Action, BudgetLine, Invitation, PanelCheckLink, Round, ShareLink, User
 from tests.conftest import csrf_token
 
 PUBLIC = {"auth.login", "ops.healthz", "static", "bootstrap.static", "favicon", "slim_bootstrap"}
@@ -35,6 +35,9 @@ VIEW = {
     "reports.trend_chart",
     "memory.timeline",
     "steering.round_pack",
+    "facts.index",  # issue 16
+    "facts.review",
+    "facts.review_export",
 }
 EDIT = {
     "alliances.edit",
@@ -67,6 +70,9 @@ EDIT = {
     "review.owner_propose",
     "review.owner_accept",
     "review.publish",
+    "facts.add",  # issue 16
+    "facts.edit",
+    "facts.delete",
 }
 ADMIN = {"admin.audit_log", "admin.jobs", "admin.user_list", "admin.user_edit", "admin.questionnaire_library"}
 CALLERS = [
@@ -115,6 +121,12 @@ def world(app, make_user, make_alliance, make_round, invite, answer_all):
         rounds.close_round(theirs)
         _, partner_token = sharing.create(theirs, None)
         db.session.add(PanelCheckLink(round_id=closed, token_hash="0" * 64, expires_at=rnd.closed_at))
+        rnd.alliance.alliance_type = "supplier"  # its business review exists (issue 16)
+        fact = BudgetLine(
+            alliance_id=victim, period_start=rnd.opens_on, period_end=rnd.closes_on, line="Work",
+            planned=100.0, actual=90.0, currency="EUR",
+        )  # fmt: skip
+        db.session.add(fact)
         db.session.commit()
         ids = {
             "alliance_id": victim,
@@ -129,6 +141,7 @@ def world(app, make_user, make_alliance, make_round, invite, answer_all):
             "user_id": db.session.scalar(select(User.id).where(User.email == "owner@x.example")),
             "hook_id": hook.id,
             "reviewer_id": reviewer.id,
+            "fact_id": fact.id,
         }
     return ids, respondent_token, partner_token
 

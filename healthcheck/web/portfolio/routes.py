@@ -3,7 +3,7 @@ from flask_login import current_user, login_required
 
 from healthcheck.charts import render, sets
 from healthcheck.models import PHASES, SEGMENTS
-from healthcheck.services import portfolio
+from healthcheck.services import facts, portfolio
 from healthcheck.services.report_pages import inline_svg
 from healthcheck.web.ids import id_arg
 
@@ -43,6 +43,7 @@ def index():
         page_args=args,
         filters=filters,
         chart=chart,
+        facts=facts.portfolio_figures([line.key for line in shown.lines]),
         segments=SEGMENTS,
         phases=PHASES,
     )

@@ -1,0 +1,46 @@
+"""Facts beside perception across rounds (DESIGN §3.17): the fact as a second series."""
+
+from __future__ import annotations
+
+import altair as alt
+import pandas as pd
+
+from healthcheck.charts import palette
+from healthcheck.charts.palette import base_config
+
+FACT_COLOUR = palette.INK
+
+
+def facts_trend(frame: pd.DataFrame, side_names: list[str], fact_series: str = "Fact"):
+    """A panel per fact kind: each side's rating of the related dimension (share of the scale,
+    in its side colour) and the fact itself (dashed, ink), in %, across rounds."""
+    rounds = list(dict.fromkeys(frame.sort_values("order")["round"]))
+    domain = [*side_names, fact_series]
+    colour = alt.Color(
+        "series:N",
+        title=None,
+        scale=alt.Scale(domain=domain, range=[*palette.SIDE_COLOURS, FACT_COLOUR]),
+    )
+    dash = alt.StrokeDash(
+        "series:N",
+        scale=alt.Scale(domain=domain, range=[[1, 0], [1, 0], [6, 3]]),
+        legend=None,
+    )
+    base = alt.Chart().encode(
+        x=alt.X("round:O", sort=rounds, title=None, axis=alt.Axis(labelAngle=-40)),
+        y=alt.Y("value:Q", title="%"),
+        color=colour,
+        tooltip=["panel:N", "round:N", "series:N", alt.Tooltip("value:Q", format=".1f")],
+    )
+    layered = alt.layer(
+        base.mark_line(strokeWidth=2).encode(strokeDash=dash), base.mark_point(filled=True, size=40)
+    )
+    panels = list(dict.fromkeys(frame["panel"]))
+    chart = layered.properties(width=220, height=150).facet(
+        data=frame,
+        facet=alt.Facet(
+            "panel:N", sort=panels, title=None, header=alt.Header(labelFontSize=13, labelFontWeight="bold")
+        ),
+        columns=3,
+    )
+    return base_config(chart.resolve_scale(y="independent"))

@@ -1,0 +1,57 @@
+"""Facts forms: strings in, the facts service validates (the same rules as the CSV import)."""
+
+from flask import request
+from flask_wtf import FlaskForm
+from wtforms import SelectField, StringField
+from wtforms.validators import Length
+
+from healthcheck.models import MILESTONE_STATUSES
+
+_DATE = {"type": "date", "placeholder": "YYYY-MM-DD"}
+
+
+class MilestoneForm(FlaskForm):
+    key = StringField("Key (unique in the alliance)", validators=[Length(max=64)])
+    title = StringField("Title", validators=[Length(max=200)])
+    dimension = StringField("Dimension key", default="milestones", validators=[Length(max=64)])
+    planned_on = StringField("Planned on", render_kw=_DATE)
+    actual_on = StringField("Actual (when met)", render_kw=_DATE)
+    forecast_on = StringField("Forecast", render_kw=_DATE)
+    status = SelectField("Status", choices=[(s, s) for s in MILESTONE_STATUSES])
+
+
+class BudgetForm(FlaskForm):
+    period_start = StringField("Period start", render_kw=_DATE)
+    period_end = StringField("Period end", render_kw=_DATE)
+    line = StringField("Budget line", validators=[Length(max=200)])
+    planned = StringField("Planned", render_kw={"inputmode": "decimal"})
+    actual = StringField("Actual", render_kw={"inputmode": "decimal"})
+    currency = StringField("Currency", default="EUR", validators=[Length(max=3)])
+
+
+class DeliveryForm(FlaskForm):
+    period_start = StringField("Period start", render_kw=_DATE)
+    period_end = StringField("Period end", render_kw=_DATE)
+    deliveries = StringField("Deliveries", render_kw={"inputmode": "numeric"})
+    on_time_in_full = StringField("On time in full", render_kw={"inputmode": "numeric"})
+    quality_deviations = StringField("Quality deviations", default="0", render_kw={"inputmode": "numeric"})
+
+
+FORMS = {"milestones": MilestoneForm, "budget": BudgetForm, "delivery": DeliveryForm}
+
+
+def strings(form) -> dict[str, str]:
+    """The form's fields as the strings the facts service checks (CSRF token left out)."""
+    return {name: str(f.data or "") for name, f in form._fields.items() if name != "csrf_token"}
+
+
+def prefilled(kind: str, record):
+    """A form for ``kind`` filled from a stored record (dates ISO, numbers plain)."""
+    form = FORMS[kind]()
+    for name, f in form._fields.items():
+        if name != "csrf_token" and request.method == "GET":
+            value = getattr(record, name)
+            f.data = (
+                value.isoformat() if hasattr(value, "isoformat") else ("" if value is None else str(value))
+            )
+    return form
