@@ -55,6 +55,8 @@ class Defaults:
     PUBLIC_BASE_URL: str | None = None  # None: where ``serve`` listens, else DEFAULT_PUBLIC_BASE_URL
     MAX_CONTENT_LENGTH = 2 * 1024 * 1024
     SHARE_LINK_DAYS = 30
+    # AM effort per segment in FTE (DESIGN §3.18, the resourcing page); partial overrides allowed
+    RESOURCING_FTE = {"complex": 0.5, "typical": 0.2, "simple": 0.05}
 
 
 DEFAULT_PUBLIC_BASE_URL = "http://127.0.0.1:5000"

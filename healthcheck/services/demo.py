@@ -9,7 +9,7 @@ from datetime import date, datetime, timedelta
 from healthcheck.analysis.dates import add_months
 from healthcheck.extensions import db
 from healthcheck.models import Invitation, Round
-from healthcheck.services import alliances, demo_memory, questionnaires, responses, summaries, users
+from healthcheck.services import alliances, demo_front, demo_memory, questionnaires, responses, summaries, users
 from healthcheck.services.demo_stories import (
     CONCERN,
     DEMO_USERS,
@@ -32,6 +32,7 @@ def run(today: date | None = None) -> dict:
         if alliances.by_name(story.name) is None:
             _seed(story, random.Random(1000 + i), today)
             created.append(story.name)
+    demo_front.seed(today)
     return {"users": created_users, "alliances": created}
 
 

@@ -27,6 +27,7 @@ SUBJECTS = {
     "report_shared": "{side_a} shares the joint health-check report of {alliance}",
     "round_planned": "Next health check of {alliance} planned for {opens_on}: please confirm",
     "digest": "Your alliances this week: {warnings} early warnings, {overdue} overdue",
+    "handoff": "{alliance} is handed over to you: the successor's briefing",
 }
 
 
