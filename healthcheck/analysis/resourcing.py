@@ -95,7 +95,9 @@ def standards(fte: dict | None = None, cadence: dict | None = None) -> dict[str,
     ValueError naming the segment and what is allowed when a value is unusable."""
     fte = {**DEFAULT_FTE, **(fte or {})}
     cadence = {**DEFAULT_CADENCE_MONTHS, **(cadence or {})}
-    problems = [f"{key}: not a segment (one of {', '.join(SEGMENT_ORDER)})" for key in fte if key not in DEFAULT_FTE]
+    problems = [
+        f"{key}: not a segment (one of {', '.join(SEGMENT_ORDER)})" for key in fte if key not in DEFAULT_FTE
+    ]
     for segment in SEGMENT_ORDER:
         value = fte[segment]
         if isinstance(value, bool) or not isinstance(value, int | float) or not 0 <= value <= MAX_SEGMENT_FTE:
@@ -121,7 +123,9 @@ def workloads(
         for owner_id in owners:
             part = standard[alliance.segment].fte / len(owners)
             loads[owner_id].workload += part
-            loads[owner_id].shares.append(Share(alliance.id, alliance.name, alliance.segment, part, len(owners)))
+            loads[owner_id].shares.append(
+                Share(alliance.id, alliance.name, alliance.segment, part, len(owners))
+            )
     for load in loads.values():
         load.workload = round(load.workload, 10)  # 0.1 + 0.2 reads as 0.3
         load.shares.sort(key=lambda s: (-s.fte, s.alliance))

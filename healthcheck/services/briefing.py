@@ -89,7 +89,9 @@ def _rounds(alliance: Alliance) -> list[dict]:
                 "alignment_index": summary.alignment_index if summary else None,
                 "rag": summary.rag if summary else None,
                 "delta": delta,
-                "warnings": [w.get("message", w.get("code", "")) for w in (summary.warnings if summary else [])],
+                "warnings": [
+                    w.get("message", w.get("code", "")) for w in (summary.warnings if summary else [])
+                ],
                 "talking_points": [t["message"] for t in report.get("talking_points", [])],
                 "k": rnd.k_anonymity,
             }
@@ -163,7 +165,9 @@ def _contacts(alliance: Alliance) -> dict:
     if last_round_id is not None:
         rows = db.session.execute(
             select(Invitation.name, Invitation.email, Invitation.function)
-            .where(Invitation.round_id == last_round_id, Invitation.side == "B", Invitation.status != "revoked")
+            .where(
+                Invitation.round_id == last_round_id, Invitation.side == "B", Invitation.status != "revoked"
+            )
             .order_by(Invitation.name, Invitation.email)
         )
         partner = [{"name": n, "email": e, "function": f} for n, e, f in rows]

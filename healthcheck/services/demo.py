@@ -9,7 +9,15 @@ from datetime import date, datetime, timedelta
 from healthcheck.analysis.dates import add_months
 from healthcheck.extensions import db
 from healthcheck.models import Invitation, Round
-from healthcheck.services import alliances, demo_front, demo_memory, questionnaires, responses, summaries, users
+from healthcheck.services import (
+    alliances,
+    demo_front,
+    demo_memory,
+    questionnaires,
+    responses,
+    summaries,
+    users,
+)
 from healthcheck.services.demo_stories import (
     CONCERN,
     DEMO_USERS,

@@ -55,14 +55,20 @@ def _closed_rounds() -> dict[int, list[analysis.ClosedRound]]:
 
 def _alliances() -> list[analysis.AllianceIn]:
     owners: dict[int, list[int]] = {}
-    for alliance_id, user_id in db.session.execute(select(alliance_owners.c.alliance_id, alliance_owners.c.user_id)):
+    for alliance_id, user_id in db.session.execute(
+        select(alliance_owners.c.alliance_id, alliance_owners.c.user_id)
+    ):
         owners.setdefault(alliance_id, []).append(user_id)
     rounds = _closed_rounds()
     rows = db.session.execute(
-        select(Alliance.id, Alliance.name, Alliance.segment).where(Alliance.active.is_(True)).order_by(Alliance.name)
+        select(Alliance.id, Alliance.name, Alliance.segment)
+        .where(Alliance.active.is_(True))
+        .order_by(Alliance.name)
     )
     return [
-        analysis.AllianceIn(aid, name, segment, tuple(sorted(owners.get(aid, []))), tuple(rounds.get(aid, [])))
+        analysis.AllianceIn(
+            aid, name, segment, tuple(sorted(owners.get(aid, []))), tuple(rounds.get(aid, []))
+        )
         for aid, name, segment in rows
     ]
 
@@ -90,9 +96,12 @@ def overview() -> Overview:
     std = standards()
     alliances, managers = _alliances(), _managers()
     owner_accounts = {
-        u.id for u in db.session.scalars(select(User).where(User.role.in_(OWNER_ROLES), User.active.is_(True)))
+        u.id
+        for u in db.session.scalars(select(User).where(User.role.in_(OWNER_ROLES), User.active.is_(True)))
     }
-    loads = [x for x in analysis.workloads(alliances, managers, std) if x.manager.id in owner_accounts or x.shares]
+    loads = [
+        x for x in analysis.workloads(alliances, managers, std) if x.manager.id in owner_accounts or x.shares
+    ]
     return Overview(
         std,
         loads,

@@ -61,14 +61,18 @@ def test_i16_done_when_browser_handoff_produces_a_briefing_naming_the_open_actio
     _log_in(admin, live_server, "admin@example.com")
     admin.click("nav >> text=Resourcing")
     expect(admin.locator("[data-testid=workloads]")).to_contain_text("maria@example.com")
-    expect(admin.locator("[data-testid=over-capacity-summary]")).to_contain_text("maria@example.com (1.20 of 1.00 FTE)")
+    expect(admin.locator("[data-testid=over-capacity-summary]")).to_contain_text(
+        "maria@example.com (1.20 of 1.00 FTE)"
+    )
     admin.select_option("#wi-alliance", label="Nordvik (complex)")
     admin.select_option("#wi-owner", label="tom@example.com")
     admin.click("button:text('Show the change')")
     what_if = admin.locator("[data-testid=what-if]")
     expect(what_if).to_contain_text("maria@example.com")
     # Maria 1.20 → 0.70 (over capacity before, not after); Tom 0.00 → 0.50 (complex: 0.5 FTE)
-    expect(what_if.locator("tr", has_text="maria@example.com")).to_contain_text("1.20 FTE (over capacity) 0.70 FTE")
+    expect(what_if.locator("tr", has_text="maria@example.com")).to_contain_text(
+        "1.20 FTE (over capacity) 0.70 FTE"
+    )
     expect(what_if.locator("tr", has_text="tom@example.com")).to_contain_text("0.00 FTE 0.50 FTE")
     shot(admin, "i16-resourcing-what-if")
     admin.fill("#body", "The finance gap is the story; the forecast action is half done.")
@@ -82,9 +86,14 @@ def test_i16_done_when_browser_handoff_produces_a_briefing_naming_the_open_actio
         from healthcheck.jobs import delivery
 
         delivery.deliver_due()
-    mails = [BytesParser(policy=policy.default).parsebytes(p.read_bytes()) for p in (Path(app.instance_path) / "outbox").glob("*.eml")]
+    mails = [
+        BytesParser(policy=policy.default).parsebytes(p.read_bytes())
+        for p in (Path(app.instance_path) / "outbox").glob("*.eml")
+    ]
     (mail,) = [m for m in mails if m["To"] == "tom@example.com"]
-    link = re.search(r"http\S+/alliances/\d+/briefing\b", mail.get_body(preferencelist=("plain",)).get_content()).group(0)
+    link = re.search(
+        r"http\S+/alliances/\d+/briefing\b", mail.get_body(preferencelist=("plain",)).get_content()
+    ).group(0)
     path = link.split("/alliances/", 1)[1]
 
     tom = browser.new_context(viewport=DESKTOP, accept_downloads=True).new_page()

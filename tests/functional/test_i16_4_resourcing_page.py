@@ -59,7 +59,13 @@ def test_i16_4_plain_manager_and_viewer_cannot_see_resourcing(app, client, make_
     assert client.get("/resourcing").status_code == 403
     assert client.get("/resourcing?alliance=1&owner=1").status_code == 403
     assert "/resourcing" not in client.get("/portfolio").get_data(as_text=True)
-    data = {"csrf_token": csrf_token(client, "/portfolio"), "alliance": "1", "owner": "1", "body": "x", "confirmed": "yes"}
+    data = {
+        "csrf_token": csrf_token(client, "/portfolio"),
+        "alliance": "1",
+        "owner": "1",
+        "body": "x",
+        "confirmed": "yes",
+    }
     assert client.post("/resourcing/handoff", data=data).status_code == 403
     client.post("/logout", data={"csrf_token": csrf_token(client, "/portfolio")})
     _log_in(client, "viewer@example.com")
@@ -93,13 +99,21 @@ def test_i16_4_what_if_shows_both_workloads_then_hands_over_through_the_handoff_
     assert _row(table, "ann@example.com") == " ann@example.com 1.00 FTE 0.70 FTE 0.20 FTE "
     assert _row(table, "ben@example.com") == " ben@example.com 0.50 FTE 0.05 FTE 0.55 FTE (over capacity) "
     token = csrf_token(client, f"/resourcing?alliance={gamma}&owner={ben}")
-    form = {"csrf_token": token, "alliance": str(gamma), "owner": str(ben), "body": "Gamma's CMC issue is the story."}
+    form = {
+        "csrf_token": token,
+        "alliance": str(gamma),
+        "owner": str(ben),
+        "body": "Gamma's CMC issue is the story.",
+    }
     confirm = client.post("/resourcing/handoff", data=form | {"revoke_shares": "y"})
     assert confirm.status_code == 200
     text = confirm.get_data(as_text=True)
     assert "Hand over Gamma to ben@example.com?" in text
     assert "ann@example.com: workload 0.70 → 0.20 FTE of a capacity of 1.00" in text
-    assert "ben@example.com: workload 0.05 → 0.55 FTE of a capacity of 0.50 — over capacity after the handoff" in text
+    assert (
+        "ben@example.com: workload 0.05 → 0.55 FTE of a capacity of 0.50 — over capacity after the handoff"
+        in text
+    )
     with app.app_context():  # nothing changed before the confirmation
         assert [u.email for u in db.session.get(Alliance, gamma).owners] == ["ann@example.com"]
     done = client.post("/resourcing/handoff", data=form | {"confirmed": "yes"})
@@ -128,7 +142,8 @@ def test_i16_4_what_if_refuses_bad_choices_naming_the_field(app, client, make_us
     assert "new owner: choose an active manager or admin account" in nobody.get_data(as_text=True)
     token = csrf_token(client, "/resourcing")
     refused = client.post(
-        "/resourcing/handoff", data={"csrf_token": token, "alliance": str(gamma), "owner": str(ben), "body": ""}
+        "/resourcing/handoff",
+        data={"csrf_token": token, "alliance": str(gamma), "owner": str(ben), "body": ""},
     )
     assert refused.status_code == 400 and "handoff note: required" in refused.get_data(as_text=True)
     with app.app_context():

@@ -34,19 +34,29 @@ def _story(app, make_user, make_alliance, make_round, invite, answer_all, sides=
         alliance.north_star = NORTH_STAR
         rounds.close_round(db.session.get(Round, round_id))
         today = date.today()
-        actions.create(alliance, actions.ActionData("Monthly joint CMC review", "Maria", today + timedelta(days=30)), None)
+        actions.create(
+            alliance,
+            actions.ActionData("Monthly joint CMC review", "Maria", today + timedelta(days=30)),
+            None,
+        )
         done = actions.create(alliance, actions.ActionData("Fix the invoice backlog", "Tom", today), None)
         actions.set_status(done, "done", None)
-        memory.add_note(alliance, "decision", "Second site for fill-finish", "Agreed in the JSC.", today, None)
+        memory.add_note(
+            alliance, "decision", "Second site for fill-finish", "Agreed in the JSC.", today, None
+        )
         memory.add_note(alliance, "meeting", "Kick-off long ago", "", today - timedelta(days=400), None)
         db.session.commit()
     return alliance_id
 
 
-def test_i16_5_briefing_page_tells_the_story(app, client, make_user, make_alliance, make_round, invite, answer_all):
+def test_i16_5_briefing_page_tells_the_story(
+    app, client, make_user, make_alliance, make_round, invite, answer_all
+):
     alliance_id = _story(app, make_user, make_alliance, make_round, invite, answer_all)
     _log_in(client, "manager@example.com")
-    assert f'href="/alliances/{alliance_id}/briefing"' in client.get(f"/alliances/{alliance_id}").get_data(as_text=True)
+    assert f'href="/alliances/{alliance_id}/briefing"' in client.get(f"/alliances/{alliance_id}").get_data(
+        as_text=True
+    )
     page = client.get(f"/alliances/{alliance_id}/briefing").get_data(as_text=True)
     assert NORTH_STAR in page
     assert "Aurora Pharma" in page and "Partner 1" in page
@@ -112,7 +122,10 @@ def test_i16_5_facts_section_when_the_facts_module_exists(
     """The facts module comes with items 1–3; the briefing reads it through one function."""
     alliance_id = _story(app, make_user, make_alliance, make_round, invite, answer_all)
     facts = types.ModuleType("healthcheck.services.facts")
-    facts.summary_for_alliance = lambda alliance: {"on_time_rate": 0.5, "milestones": [{"title": "IND filed"}]}
+    facts.summary_for_alliance = lambda alliance: {
+        "on_time_rate": 0.5,
+        "milestones": [{"title": "IND filed"}],
+    }
     monkeypatch.setitem(sys.modules, "healthcheck.services.facts", facts)
     _log_in(client, "manager@example.com")
     page = client.get(f"/alliances/{alliance_id}/briefing").get_data(as_text=True)
@@ -141,7 +154,10 @@ def test_i16_5_handoff_emails_the_new_owner_a_link_to_the_briefing(
 
         delivery.deliver_due()
         assert delivery.deliver_due()["sent"] == 0  # exactly once
-    parsed = [BytesParser(policy=policy.default).parsebytes(p.read_bytes()) for p in (Path(app.instance_path) / "outbox").glob("*.eml")]
+    parsed = [
+        BytesParser(policy=policy.default).parsebytes(p.read_bytes())
+        for p in (Path(app.instance_path) / "outbox").glob("*.eml")
+    ]
     (mail,) = [m for m in parsed if m["To"] == "next@example.com"]
     assert mail["To"] == "next@example.com"
     assert mail["Subject"] == "Helix is handed over to you: the successor's briefing"

@@ -3,6 +3,7 @@
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
+from healthcheck.models.base import MAX_ID
 from healthcheck.services import handoffs, resourcing
 from healthcheck.services.errors import InvalidInput
 from healthcheck.web import confirm as asking
@@ -10,6 +11,7 @@ from healthcheck.web.ids import id_arg
 from healthcheck.web.resourcing.forms import HandoverForm
 from healthcheck.web.views import attempt
 
+NOTE_REQUIRED = "handoff note: required — what should the new owner know?"
 bp = Blueprint("resourcing", __name__, url_prefix="/resourcing", template_folder="templates")
 
 
@@ -38,6 +40,12 @@ def _what_if(board, alliance_id, owner_id):
         return None, exc.problems
 
 
+def _id(value) -> int | None:
+    """An id carried in a hidden field (None when it cannot be one)."""
+    value = (value or "").strip()
+    return int(value) if value.isascii() and value.isdigit() and 1 <= int(value) <= MAX_ID else None
+
+
 @bp.route("")
 def index():
     board = resourcing.overview()
@@ -55,20 +63,24 @@ def index():
 @bp.route("/handoff", methods=["POST"])
 def handoff():
     board, form = resourcing.overview(), HandoverForm()
-    ids = [int(v) if (v or "").isdigit() and len(v) < 12 else None for v in (form.alliance.data, form.owner.data)]
-    choice, problems = _what_if(board, *ids)
+    choice, problems = _what_if(board, _id(form.alliance.data), _id(form.owner.data))
     if choice is None or not form.validate_on_submit():
-        return _page(board, choice, form, problems or ["handoff note: required — what should the new owner know?"], 400)
+        return _page(board, choice, form, problems or [NOTE_REQUIRED], 400)
     if not asking.confirmed():
         return asking.page(_confirmation(choice, form))
     outcome = attempt(
         lambda: handoffs.handover(
-            choice.alliance, choice.new_owner.email, form.body.data, current_user, revoke_shares=form.revoke_shares.data
+            choice.alliance,
+            choice.new_owner.email,
+            form.body.data,
+            current_user,
+            revoke_shares=form.revoke_shares.data,
         )
     )
     if not outcome.ok:
         return _page(board, choice, form, outcome.problems, 400)
-    flash(f"{choice.alliance.name} is handed over to {choice.new_owner.display_name}; the briefing is on its way.", "success")
+    who = choice.new_owner.display_name
+    flash(f"{choice.alliance.name} is handed over to {who}; the briefing is on its way.", "success")
     return redirect(url_for("resourcing.index"))
 
 
@@ -80,8 +92,8 @@ def _confirmation(choice, form) -> asking.Confirmation:
         f"{choice.new_owner.display_name} is emailed the successor's briefing.",
     ]
     lines += [
-        f"{c.manager.name}: workload {c.before:.2f} → {c.after:.2f} FTE of a capacity of {c.manager.capacity:.2f}"
-        + (" — over capacity after the handoff" if c.over_after else "")
+        f"{c.manager.name}: workload {c.before:.2f} → {c.after:.2f} FTE of a capacity of "
+        f"{c.manager.capacity:.2f}" + (" — over capacity after the handoff" if c.over_after else "")
         for c in choice.changes
     ]
     if form.revoke_shares.data:
