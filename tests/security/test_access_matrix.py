@@ -30,6 +30,8 @@ VIEW = {
     "reports.trend_export",
     "reports.trend_chart",
     "memory.timeline",
+    "briefing.page",
+    "briefing.pdf",
 }
 EDIT = {
     "alliances.edit",
@@ -50,6 +52,7 @@ EDIT = {
     "memory.action_status",
 }
 ADMIN = {"admin.audit_log", "admin.jobs", "admin.user_list", "admin.user_edit", "admin.questionnaire_library"}
+ADMIN |= {"resourcing.index", "resourcing.handoff"}  # issue 16 item 4: the front door, for admins
 CALLERS = [
     "anonymous",
     "respondent of another round",
