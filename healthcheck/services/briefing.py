@@ -80,7 +80,8 @@ def _rounds(alliance: Alliance) -> list[dict]:
     for rnd, summary in rows:
         report = summary.report if summary else {}
         health = summary.health_index if summary else None
-        delta = None if health is None or previous is None else health - previous
+        # changes of the whole points shown, so the table adds up as it reads
+        delta = None if health is None or previous is None else round(health) - round(previous)
         out.append(
             {
                 "label": rnd.label,
@@ -105,7 +106,7 @@ def _trend(rounds: list[dict]) -> str:
     if len(shown) < 2:
         return "Not enough closed rounds with a shown health index for a trend."
     first, last = shown[0], shown[-1]
-    change = last["health_index"] - first["health_index"]
+    change = round(last["health_index"]) - round(first["health_index"])
     word = "rose" if change > 0 else "fell" if change < 0 else "held"
     return (
         f"The health index {word} from {first['health_index']:.0f} ({first['label']}) to "
@@ -113,18 +114,12 @@ def _trend(rounds: list[dict]) -> str:
     )
 
 
-def _latest_closed(alliance: Alliance) -> Round | None:
-    return db.session.scalars(
-        select(Round)
-        .where(Round.alliance_id == alliance.id, Round.status == "closed")
-        .order_by(Round.closes_on.desc(), Round.id.desc())
-        .limit(1)
-    ).first()
-
-
 def _actions(alliance: Alliance, today: date) -> dict:
-    latest = _latest_closed(alliance)
-    effects = {e["action"].id: e for e in actions.effects(latest)} if latest else {}
+    effects = {}  # an action's dimension in its round and in the next closed round
+    for rnd in db.session.scalars(
+        select(Round).where(Round.alliance_id == alliance.id, Round.status == "closed")
+    ):
+        effects.update({e["action"].id: e for e in actions.effects(rnd)})
     titles = actions.dimension_titles(alliance)
     since = today - YEAR
     rows = []
