@@ -62,6 +62,7 @@ def _segment(alliance: Alliance) -> dict:
         "cadence_months": alliance.effective_cadence_months,
         "segment_cadence": CADENCE_MONTHS[alliance.segment],
         "own_cadence": alliance.cadence_months is not None,
+        "review": resourcing.review_of(alliance),
     }
 
 

@@ -40,13 +40,16 @@ def _managers() -> list[analysis.Manager]:
     return [analysis.Manager(u.id, u.display_name, float(u.capacity_fte), bool(u.active)) for u in people]
 
 
-def _closed_rounds() -> dict[int, list[analysis.ClosedRound]]:
-    rows = db.session.execute(
+def _closed_rounds(alliance_id: int | None = None) -> dict[int, list[analysis.ClosedRound]]:
+    stmt = (
         select(Round.alliance_id, Round.label, RoundSummary.rag, RoundSummary.warnings)
         .outerjoin(RoundSummary, RoundSummary.round_id == Round.id)
         .where(Round.status == "closed")
         .order_by(Round.closes_on, Round.id)
     )
+    if alliance_id is not None:
+        stmt = stmt.where(Round.alliance_id == alliance_id)
+    rows = db.session.execute(stmt)
     out: dict[int, list[analysis.ClosedRound]] = {}
     for alliance_id, label, rag, warnings in rows:
         out.setdefault(alliance_id, []).append(analysis.ClosedRound(label, rag, len(warnings or [])))
@@ -71,6 +74,14 @@ def _alliances() -> list[analysis.AllianceIn]:
         )
         for aid, name, segment in rows
     ]
+
+
+def review_of(alliance: Alliance) -> analysis.Review | None:
+    """The §3.18 segment review suggestion for one alliance (the briefing's "segment and why")."""
+    rounds = tuple(_closed_rounds(alliance.id).get(alliance.id, []))
+    return analysis.segment_review(
+        analysis.AllianceIn(alliance.id, alliance.name, alliance.segment, (), rounds)
+    )
 
 
 @dataclass

@@ -167,3 +167,17 @@ def test_i16_5_handoff_emails_the_new_owner_a_link_to_the_briefing(
     _log_in(client, "next@example.com")
     page = client.get(f"/alliances/{alliance_id}/briefing").get_data(as_text=True)
     assert "Monthly joint CMC review" in page and "Watch the CMC review." in page
+
+
+def test_i16_5_demo_briefing_of_the_unmanaged_alliance_says_why_and_who_left(app, client, runner):
+    assert runner.invoke(args=["demo"]).exit_code == 0
+    with app.app_context():
+        from healthcheck.services import alliances
+
+        lumen = alliances.by_name("Lumen Dermatology Co-promotion").id
+    token = csrf_token(client)
+    client.post("/login", data={"email": "admin@example.com", "password": "demo-admin-2026", "csrf_token": token})
+    page = client.get(f"/alliances/{lumen}/briefing").get_data(as_text=True)
+    assert "Lena Leaver &lt;lena.leaver@example.com&gt; (account deactivated)" in page
+    assert "Segment review suggested: typical → complex." in page and "is red" in page
+    assert "Handoff from Maria Manager to Lena Leaver" in page
