@@ -29,6 +29,16 @@ def _log_in(page, base, email, password="correct-horse-battery"):
     expect(page.locator("nav")).to_contain_text("Log out")
 
 
+def _serious(page) -> list[str]:
+    """axe-core's serious and critical violations on the page."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    violations = Axe().run(page).response["violations"]
+    return [
+        f"{v['id']}: {v['nodes'][0]['target']}" for v in violations if v["impact"] in ("serious", "critical")
+    ]
+
+
 def _alliance(app, make_user, make_alliance, make_round, invite, answer_all) -> int:
     make_user("admin@example.com", "admin")
     make_user("maria@example.com", "manager")
@@ -75,6 +85,7 @@ def test_i16_done_when_browser_handoff_produces_a_briefing_naming_the_open_actio
     )
     expect(what_if.locator("tr", has_text="tom@example.com")).to_contain_text("0.00 FTE 0.50 FTE")
     shot(admin, "i16-resourcing-what-if")
+    assert _serious(admin) == []
     admin.fill("#body", "The finance gap is the story; the forecast action is half done.")
     admin.click("button:text('Hand over…')")
     expect(admin.locator("h1")).to_have_text("Hand over Nordvik to tom@example.com?")
@@ -106,6 +117,7 @@ def test_i16_done_when_browser_handoff_produces_a_briefing_naming_the_open_actio
     expect(main).to_contain_text("Name a Nordvik launch lead")
     expect(main).to_contain_text("The finance gap is the story")  # the handoff note
     shot(tom, "i16-briefing")
+    assert _serious(tom) == []
     # and from the alliance page, any time
     tom.goto(f"{live_server}/alliances/{alliance_id}")
     tom.click("text=Briefing for a successor")

@@ -176,7 +176,9 @@ def test_i16_5_demo_briefing_of_the_unmanaged_alliance_says_why_and_who_left(app
 
         lumen = alliances.by_name("Lumen Dermatology Co-promotion").id
     token = csrf_token(client)
-    client.post("/login", data={"email": "admin@example.com", "password": "demo-admin-2026", "csrf_token": token})
+    client.post(
+        "/login", data={"email": "admin@example.com", "password": "demo-admin-2026", "csrf_token": token}
+    )
     page = client.get(f"/alliances/{lumen}/briefing").get_data(as_text=True)
     assert "Lena Leaver &lt;lena.leaver@example.com&gt; (account deactivated)" in page
     assert "Segment review suggested: typical → complex." in page and "is red" in page
