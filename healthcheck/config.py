@@ -55,6 +55,26 @@ class Defaults:
     PUBLIC_BASE_URL: str | None = None  # None: where ``serve`` listens, else DEFAULT_PUBLIC_BASE_URL
     MAX_CONTENT_LENGTH = 2 * 1024 * 1024
     SHARE_LINK_DAYS = 30
+    ACTION_REMINDER_DAYS = 7  # remind a joint action's owners this many days before it is due
+    ACTION_CHECKIN_DAYS = 30  # ask "Did this help?" this many days after it is done
+    ACTION_CHECKIN_LINK_DAYS = 60  # a check-in link works this many days after it is sent
+    # Single sign-on with OpenID Connect (issue 17): on when OIDC_ISSUER is set.
+    OIDC_ISSUER: str | None = None  # e.g. https://login.microsoftonline.com/<tenant id>/v2.0
+    OIDC_CLIENT_ID: str | None = None
+    OIDC_CLIENT_SECRET: str | None = None
+    OIDC_PROVIDER_NAME = "single sign-on"  # the button says "Sign in with <this>"
+    OIDC_SCOPES = "openid email profile"
+    OIDC_DEFAULT_ROLE = "viewer"  # role of a new user no mapping matches; "" refuses them
+    OIDC_ROLE_CLAIM: str | None = None  # e.g. "groups" or "roles"
+    OIDC_ROLE_MAP: dict = {}  # claim value -> role, e.g. {"hc-admins": "admin"}
+    OIDC_REQUIRE_EMAIL_VERIFIED = True  # the claim below must be true to create or match a user
+    OIDC_EMAIL_VERIFIED_CLAIM = "email_verified"  # Entra ID: "xms_edov" (an optional claim)
+    LOCAL_PASSWORDS = True  # false: staff log in only through single sign-on
+    # Webhooks (issue 17): deliveries refuse private, loopback and link-local addresses
+    # unless this is true (tests and a receiver inside the company network need it).
+    WEBHOOK_ALLOW_PRIVATE_ADDRESSES = False
+    WEBHOOK_TIMEOUT_SECONDS = 10
+    WEBHOOK_MAX_ATTEMPTS = 6
     # AM effort per segment in FTE (DESIGN §3.18, the resourcing page); partial overrides allowed
     RESOURCING_FTE = {"complex": 0.5, "typical": 0.2, "simple": 0.05}
 

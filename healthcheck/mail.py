@@ -5,7 +5,7 @@ from __future__ import annotations
 import smtplib
 import ssl
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from email.message import EmailMessage
 from email.utils import formatdate, make_msgid
@@ -18,6 +18,7 @@ class Message:
     subject: str
     text: str
     html: str
+    attachments: list[tuple[str, str, bytes]] = field(default_factory=list)  # (filename, MIME type, bytes)
 
 
 def build(message: Message, sender: str) -> EmailMessage:
@@ -29,6 +30,9 @@ def build(message: Message, sender: str) -> EmailMessage:
     mail["Message-ID"] = make_msgid(domain=sender.rsplit("@", 1)[-1].strip(">") or "localhost")
     mail.set_content(message.text)
     mail.add_alternative(message.html, subtype="html")
+    for filename, mimetype, data in message.attachments:
+        maintype, _, subtype = mimetype.split(";")[0].strip().partition("/")
+        mail.add_attachment(data, maintype=maintype, subtype=subtype, filename=filename)
     return mail
 
 

@@ -144,3 +144,23 @@ def svg_for(key: tuple, build) -> str:
         data = _convert(text, "svg")
         _cache.put(full, data)
     return data.decode()
+
+
+def render_png(chart, scale: int = 2) -> bytes:
+    """The chart as PNG at ``scale`` (3 for slides), cached like ``render``."""
+    text = json.dumps(spec(chart), sort_keys=True)
+    key = ("png", scale, hashlib.sha256(text.encode()).hexdigest())
+    with _lock:
+        found = _cache.get(key)
+        if found is not None:
+            stats["hits"] += 1
+            return found
+        stats["misses"] += 1
+        import vl_convert as vlc
+
+        try:
+            data = vlc.vegalite_to_png(json.loads(text), scale=scale)
+        finally:
+            _release_freed_memory()
+        _cache.put(key, data)
+        return data

@@ -35,12 +35,17 @@ def _emit(body: str | bytes, output: str | None) -> None:
 @click.option("--alliance", "alliance_name", required=True)
 @click.option("--round", "label", required=True)
 @click.option(
-    "--format", "fmt", type=click.Choice(["json", "csv", "xlsx", "html"]), default="json", show_default=True
+    "--format",
+    "fmt",
+    type=click.Choice(["json", "csv", "xlsx", "html", "pdf", "pptx"]),
+    default="json",
+    show_default=True,
 )
 @click.option("-o", "--output", default=None, help="File to write; stdout for json/csv when omitted.")
 @with_appcontext
 def report_command(alliance_name, label, fmt, output):
-    """Export a closed round's report (DESIGN §4 JSON, CSV, XLSX or an HTML pack)."""
+    """Export a closed round's report (DESIGN §4 JSON, CSV, XLSX, an HTML pack, or the
+    steering-committee pack as PDF or PPTX)."""
     alliance = _alliance(alliance_name)
     rnd = db.session.scalar(select(Round).where(Round.alliance_id == alliance.id, Round.label == label))
     if rnd is None:
@@ -54,6 +59,9 @@ def report_command(alliance_name, label, fmt, output):
         _emit(documents.to_json(report) + "\n", output)
     elif fmt == "csv":
         _emit(reports.answers_csv(rnd, report), output)
+    elif fmt in ("pdf", "pptx"):
+        body = packs.steering_pack(rnd, fmt)
+        _emit(body, output or packs.steering_filename(rnd, fmt))
     elif fmt == "xlsx":
         body = reports.workbook(rnd, report)
         _emit(body, output or documents.filename(alliance.name, label, "xlsx"))

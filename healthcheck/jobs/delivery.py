@@ -24,7 +24,7 @@ from healthcheck.extensions import db
 from healthcheck.mail import Message, backend_for, build
 from healthcheck.models import Alliance, Invitation, OutgoingMail, Round
 from healthcheck.models.base import utcnow
-from healthcheck.services import sharing
+from healthcheck.services import action_followup, packs, sharing
 from healthcheck.services.notifications import SUBJECTS
 
 log = logging.getLogger(__name__)
@@ -113,6 +113,8 @@ def render(mail: OutgoingMail) -> Message | None:
         context = _respondent_context(mail)
     elif mail.kind == "report_shared":
         context = _shared_context(mail)
+    elif mail.kind in action_followup.KINDS:
+        context = action_followup.mail_context(mail, _base_url())
     else:
         context = dict(mail.context)
         if "round_id" in context:
@@ -141,6 +143,7 @@ def render(mail: OutgoingMail) -> Message | None:
         subject,
         render_template(f"mail/{mail.kind}.txt", **context),
         render_template(f"mail/{mail.kind}.html", **context),
+        [packs.render_attachment(ref) for ref in mail.attachments or []],  # rendered now, by reference
     )
 
 

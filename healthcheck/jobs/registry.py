@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from healthcheck.jobs import delivery
-from healthcheck.services import scheduling
+from healthcheck.services import action_followup, scheduling, webhook_delivery, webhooks
 
 
 @dataclass(frozen=True)
@@ -69,11 +69,32 @@ JOBS = [
         "A weekly digest of early warnings and overdue health checks to each owner.",
     ),
     Job(
+        "action_followup",
+        "hourly",
+        {"minute": 25},
+        action_followup.run_due,
+        "Remind joint actions' owners before the due date; ask them 30 days after done whether it helped.",
+    ),
+    Job(
         "deliver_mail",
         "minutely",
         {"minute": "*"},
         lambda now: delivery.deliver_due(now),
         "Send queued messages; failures are retried with backoff and recorded.",
+    ),
+    Job(
+        "deliver_webhooks",
+        "minutely",
+        {"minute": "*"},
+        lambda now: webhook_delivery.deliver_due(now),
+        "Post queued webhook events, signed; failures are retried with backoff and recorded.",
+    ),
+    Job(
+        "overdue_action_webhooks",
+        "daily",
+        {"hour": 6, "minute": 30},
+        lambda now: {"queued": webhooks.overdue_actions(now)},
+        "Tell webhooks about actions that became overdue (once per action).",
     ),
 ]
 BY_NAME = {job.name: job for job in JOBS}

@@ -11,9 +11,12 @@ from healthcheck.models.alliance import (
     Organisation,
 )
 from healthcheck.models.audit import AuditEvent
+from healthcheck.models.followup import CHECKIN_SCORES, ActionCheckin
+from healthcheck.models.identity import UserIdentity  # noqa: E402 - after User
 from healthcheck.models.jobs import JobRun
 from healthcheck.models.messages import OutgoingMail, Reminder
 from healthcheck.models.note import NOTE_KINDS, Note
+from healthcheck.models.panel_check import PanelCheckLink
 from healthcheck.models.questionnaire import Dimension, Question, Questionnaire
 from healthcheck.models.reliability import QuestionnaireReliability, ReliabilityPart
 from healthcheck.models.response import (
@@ -29,10 +32,20 @@ from healthcheck.models.response import (
 )
 from healthcheck.models.round import IllegalTransition, Round, RoundSummary, ShareLink
 from healthcheck.models.user import MAX_CAPACITY_FTE, ROLE_WORDS, ROLES, User
+from healthcheck.models.webhook import (  # noqa: E402,E501
+    WEBHOOK_EVENTS,
+    WEBHOOK_FORMATS,
+    Webhook,
+    WebhookAttempt,
+    WebhookDelivery,
+)
 
 __all__ = [
+    "PanelCheckLink",
     "ACTION_STATUSES",
     "Action",
+    "ActionCheckin",
+    "CHECKIN_SCORES",
     "NOTE_KINDS",
     "Note",
     "VISIBILITIES",
@@ -69,4 +82,10 @@ __all__ = [
     "ShareLink",
     "User",
     "hash_token",
+    "UserIdentity",
+    "WEBHOOK_EVENTS",
+    "WEBHOOK_FORMATS",
+    "Webhook",
+    "WebhookAttempt",
+    "WebhookDelivery",
 ]

@@ -11,6 +11,7 @@ from healthcheck.extensions import db
 from healthcheck.models.alliance import Alliance
 from healthcheck.models.base import utcnow
 from healthcheck.models.round import Round
+from healthcheck.models.user import User
 
 ACTION_STATUSES = ("open", "in_progress", "done", "dropped")
 VISIBILITIES = ("internal", "joint")
@@ -32,6 +33,8 @@ class Action(db.Model):
     title: Mapped[str] = mapped_column(String(200))
     description: Mapped[str] = mapped_column(Text, default="")
     owner: Mapped[str] = mapped_column(String(200))
+    # side A's owner of a joint action as a user (``owner`` then holds their name)
+    owner_user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     due_on: Mapped[date]
     status: Mapped[str] = mapped_column(String(12), default="open")
     visibility: Mapped[str] = mapped_column(String(10), default="internal")
@@ -46,16 +49,14 @@ class Action(db.Model):
     proposed_by_side: Mapped[str | None] = mapped_column(String(1))
     accepted_a_at: Mapped[datetime | None]
     accepted_b_at: Mapped[datetime | None]
-    # Follow-up: a reminder before the due date, a one-question check-in 30 days after done.
+    # Follow-up: a reminder before the due date, a one-question check-in 30 days after done
+    # (the answers: ``ActionCheckin``, one per owner).
     reminder_sent_at: Mapped[datetime | None]
-    checkin_token_hash: Mapped[str | None] = mapped_column(String(64), unique=True)
     checkin_sent_at: Mapped[datetime | None]
-    checkin_score: Mapped[int | None]
-    checkin_comment: Mapped[str] = mapped_column(Text, default="", server_default="")
-    checkin_answered_at: Mapped[datetime | None]
 
     alliance: Mapped[Alliance] = relationship()
     round: Mapped[Round | None] = relationship()
+    owner_user: Mapped[User | None] = relationship(foreign_keys=[owner_user_id])
 
     @property
     def accepted(self) -> bool:

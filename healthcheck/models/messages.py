@@ -46,3 +46,5 @@ class OutgoingMail(db.Model):
     last_error: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     sent_at: Mapped[datetime | None]
+    # Files attached by reference, rendered at delivery (e.g. {"kind": "pack", "round_id", "format"})
+    attachments: Mapped[list | None] = mapped_column(JSON)

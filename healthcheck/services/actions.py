@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import date
 
@@ -10,7 +11,7 @@ from sqlalchemy import and_, func, or_, select
 from healthcheck.extensions import db
 from healthcheck.models import ACTION_STATUSES, VISIBILITIES, Action, Alliance, Dimension, Round
 from healthcheck.models.base import utcnow
-from healthcheck.services import audit, summaries
+from healthcheck.services import action_followup, audit, summaries
 from healthcheck.services.errors import InvalidInput
 
 
@@ -23,6 +24,12 @@ class ActionData:
     description: str = ""
     visibility: str = "internal"
     status: str = "open"
+    # a joint action's owners (issue 15): side A's as a user, side B's as a named contact;
+    # ``accepted_by_both``: agreed with the partner already (both owners are emailed at once)
+    owner_user_id: int | None = None
+    partner_owner_name: str = ""
+    partner_owner_email: str = ""
+    accepted_by_both: bool = False
 
 
 def _check(alliance: Alliance, data: ActionData, rnd: Round | None) -> list[str]:
@@ -31,7 +38,8 @@ def _check(alliance: Alliance, data: ActionData, rnd: Round | None) -> list[str]
         problems.append("title: required")
     elif len(data.title) > 200:
         problems.append("title: at most 200 characters")
-    if not data.owner.strip():
+    problems += _check_owners(alliance, data)
+    if not data.owner.strip() and data.owner_user_id is None:
         problems.append("owner: required (a name on either side)")
     elif len(data.owner) > 200:
         problems.append("owner: at most 200 characters")
@@ -52,6 +60,31 @@ def _check(alliance: Alliance, data: ActionData, rnd: Round | None) -> list[str]
     return problems
 
 
+def _side_a_user(alliance: Alliance, user_id: int | None):
+    return next((u for u in [*alliance.owners, *alliance.members] if u.id == user_id), None)
+
+
+def _check_owners(alliance: Alliance, data: ActionData) -> list[str]:
+    problems = []
+    if data.owner_user_id is not None and _side_a_user(alliance, data.owner_user_id) is None:
+        problems.append(f"owner at {alliance.side_a.name}: choose an owner or member of this alliance")
+    if len(data.partner_owner_name) > 200:
+        problems.append("partner owner name: at most 200 characters")
+    email = data.partner_owner_email.strip()
+    if email and (len(email) > 254 or not re.fullmatch(r"[^@\s]+@[^@\s]+\.[^@\s]+", email)):
+        problems.append(f"partner owner email: an address like name@example.com (got {email[:60]!r})")
+    if data.accepted_by_both:
+        if data.visibility != "joint":
+            problems.append("agreed by both sides: only a joint action is accepted by both sides")
+        if data.owner_user_id is None:
+            problems.append(f"owner at {alliance.side_a.name}: required for an action both sides agreed")
+        if not data.partner_owner_name.strip() or not email:
+            problems.append(
+                f"owner at {alliance.side_b.name}: name and email required for an action both sides agreed"
+            )
+    return problems
+
+
 def create(alliance: Alliance, data: ActionData, actor, rnd: Round | None = None) -> Action:
     problems = _check(alliance, data, rnd)
     if problems:
@@ -62,15 +95,21 @@ def create(alliance: Alliance, data: ActionData, actor, rnd: Round | None = None
         dimension=data.dimension,
         title=data.title.strip(),
         description=data.description.strip(),
-        owner=data.owner.strip(),
+        owner=data.owner.strip() or _side_a_user(alliance, data.owner_user_id).display_name,
         due_on=data.due_on,
         visibility=data.visibility,
         status=data.status,
         created_by_id=getattr(actor, "id", None),
+        owner_user_id=data.owner_user_id,
+        partner_owner_name=data.partner_owner_name.strip(),
+        partner_owner_email=data.partner_owner_email.strip(),
     )
+    if data.accepted_by_both:
+        action.accepted_a_at = action.accepted_b_at = utcnow()
     db.session.add(action)
     db.session.flush()
     audit.record("action.create", actor, action, visibility=data.visibility)
+    action_followup.assigned(action)  # a joint action agreed by both: both owners are told
     return action
 
 

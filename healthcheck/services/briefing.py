@@ -18,9 +18,19 @@ from datetime import date, timedelta
 from sqlalchemy import select
 
 from healthcheck.exports import briefing as document
+from healthcheck.exports import documents
 from healthcheck.exports.pdf import html_to_pdf
 from healthcheck.extensions import db
-from healthcheck.models import Alliance, Invitation, Note, OutgoingMail, Round, RoundSummary
+from healthcheck.models import (
+    Action,
+    ActionCheckin,
+    Alliance,
+    Invitation,
+    Note,
+    OutgoingMail,
+    Round,
+    RoundSummary,
+)
 from healthcheck.models.alliance import CADENCE_MONTHS
 from healthcheck.services import actions, memory, resourcing
 
@@ -115,6 +125,20 @@ def _trend(rounds: list[dict]) -> str:
     )
 
 
+def _checkins(alliance: Alliance) -> dict[int, dict[str, int]]:
+    """{action id: {side: score}} of the answered "did this help?" check-ins (by side, never
+    by person)."""
+    rows = db.session.execute(
+        select(ActionCheckin.action_id, ActionCheckin.side, ActionCheckin.score)
+        .join(Action, Action.id == ActionCheckin.action_id)
+        .where(Action.alliance_id == alliance.id, ActionCheckin.score.is_not(None))
+    )
+    out: dict[int, dict[str, int]] = {}
+    for action_id, side, score in rows:
+        out.setdefault(action_id, {})[side] = score
+    return out
+
+
 def _actions(alliance: Alliance, today: date) -> dict:
     effects = {}  # an action's dimension in its round and in the next closed round
     for rnd in db.session.scalars(
@@ -123,6 +147,7 @@ def _actions(alliance: Alliance, today: date) -> dict:
         effects.update({e["action"].id: e for e in actions.effects(rnd)})
     titles = actions.dimension_titles(alliance)
     since = today - YEAR
+    checkins = _checkins(alliance)
     rows = []
     for action in actions.of_alliance(alliance):
         recent = action.completed_at is not None and action.completed_at.date() >= since
@@ -137,7 +162,7 @@ def _actions(alliance: Alliance, today: date) -> dict:
                 "status": action.status.replace("_", " "),
                 "overdue": action.is_overdue(today),
                 "visibility": action.visibility,
-                "checkin_score": getattr(action, "checkin_score", None),
+                "checkins": checkins.get(action.id, {}),
                 "effect": effects.get(action.id),
             }
         )
@@ -220,3 +245,14 @@ def pdf(context: dict) -> bytes:
 def render_pdf(alliance: Alliance, today: date | None = None) -> bytes:
     """The briefing as PDF bytes (attached to the handoff email)."""
     return pdf(gather(alliance, today))
+
+
+def attachment(ref: dict) -> tuple[str, str, bytes]:
+    """(filename, MIME type, bytes) of ``{"kind": "briefing", "alliance_id": …}``, rendered when
+    the email is delivered (``packs.render_attachment``); ValueError for an unknown alliance."""
+    alliance = (
+        db.session.get(Alliance, ref.get("alliance_id")) if isinstance(ref.get("alliance_id"), int) else None
+    )
+    if alliance is None:
+        raise ValueError(f"attachment: no alliance {ref.get('alliance_id')!r}")
+    return documents.filename(alliance.name, "briefing", "pdf"), "application/pdf", render_pdf(alliance)

@@ -27,6 +27,9 @@ SUBJECTS = {
     "report_shared": "{side_a} shares the joint health-check report of {alliance}",
     "round_planned": "Next health check of {alliance} planned for {opens_on}: please confirm",
     "digest": "Your alliances this week: {warnings} early warnings, {overdue} overdue",
+    "action_assigned": "Joint action agreed in {alliance}: you are an owner",
+    "action_reminder": "Reminder: a joint action of {alliance} is due soon",
+    "action_checkin": "One question about a joint action of {alliance}: did it help?",
     "handoff": "{alliance} is handed over to you: the successor's briefing",
 }
 
@@ -37,9 +40,11 @@ def enqueue(
     dedupe_key: str,
     invitation: Invitation | None = None,
     now: datetime | None = None,
+    attachments: list[dict] | None = None,
     **context,
 ) -> bool:
-    """Queue a message unless one with this key exists. True when newly queued."""
+    """Queue a message unless one with this key exists. True when newly queued.
+    ``attachments``: files by reference, rendered at delivery (``packs.attachments_for``)."""
     if db.session.scalar(select(OutgoingMail.id).where(OutgoingMail.dedupe_key == dedupe_key)):
         return False
     mail = OutgoingMail(
@@ -48,6 +53,7 @@ def enqueue(
         to=to,
         context=context,
         invitation_id=invitation.id if invitation else None,
+        attachments=attachments or None,
         next_attempt_at=now or utcnow(),
         created_at=now or utcnow(),
     )

@@ -8,8 +8,10 @@ from pathlib import Path
 from flask import current_app
 
 from healthcheck.exports import documents, files
+from healthcheck.exports import steering as steering_renderers
+from healthcheck.extensions import db
 from healthcheck.models import Alliance, Round
-from healthcheck.services import reports
+from healthcheck.services import briefing, reports, steering
 from healthcheck.services.report_pages import round_context, trend_context
 
 
@@ -33,3 +35,37 @@ def write_round_pack(rnd: Round, html: str | None = None) -> Path:
 
 def write_trend_pack(alliance: Alliance, html: str | None = None) -> Path:
     return _store(documents.trend_pack_path(alliance.id), trend_pack(alliance) if html is None else html)
+
+
+# --- the steering-committee pack (issue 15): one content, three renderers ---------------
+
+
+def steering_pack(rnd: Round, fmt: str, review: dict | None = None) -> bytes:
+    """The round's steering-committee pack as PDF, PPTX or HTML bytes (ReportNotReady when
+    the round is not closed). ``review``: the review outcome, read from the review when omitted."""
+    if fmt not in steering.FORMATS:
+        raise ValueError(f"format must be one of {steering.FORMATS}")
+    return steering_renderers.render_as(steering.pack_content(rnd, review), fmt)
+
+
+def steering_filename(rnd: Round, fmt: str) -> str:
+    return documents.filename(rnd.alliance.name, rnd.label, "steering-pack", fmt)
+
+
+def attachments_for(rnd: Round) -> list[dict]:
+    """The pack files of a publication email, by reference (``notifications.enqueue(...,
+    attachments=...)``): rendered at delivery from the data of that moment."""
+    return [{"kind": "pack", "round_id": rnd.id, "format": fmt} for fmt in ("pdf", "pptx")]
+
+
+def render_attachment(ref: dict) -> tuple[str, str, bytes]:
+    """(filename, MIME type, bytes) of one attachment reference; ValueError for a bad one."""
+    if ref.get("kind") == "briefing":  # the successor's briefing of a handoff email (issue 16)
+        return briefing.attachment(ref)
+    if ref.get("kind") != "pack" or ref.get("format") not in steering.FORMATS:
+        raise ValueError(f"unknown attachment {ref!r}")
+    rnd = db.session.get(Round, ref.get("round_id"))
+    if rnd is None:
+        raise ValueError(f"attachment: no round {ref.get('round_id')!r}")
+    fmt = ref["format"]
+    return steering_filename(rnd, fmt), steering_renderers.MIME[fmt], steering_pack(rnd, fmt)

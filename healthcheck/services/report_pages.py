@@ -12,7 +12,7 @@ from markupsafe import Markup
 from healthcheck.analysis import anonymity, frames
 from healthcheck.charts import render, sets
 from healthcheck.models import Round
-from healthcheck.services import actions, reliability, reports
+from healthcheck.services import action_followup, actions, reliability, reports
 
 
 def inline_svg(svg: str) -> Markup:
@@ -33,6 +33,7 @@ def round_context(rnd: Round, joint_only: bool = False) -> dict:
     return {
         "round_actions": actions.of_round(rnd, joint_only=joint_only),
         "action_effects": effects,
+        "followup_effects": action_followup.effects(rnd, joint_only=joint_only),
         "talking_points": reports.talking_points(report, effects),
         "judgements": reports.judgements(report),
         "today": date.today(),

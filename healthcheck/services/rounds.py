@@ -10,7 +10,7 @@ from healthcheck.analysis import anonymity
 from healthcheck.extensions import db
 from healthcheck.models import Alliance, IllegalTransition, Questionnaire, Round
 from healthcheck.models.base import utcnow
-from healthcheck.services import audit, dataset, notifications, summaries
+from healthcheck.services import audit, dataset, notifications, summaries, webhooks
 from healthcheck.services.errors import InvalidInput
 from healthcheck.services.text import single_line_problem
 
@@ -84,6 +84,7 @@ def open_round(rnd: Round, actor=None, now=None) -> bool:
     if done:
         notifications.invite_all(rnd, now=now)
         summaries.refresh_round(rnd)
+        webhooks.emit("round.opened", rnd, now)
     return done
 
 
@@ -124,6 +125,7 @@ def close_round(rnd: Round, actor=None, now=None, accept_hidden: bool = True) ->
     if done:
         summary = summaries.refresh_round(rnd)
         notify_closed(rnd, summary, now)
+        webhooks.round_closed(rnd, summary, now)
     return done
 
 

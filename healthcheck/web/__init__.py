@@ -15,6 +15,7 @@ from healthcheck.web.admin.routes import bp as admin_bp
 from healthcheck.web.alliances.routes import bp as alliances_bp
 from healthcheck.web.auth.routes import bp as auth_bp
 from healthcheck.web.briefing.routes import bp as briefing_bp
+from healthcheck.web.checkin.routes import bp as checkin_bp
 from healthcheck.web.ids import IdConverter
 from healthcheck.web.memory.routes import bp as memory_bp
 from healthcheck.web.ops import bp as ops_bp
@@ -24,6 +25,9 @@ from healthcheck.web.resourcing.routes import bp as resourcing_bp
 from healthcheck.web.respond.routes import bp as respond_bp
 from healthcheck.web.rounds.routes import bp as rounds_bp
 from healthcheck.web.search.routes import bp as search_bp
+from healthcheck.web.sso import routes as sso_routes
+from healthcheck.web.steering.routes import bp as steering_bp
+from healthcheck.web.webhooks.routes import bp as webhooks_bp
 
 
 def register(app: Flask) -> None:
@@ -41,6 +45,10 @@ def register(app: Flask) -> None:
         search_bp,
         admin_bp,
         ops_bp,
+        checkin_bp,
+        sso_routes.bp,
+        webhooks_bp,
+        steering_bp,
         resourcing_bp,
         briefing_bp,
     ):
@@ -50,6 +58,7 @@ def register(app: Flask) -> None:
     login_manager.user_loader(_load_user)
     _error_pages(app)
     security.init_app(app)
+    sso_routes.init_app(app)
     assets.init_app(app)
     filters.register(app)
 

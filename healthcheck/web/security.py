@@ -12,7 +12,7 @@ CSP = (
     "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; "
     "object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'"
 )
-NO_STORE_PREFIXES = ("respond.", "reports.", "rounds.")  # pages that may carry a link
+NO_STORE_PREFIXES = ("respond.", "reports.", "rounds.", "webhooks.")  # pages that may carry a link
 
 
 def init_app(app: Flask) -> None:

@@ -124,7 +124,7 @@ def test_i16_4_what_if_shows_both_workloads_then_hands_over_through_the_handoff_
         assert note.body == "Gamma's CMC issue is the story."
         mail = db.session.scalar(select(OutgoingMail).where(OutgoingMail.kind == "handoff"))
         assert mail.to == "ben@example.com" and mail.dedupe_key == f"handoff:{note.id}"
-        assert mail.context["attachments"] == [{"kind": "briefing", "alliance_id": gamma}]
+        assert mail.attachments == [{"kind": "briefing", "alliance_id": gamma}]
     after = _section(client.get("/resourcing").get_data(as_text=True), "workloads")
     assert "0.55 FTE" in _row(after, "ben@example.com") and "over capacity" in _row(after, "ben@example.com")
 

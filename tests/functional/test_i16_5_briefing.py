@@ -41,6 +41,9 @@ def _story(app, make_user, make_alliance, make_round, invite, answer_all, sides=
         )
         done = actions.create(alliance, actions.ActionData("Fix the invoice backlog", "Tom", today), None)
         actions.set_status(done, "done", None)
+        from healthcheck.models import ActionCheckin
+
+        db.session.add(ActionCheckin(action_id=done.id, side="B", email="p3@example.com", score=4))
         memory.add_note(
             alliance, "decision", "Second site for fill-finish", "Agreed in the JSC.", today, None
         )
@@ -65,6 +68,7 @@ def test_i16_5_briefing_page_tells_the_story(
     open_part, recent_part = page.split("Actions finished in the last year")
     assert "Monthly joint CMC review" in open_part.split("Open actions")[1]
     assert "Fix the invoice backlog" in recent_part and "done" in recent_part
+    assert "“Did this help?” Partner 1 4/5" in recent_part  # the check-in, by side, never by person
     assert "Second site for fill-finish" in page and "Kick-off long ago" not in page  # the last year only
     # contacts: side B's invitees by name, never who answered
     assert "Person 3" in page and "Person 5" in page and "submitted" not in page.lower()
@@ -132,8 +136,8 @@ def test_i16_5_facts_section_when_the_facts_module_exists(
     assert "Facts beside perception" in page and "On time rate" in page and "IND filed" in page
 
 
-def test_i16_5_handoff_emails_the_new_owner_a_link_to_the_briefing(
-    app, client, make_user, make_alliance, make_round, invite, answer_all
+def test_i16_5_handoff_emails_the_new_owner_the_briefing_and_a_link_to_it(
+    app, client, make_user, make_alliance, make_round, invite, answer_all, tmp_path
 ):
     from email import policy
     from email.parser import BytesParser
@@ -163,6 +167,20 @@ def test_i16_5_handoff_emails_the_new_owner_a_link_to_the_briefing(
     assert mail["Subject"] == "Helix is handed over to you: the successor's briefing"
     text = mail.get_body(preferencelist=("plain",)).get_content()
     assert f"/alliances/{alliance_id}/briefing" in text and "manager@example.com handed" in text
+    (attached,) = list(mail.iter_attachments())  # the briefing, rendered at delivery
+    assert (
+        attached.get_content_type() == "application/pdf" and attached.get_filename() == "helix-briefing.pdf"
+    )
+    pdf = tmp_path / "attached.pdf"
+    pdf.write_bytes(attached.get_content())
+    pdf_text = " ".join(
+        subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True).stdout.split()
+    )
+    assert (
+        NORTH_STAR in pdf_text
+        and "Monthly joint CMC review" in pdf_text
+        and "Watch the CMC review." in pdf_text
+    )
     client.post("/logout", data={"csrf_token": csrf_token(client, "/portfolio")})
     _log_in(client, "next@example.com")
     page = client.get(f"/alliances/{alliance_id}/briefing").get_data(as_text=True)

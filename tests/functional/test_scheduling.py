@@ -19,7 +19,10 @@ from healthcheck.models import Alliance, JobRun, OutgoingMail, Reminder, Round
 from healthcheck.services import alliances, invitations, questionnaires, rounds, scheduling
 
 D0 = datetime(2026, 1, 5, 9, 0)  # a Monday
-ALL_JOBS = ["open_rounds", "close_rounds", "plan_rounds", "send_reminders", "weekly_digest", "deliver_mail"]
+ALL_JOBS = [
+    "open_rounds", "close_rounds", "plan_rounds", "send_reminders", "weekly_digest", "action_followup",
+    "deliver_mail", "deliver_webhooks", "overdue_action_webhooks",
+]
 
 
 def outbox(app) -> list:

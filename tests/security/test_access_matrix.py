@@ -11,15 +11,17 @@ import pytest
 from sqlalchemy import select
 
 from healthcheck.extensions import db
-from healthcheck.models import Action, Invitation, Round, ShareLink, User
+from healthcheck.models import Action, Invitation, PanelCheckLink, Round, ShareLink, User
 from tests.conftest import csrf_token
 
 PUBLIC = {"auth.login", "ops.healthz", "static", "bootstrap.static", "favicon", "slim_bootstrap"}
 REDIRECTS = {"portfolio.home"}  # sends you to the portfolio or the login page
 # the token is the key
 TOKEN = {"respond.welcome", "respond.answer", "respond.thanks", "respond.opened", "reports.shared"}
+TOKEN |= {"steering.shared_pack", "steering.shared_actions", "steering.panel", "checkin.checkin"}  # issue 15
 SIGNED_IN = {"portfolio.index", "portfolio.segments", "search.index", "auth.logout"}
-CREATE = {"alliances.new"}
+CREATE = {"alliances.new", "webhooks.index"}
+SSO_OFF = {"sso.start", "sso.callback"}  # single sign-on is not configured here: 404 for everyone
 VIEW = {
     "alliances.detail",
     "rounds.detail",
@@ -30,6 +32,7 @@ VIEW = {
     "reports.trend_export",
     "reports.trend_chart",
     "memory.timeline",
+    "steering.round_pack",
     "briefing.page",
     "briefing.pdf",
 }
@@ -50,6 +53,12 @@ EDIT = {
     "memory.handoff",
     "memory.new_action",
     "memory.action_status",
+    "webhooks.show",
+    "webhooks.send_test",
+    "webhooks.new_secret",
+    "webhooks.delete",
+    "steering.create_panel_check",
+    "steering.revoke_panel_check",
 }
 ADMIN = {"admin.audit_log", "admin.jobs", "admin.user_list", "admin.user_edit", "admin.questionnaire_library"}
 ADMIN |= {"resourcing.index", "resourcing.handoff"}  # issue 16 item 4: the front door, for admins
@@ -90,9 +99,14 @@ def world(app, make_user, make_alliance, make_round, invite, answer_all):
         rounds.close_round(rnd)
         _link, _ = sharing.create(rnd, None)
         actions.create(rnd.alliance, actions.ActionData("Fix it", "Ann", rnd.closes_on, "trust"), None, rnd)
+        from healthcheck.services import users, webhooks
+
+        owner = users.by_email("owner@x.example")
+        hook, _ = webhooks.create(owner, "Hook", "https://hook.invalid/h", "plain", victim)
         theirs = db.session.get(Round, other_round)
         rounds.close_round(theirs)
         _, partner_token = sharing.create(theirs, None)
+        db.session.add(PanelCheckLink(round_id=closed, token_hash="0" * 64, expires_at=rnd.closed_at))
         db.session.commit()
         ids = {
             "alliance_id": victim,
@@ -102,8 +116,10 @@ def world(app, make_user, make_alliance, make_round, invite, answer_all):
             ),
             "action_id": db.session.scalar(select(Action.id)),
             "share_id": db.session.scalar(select(ShareLink.id).where(ShareLink.round_id == closed)),
+            "link_id": db.session.scalar(select(PanelCheckLink.id)),
             "token": "forged-token-that-matches-nothing",
             "user_id": db.session.scalar(select(User.id).where(User.email == "owner@x.example")),
+            "hook_id": hook.id,
         }
     return ids, respondent_token, partner_token
 
@@ -156,11 +172,13 @@ def _granted(endpoint: str, caller: str) -> bool:
         return caller in ("owner", "admin")
     if endpoint in ADMIN:
         return caller == "admin"
+    if endpoint in SSO_OFF:
+        return False
     raise AssertionError(f"route {endpoint} has no access rule in this test: add one")
 
 
 def test_every_route_has_a_policy(app):
-    known = PUBLIC | REDIRECTS | TOKEN | SIGNED_IN | CREATE | VIEW | EDIT | ADMIN
+    known = PUBLIC | REDIRECTS | TOKEN | SIGNED_IN | CREATE | VIEW | EDIT | ADMIN | SSO_OFF
     missing = sorted({r.endpoint for r in app.url_map.iter_rules()} - known)
     assert not missing, f"routes without an access rule: {missing}"
 
@@ -172,7 +190,7 @@ def test_access_matrix(app, world, caller):
     token = csrf_token(client)
     wrong = []
     for endpoint, method, path in _urls(app, ids):
-        if endpoint in ("auth.logout", "memory.handoff") or endpoint in REDIRECTS:
+        if endpoint in ("auth.logout", "memory.handoff", "webhooks.delete") or endpoint in REDIRECTS:
             continue  # would end this caller's session / ownership; covered by their own tests
         response = client.open(path, method=method, data={"csrf_token": token} if method == "POST" else None)
         denied = response.status_code in (401, 403, 404) or (

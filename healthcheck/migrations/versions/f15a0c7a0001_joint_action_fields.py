@@ -1,4 +1,4 @@
-"""joint actions: an owner on each side, acceptance by both, follow-up and check-in
+"""joint actions: an owner on each side, acceptance by both, when reminder and check-in went out
 
 Revision ID: f15a0c7a0001
 Revises: d14c3a0c105e
@@ -24,12 +24,7 @@ def upgrade():
         batch.add_column(sa.Column("accepted_a_at", sa.DateTime(), nullable=True))
         batch.add_column(sa.Column("accepted_b_at", sa.DateTime(), nullable=True))
         batch.add_column(sa.Column("reminder_sent_at", sa.DateTime(), nullable=True))
-        batch.add_column(sa.Column("checkin_token_hash", sa.String(64), nullable=True))
         batch.add_column(sa.Column("checkin_sent_at", sa.DateTime(), nullable=True))
-        batch.add_column(sa.Column("checkin_score", sa.Integer(), nullable=True))
-        batch.add_column(sa.Column("checkin_comment", sa.Text(), nullable=False, server_default=""))
-        batch.add_column(sa.Column("checkin_answered_at", sa.DateTime(), nullable=True))
-        batch.create_unique_constraint("uq_actions_checkin_token_hash", ["checkin_token_hash"])
     op.execute(
         "UPDATE actions SET accepted_a_at = created_at, accepted_b_at = created_at WHERE visibility = 'joint'"
     )
@@ -37,10 +32,8 @@ def upgrade():
 
 def downgrade():
     with op.batch_alter_table("actions") as batch:
-        batch.drop_constraint("uq_actions_checkin_token_hash", type_="unique")
         for name in (
-            "checkin_answered_at", "checkin_comment", "checkin_score", "checkin_sent_at", "checkin_token_hash",
-            "reminder_sent_at", "accepted_b_at", "accepted_a_at", "proposed_by_side", "partner_owner_email",
+            "checkin_sent_at", "reminder_sent_at", "accepted_b_at", "accepted_a_at", "proposed_by_side", "partner_owner_email",
             "partner_owner_name",
         ):
             batch.drop_column(name)

@@ -1,7 +1,7 @@
 import time
 from urllib.parse import urlsplit
 
-from flask import Blueprint, flash, redirect, render_template, request, session, url_for
+from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_required, login_user, logout_user
 
 from healthcheck.extensions import db, limiter
@@ -33,6 +33,16 @@ def _safe_next(target: str | None) -> str:
     return url_for("portfolio.index")
 
 
+def _password_login_refused():
+    """The answer to a password login when local passwords are off, else None."""
+    if current_app.config["LOCAL_PASSWORDS"] or request.method != "POST":
+        return None
+    audit.record("login.refused", None, None, via="password", email=(request.form.get("email") or "")[:254])
+    db.session.commit()
+    message = "Passwords are switched off here: sign in with single sign-on."
+    return render_template("error.html", status=403, title="Use single sign-on", message=message), 403
+
+
 @bp.route("/login", methods=["GET", "POST"])
 @limiter.limit("10 per minute", methods=["POST"])
 @limiter.limit(
@@ -43,6 +53,8 @@ def _safe_next(target: str | None) -> str:
     error_message=ACCOUNT_LIMIT_MESSAGE,
 )
 def login():
+    if (refused := _password_login_refused()) is not None:
+        return refused
     form = LoginForm()
     if form.validate_on_submit():
         user = users.authenticate(form.email.data, form.password.data)

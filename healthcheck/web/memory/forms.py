@@ -11,13 +11,31 @@ from healthcheck.services.actions import ActionData
 class ActionForm(FlaskForm):
     title = StringField("What will be done", validators=[DataRequired(), Length(max=200)])
     dimension = SelectField("Dimension", choices=[])
-    owner = StringField("Owner (a name on either side)", validators=[DataRequired(), Length(max=200)])
+    owner = StringField("Owner (a name on either side)", validators=[Length(max=200)])
     due_on = DateField("Due", default=lambda: date.today() + timedelta(days=60), validators=[DataRequired()])
     visibility = SelectField(
         "Visibility",
         choices=[("internal", "internal — only us"), ("joint", "joint — shared with the partner")],
     )
     description = TextAreaField("Details", validators=[Length(max=5000)])
+    # a joint action's owners (issue 15): a user on side A, a named contact on side B
+    # (the service checks the user belongs to the alliance; a form without the field means none)
+    owner_user = SelectField(
+        "Owner on our side (a user, for a joint action)",
+        coerce=lambda v: int(v) if str(v or "").isdigit() else 0,
+        choices=[(0, "— none —")],
+        validate_choice=False,
+    )
+    partner_owner_name = StringField("Owner at the partner: name", validators=[Length(max=200)])
+    partner_owner_email = StringField("Owner at the partner: email", validators=[Length(max=254)])
+    accepted_by_both = BooleanField(
+        "Both sides have agreed this joint action already (both owners are emailed)"
+    )
+
+    def offer_owners(self, alliance) -> None:
+        """Side A's owner of a joint action is one of the alliance's owners or members."""
+        users = {u.id: u for u in [*alliance.owners, *alliance.members]}
+        self.owner_user.choices = [(0, "— none —")] + [(i, u.display_name) for i, u in users.items()]
 
     def offer_dimensions(self, dimensions) -> None:
         """The round's dimensions to choose from (none when the action is not from a round)."""
@@ -36,6 +54,10 @@ class ActionForm(FlaskForm):
             self.dimension.data or "",
             self.description.data or "",
             self.visibility.data,
+            owner_user_id=self.owner_user.data or None,
+            partner_owner_name=self.partner_owner_name.data or "",
+            partner_owner_email=self.partner_owner_email.data or "",
+            accepted_by_both=bool(self.accepted_by_both.data),
         )
 
 

@@ -97,6 +97,7 @@ def new_action(alliance_id: int):
     rnd = access.round_for(current_user, alliance.id, round_id, edit=True) if round_id else None
     form = ActionForm()
     form.offer_dimensions(rnd.questionnaire.dimensions if rnd else [])
+    form.offer_owners(alliance)
     if request.method == "GET":
         form.suggest(request.args)
     problems = []
