@@ -159,3 +159,17 @@ def test_i16_4_service_standard_is_configurable(make_app, make_user, make_allian
         db.session.commit()
         std = resourcing.standards()
         assert (std["complex"].fte, std["typical"].fte, std["simple"].fte) == (0.8, 0.2, 0.05)
+
+
+def test_i16_4_unusable_service_standard_stops_start_up(make_app, monkeypatch):
+    import pytest
+
+    with pytest.raises(RuntimeError, match=r"RESOURCING_FTE — typical: an effort in FTE between 0 and 2"):
+        make_app(RESOURCING_FTE={"typical": 5})
+    monkeypatch.setenv("HEALTHCHECK_RESOURCING_FTE", '{"simple": 0.1}')  # JSON in the environment
+    app = make_app()
+    assert app.config["RESOURCING_FTE"] == {"simple": 0.1}
+    with app.app_context():
+        from healthcheck.services import resourcing
+
+        assert (resourcing.standards()["simple"].fte, resourcing.standards()["complex"].fte) == (0.1, 0.5)
