@@ -75,6 +75,8 @@ class Defaults:
     WEBHOOK_ALLOW_PRIVATE_ADDRESSES = False
     WEBHOOK_TIMEOUT_SECONDS = 10
     WEBHOOK_MAX_ATTEMPTS = 6
+    # AM effort per segment in FTE (DESIGN §3.18, the resourcing page); partial overrides allowed
+    RESOURCING_FTE = {"complex": 0.5, "typical": 0.2, "simple": 0.05}
 
 
 DEFAULT_PUBLIC_BASE_URL = "http://127.0.0.1:5000"
@@ -113,6 +115,17 @@ def load_config(app, overrides: dict | None = None) -> None:
         db_path = Path(app.instance_path) / "healthcheck.sqlite"
         app.config["SQLALCHEMY_DATABASE_URI"] = f"sqlite:///{db_path}"
     _apply_secret_key(app)
+    _check_resourcing(app.config)
+
+
+def _check_resourcing(config) -> None:
+    """Refuse to start with an unusable ``RESOURCING_FTE`` (the message names the segment)."""
+    from healthcheck.analysis.resourcing import standards
+
+    try:
+        standards(config.get("RESOURCING_FTE"))
+    except ValueError as exc:
+        raise RuntimeError(f"Refusing to start: {exc}") from exc
 
 
 def _loads(value: str):

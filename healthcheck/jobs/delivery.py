@@ -22,7 +22,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from healthcheck.config import public_base_url
 from healthcheck.extensions import db
 from healthcheck.mail import Message, backend_for, build
-from healthcheck.models import Invitation, OutgoingMail, Round
+from healthcheck.models import Alliance, Invitation, OutgoingMail, Round
 from healthcheck.models.base import utcnow
 from healthcheck.services import action_followup, packs, review, sharing
 from healthcheck.services.notifications import SUBJECTS
@@ -122,6 +122,10 @@ def render(mail: OutgoingMail) -> Message | None:
         if "round_id" in context:
             rnd = db.session.get(Round, context["round_id"])
             context.update(rnd=rnd, alliance=rnd.alliance if rnd else None)
+        if "alliance_id" in context:  # e.g. the handoff email (its briefing)
+            context["alliance"] = db.session.get(Alliance, context["alliance_id"])
+            if context["alliance"] is None:
+                return None
         context["base_url"] = _base_url()
     if context is None:
         return None

@@ -11,6 +11,7 @@ from healthcheck.extensions import db
 from healthcheck.models import Invitation, Round
 from healthcheck.services import (
     alliances,
+    demo_front,
     demo_memory,
     demo_review,
     questionnaires,
@@ -43,6 +44,7 @@ def run(today: date | None = None) -> dict:
             created.append(story.name)
     seed_facts()  # facts beside perception (issue 16), before the review freezes its pack
     demo_review.seed(today)  # Nordvik's review published, the latest round in review (issue 15)
+    demo_front.seed(today)  # a manager over capacity, an alliance without an active owner (issue 16)
     return {"users": created_users, "alliances": created}
 
 

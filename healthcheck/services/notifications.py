@@ -32,6 +32,7 @@ SUBJECTS = {
     "action_checkin": "One question about a joint action of {alliance}: did it help?",
     "review_invited": "{side_a} asks you to review the health-check report {round} of {alliance}",
     "review_published": "Health check {round} of {alliance}: the joint review is published",
+    "handoff": "{alliance} is handed over to you: the successor's briefing",
 }
 
 

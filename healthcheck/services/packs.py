@@ -11,7 +11,7 @@ from healthcheck.exports import documents, files
 from healthcheck.exports import steering as steering_renderers
 from healthcheck.extensions import db
 from healthcheck.models import Alliance, Round
-from healthcheck.services import reports, steering
+from healthcheck.services import briefing, reports, steering
 from healthcheck.services.report_pages import round_context, trend_context
 
 
@@ -54,6 +54,8 @@ def steering_filename(rnd: Round, fmt: str) -> str:
 
 def render_attachment(ref: dict) -> tuple[str, str, bytes]:
     """(filename, MIME type, bytes) of one attachment reference; ValueError for a bad one."""
+    if ref.get("kind") == "briefing":  # the successor's briefing of a handoff email (issue 16)
+        return briefing.attachment(ref)
     if ref.get("kind") != "pack" or ref.get("format") not in steering.FORMATS:
         raise ValueError(f"unknown attachment {ref!r}")
     rnd = db.session.get(Round, ref.get("round_id"))

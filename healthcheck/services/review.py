@@ -435,6 +435,28 @@ def latest_version(rnd: Round) -> PackVersion | None:
     return _latest(rnd)
 
 
+def disputed_for_alliance(alliance: Alliance, today: date | None = None) -> list[dict]:
+    """The findings disputed in the alliance's joint reviews of the last year (a successor's
+    briefing): round label, finding title, each side's latest stance and organisation."""
+    since = (today or utcnow().date()) - timedelta(days=365)
+    rounds = db.session.scalars(
+        select(Round)
+        .join(Review, Review.round_id == Round.id)
+        .where(Round.alliance_id == alliance.id, Round.closes_on > since)
+        .order_by(Round.closes_on, Round.id)
+    ).all()
+    out = []
+    for rnd in rounds:
+        content = pack_content(rnd) or {"findings": []}
+        names = {"organisation_a": alliance.side_a.name, "organisation_b": alliance.side_b.name}
+        out += [
+            {"round": rnd.label, "title": f["title"], "A": f["A"], "B": f["B"]} | names
+            for f in content["findings"]
+            if f["disputed"]
+        ]
+    return out
+
+
 def _organisation(rnd: Round, side: str) -> str:
     return rnd.alliance.side(side).name
 

@@ -14,6 +14,7 @@ from healthcheck.web import assets, filters, security
 from healthcheck.web.admin.routes import bp as admin_bp
 from healthcheck.web.alliances.routes import bp as alliances_bp
 from healthcheck.web.auth.routes import bp as auth_bp
+from healthcheck.web.briefing.routes import bp as briefing_bp
 from healthcheck.web.checkin.routes import bp as checkin_bp
 from healthcheck.web.facts.routes import bp as facts_bp
 from healthcheck.web.ids import IdConverter
@@ -21,6 +22,7 @@ from healthcheck.web.memory.routes import bp as memory_bp
 from healthcheck.web.ops import bp as ops_bp
 from healthcheck.web.portfolio.routes import bp as portfolio_bp
 from healthcheck.web.reports.routes import bp as reports_bp
+from healthcheck.web.resourcing.routes import bp as resourcing_bp
 from healthcheck.web.respond.routes import bp as respond_bp
 from healthcheck.web.review.routes import bp as review_bp
 from healthcheck.web.rounds.routes import bp as rounds_bp
@@ -51,6 +53,8 @@ def register(app: Flask) -> None:
         webhooks_bp,
         steering_bp,
         review_bp,
+        resourcing_bp,
+        briefing_bp,
     ):
         app.register_blueprint(bp)
     login_manager.login_view = "auth.login"

@@ -38,6 +38,8 @@ VIEW = {
     "facts.index",  # issue 16
     "facts.review",
     "facts.review_export",
+    "briefing.page",
+    "briefing.pdf",
 }
 EDIT = {
     "alliances.edit",
@@ -75,6 +77,7 @@ EDIT = {
     "facts.delete",
 }
 ADMIN = {"admin.audit_log", "admin.jobs", "admin.user_list", "admin.user_edit", "admin.questionnaire_library"}
+ADMIN |= {"resourcing.index", "resourcing.handoff"}  # issue 16 item 4: the front door, for admins
 CALLERS = [
     "anonymous",
     "respondent of another round",

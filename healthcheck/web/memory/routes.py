@@ -4,7 +4,7 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from healthcheck.extensions import db
-from healthcheck.services import access, actions, memory
+from healthcheck.services import access, actions, handoffs, memory
 from healthcheck.web import confirm as asking
 from healthcheck.web.ids import id_arg
 from healthcheck.web.memory import confirmations
@@ -78,7 +78,7 @@ def handoff(alliance_id: int):
     if not asking.confirmed():
         return asking.page(confirmations.handoff(alliance, form, current_user))
     outcome = attempt(
-        lambda: memory.handoff(
+        lambda: handoffs.handover(
             alliance, form.new_owner.data, form.body.data, current_user, revoke_shares=form.revoke_shares.data
         )
     )

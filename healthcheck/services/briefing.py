@@ -1,0 +1,244 @@
+"""The successor's briefing (issue 16 item 5): an alliance's story in an hour, HTML and PDF.
+
+North Star, partners and contacts, segment and why (the service standard), the last three
+closed rounds' headline and trend, open and recent actions with their effect, disputed
+findings (when a review module exists), notes, decisions and milestones of the last year,
+and facts (when the facts module exists).
+
+Anonymity: figures come from the stored round summaries, where the k rule has already been
+applied (a suppressed index is null and reads "not shown"); contacts are people we invited
+or shared with, never linked to answers (no submission status per person).
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from sqlalchemy import select
+
+from healthcheck.exports import briefing as document
+from healthcheck.exports import documents
+from healthcheck.exports.pdf import html_to_pdf
+from healthcheck.extensions import db
+from healthcheck.models import (
+    Action,
+    ActionCheckin,
+    Alliance,
+    Invitation,
+    Note,
+    OutgoingMail,
+    Round,
+    RoundSummary,
+)
+from healthcheck.models.alliance import CADENCE_MONTHS
+from healthcheck.services import actions, facts, memory, resourcing, review
+
+HEADLINE_ROUNDS = 3
+YEAR = timedelta(days=365)
+MEMORY_KINDS = ("note", "meeting", "decision", "milestone", "handoff")
+LIVE = ("open", "in_progress")
+
+
+def _facts(alliance: Alliance) -> dict | None:
+    """Facts beside perception (§3.17) of the last year; None when the alliance has none."""
+    found = facts.summary_for_alliance(alliance)
+    return found if found["milestones"] or found["budget"] or found["delivery"] else None
+
+
+def _disputed(alliance: Alliance) -> list:
+    """Findings disputed in the joint reviews of the last year."""
+    return review.disputed_for_alliance(alliance)
+
+
+def _segment(alliance: Alliance) -> dict:
+    std = resourcing.standards()[alliance.segment]
+    return {
+        "segment": alliance.segment,
+        "fte": std.fte,
+        "cadence_months": alliance.effective_cadence_months,
+        "segment_cadence": CADENCE_MONTHS[alliance.segment],
+        "own_cadence": alliance.cadence_months is not None,
+        "review": resourcing.review_of(alliance),
+    }
+
+
+def _rounds(alliance: Alliance) -> list[dict]:
+    """The last three closed rounds, oldest first, with the change of the health index."""
+    rows = list(
+        db.session.execute(
+            select(Round, RoundSummary)
+            .outerjoin(RoundSummary, RoundSummary.round_id == Round.id)
+            .where(Round.alliance_id == alliance.id, Round.status == "closed")
+            .order_by(Round.closes_on.desc(), Round.id.desc())
+            .limit(HEADLINE_ROUNDS + 1)
+        )
+    )[::-1]
+    out, previous = [], None
+    for rnd, summary in rows:
+        report = summary.report if summary else {}
+        health = summary.health_index if summary else None
+        # changes of the whole points shown, so the table adds up as it reads
+        delta = None if health is None or previous is None else round(health) - round(previous)
+        out.append(
+            {
+                "label": rnd.label,
+                "closes_on": rnd.closes_on,
+                "health_index": health,
+                "alignment_index": summary.alignment_index if summary else None,
+                "rag": summary.rag if summary else None,
+                "delta": delta,
+                "warnings": [
+                    w.get("message", w.get("code", "")) for w in (summary.warnings if summary else [])
+                ],
+                "talking_points": [t["message"] for t in report.get("talking_points", [])],
+                "k": rnd.k_anonymity,
+            }
+        )
+        previous = health
+    return out[-HEADLINE_ROUNDS:]
+
+
+def _trend(rounds: list[dict]) -> str:
+    shown = [r for r in rounds if r["health_index"] is not None]
+    if len(shown) < 2:
+        return "Not enough closed rounds with a shown health index for a trend."
+    first, last = shown[0], shown[-1]
+    change = round(last["health_index"]) - round(first["health_index"])
+    word = "rose" if change > 0 else "fell" if change < 0 else "held"
+    return (
+        f"The health index {word} from {first['health_index']:.0f} ({first['label']}) to "
+        f"{last['health_index']:.0f} ({last['label']})" + (f", {change:+.0f} points." if change else ".")
+    )
+
+
+def _checkins(alliance: Alliance) -> dict[int, dict[str, int]]:
+    """{action id: {side: score}} of the answered "did this help?" check-ins (by side, never
+    by person)."""
+    rows = db.session.execute(
+        select(ActionCheckin.action_id, ActionCheckin.side, ActionCheckin.score)
+        .join(Action, Action.id == ActionCheckin.action_id)
+        .where(Action.alliance_id == alliance.id, ActionCheckin.score.is_not(None))
+    )
+    out: dict[int, dict[str, int]] = {}
+    for action_id, side, score in rows:
+        out.setdefault(action_id, {})[side] = score
+    return out
+
+
+def _actions(alliance: Alliance, today: date) -> dict:
+    effects = {}  # an action's dimension in its round and in the next closed round
+    for rnd in db.session.scalars(
+        select(Round).where(Round.alliance_id == alliance.id, Round.status == "closed")
+    ):
+        effects.update({e["action"].id: e for e in actions.effects(rnd)})
+    titles = actions.dimension_titles(alliance)
+    since = today - YEAR
+    checkins = _checkins(alliance)
+    rows = []
+    for action in actions.of_alliance(alliance):
+        recent = action.completed_at is not None and action.completed_at.date() >= since
+        if action.status not in LIVE and not recent:
+            continue
+        rows.append(
+            {
+                "title": action.title,
+                "dimension": titles.get(action.dimension, action.dimension),
+                "owner": action.owner,
+                "due_on": action.due_on,
+                "status": action.status.replace("_", " "),
+                "overdue": action.is_overdue(today),
+                "visibility": action.visibility,
+                "checkins": checkins.get(action.id, {}),
+                "effect": effects.get(action.id),
+            }
+        )
+    return {
+        "open": [r for r in rows if r["status"] in ("open", "in progress")],
+        "recent": [r for r in rows if r["status"] not in ("open", "in progress")],
+    }
+
+
+def _contacts(alliance: Alliance) -> dict:
+    """People to know: our owners and members, side B's invitees of the last round that had
+    invitations, and whom the reports were shared with. Never who answered what."""
+    last_round_id = db.session.scalar(
+        select(Invitation.round_id)
+        .join(Round, Round.id == Invitation.round_id)
+        .where(Round.alliance_id == alliance.id, Invitation.side == "B")
+        .order_by(Round.opens_on.desc(), Round.id.desc())
+        .limit(1)
+    )
+    partner = []
+    if last_round_id is not None:
+        rows = db.session.execute(
+            select(Invitation.name, Invitation.email, Invitation.function)
+            .where(
+                Invitation.round_id == last_round_id, Invitation.side == "B", Invitation.status != "revoked"
+            )
+            .order_by(Invitation.name, Invitation.email)
+        )
+        partner = [{"name": n, "email": e, "function": f} for n, e, f in rows]
+    round_ids = [r for (r,) in db.session.execute(select(Round.id).where(Round.alliance_id == alliance.id))]
+    shared = set()
+    for to, context in db.session.execute(
+        select(OutgoingMail.to, OutgoingMail.context).where(OutgoingMail.kind == "report_shared")
+    ):
+        if (context or {}).get("round_id") in round_ids:
+            shared.add(to)
+    return {
+        "owners": [{"name": u.display_name, "email": u.email, "active": u.active} for u in alliance.owners],
+        "members": [{"name": u.display_name, "email": u.email} for u in alliance.members],
+        "partner": partner,
+        "shared_with": sorted(shared),
+    }
+
+
+def _memory(alliance: Alliance, today: date) -> list[Note]:
+    since = today - YEAR
+    notes = [n for n in memory.notes_of(alliance) if n.happened_on >= since and n.kind in MEMORY_KINDS]
+    return sorted(notes, key=lambda n: (n.happened_on, n.id), reverse=True)
+
+
+def gather(alliance: Alliance, today: date | None = None, contacts: bool = True) -> dict:
+    """Everything the briefing shows, as plain data (``contacts=False`` leaves out the people:
+    for readers who may see the alliance but not change it)."""
+    today = today or date.today()
+    rounds = _rounds(alliance)
+    return {
+        "alliance": alliance,
+        "today": today,
+        "segment": _segment(alliance),
+        "rounds": rounds,
+        "trend": _trend(rounds),
+        "actions": _actions(alliance, today),
+        "contacts": _contacts(alliance) if contacts else None,
+        "memory": _memory(alliance, today),
+        "disputed": _disputed(alliance),
+        "facts": _facts(alliance),
+    }
+
+
+def render_html(alliance: Alliance, today: date | None = None) -> str:
+    """The briefing as one self-contained HTML document (what the PDF is made of)."""
+    return document.standalone(gather(alliance, today))
+
+
+def pdf(context: dict) -> bytes:
+    """The PDF of a gathered briefing (``gather``)."""
+    return html_to_pdf(document.standalone(context))
+
+
+def render_pdf(alliance: Alliance, today: date | None = None) -> bytes:
+    """The briefing as PDF bytes (attached to the handoff email)."""
+    return pdf(gather(alliance, today))
+
+
+def attachment(ref: dict) -> tuple[str, str, bytes]:
+    """(filename, MIME type, bytes) of ``{"kind": "briefing", "alliance_id": …}``, rendered when
+    the email is delivered (``packs.render_attachment``); ValueError for an unknown alliance."""
+    alliance = (
+        db.session.get(Alliance, ref.get("alliance_id")) if isinstance(ref.get("alliance_id"), int) else None
+    )
+    if alliance is None:
+        raise ValueError(f"attachment: no alliance {ref.get('alliance_id')!r}")
+    return documents.filename(alliance.name, "briefing", "pdf"), "application/pdf", render_pdf(alliance)
