@@ -1,8 +1,6 @@
 """Issue 16 item 5: the successor's briefing, as a page and a PDF, under the k rule."""
 
 import subprocess
-import sys
-import types
 from datetime import date, timedelta
 
 from healthcheck.extensions import db
@@ -120,20 +118,29 @@ def test_i16_5_pdf_opens_and_names_north_star_and_open_action(
     assert again.startswith(b"%PDF")
 
 
-def test_i16_5_facts_section_when_the_facts_module_exists(
-    app, client, make_user, make_alliance, make_round, invite, answer_all, monkeypatch
+def test_i16_5_briefing_shows_the_facts_of_the_last_year(
+    app, client, make_user, make_alliance, make_round, invite, answer_all
 ):
-    """The facts module comes with items 1–3; the briefing reads it through one function."""
+    """Two milestones due in the last year, one met on time, one missed: 50 % on time."""
     alliance_id = _story(app, make_user, make_alliance, make_round, invite, answer_all)
-    facts = types.ModuleType("healthcheck.services.facts")
-    facts.summary_for_alliance = lambda alliance: {
-        "on_time_rate": 0.5,
-        "milestones": [{"title": "IND filed"}],
-    }
-    monkeypatch.setitem(sys.modules, "healthcheck.services.facts", facts)
+    today = date.today()
+    planned = (today - timedelta(days=60)).isoformat()
+    met = (today - timedelta(days=50)).isoformat()  # 10 days late: within 30, on time
+    csv_text = (
+        "key,title,dimension,planned_on,actual_on,forecast_on,status\n"
+        f"ind,IND filed,milestones,{planned},{met},,met\n"
+        f"fih,First patient dosed,milestones,{planned},,,missed\n"
+    )
+    with app.app_context():
+        from healthcheck.services import facts
+
+        facts.import_csv(db.session.get(Alliance, alliance_id).name, "milestones", csv_text)
+        db.session.commit()
     _log_in(client, "manager@example.com")
-    page = client.get(f"/alliances/{alliance_id}/briefing").get_data(as_text=True)
-    assert "Facts beside perception" in page and "On time rate" in page and "IND filed" in page
+    page = " ".join(client.get(f"/alliances/{alliance_id}/briefing").get_data(as_text=True).split())
+    assert "Facts beside perception" in page
+    assert "milestones met on time 50%" in page
+    assert "IND filed" in page and "First patient dosed" in page
 
 
 def test_i16_5_handoff_emails_the_new_owner_the_briefing_and_a_link_to_it(
