@@ -63,6 +63,9 @@ class Alliance(db.Model):
     k_anonymity: Mapped[int] = mapped_column(default=MIN_K)
     cadence_months: Mapped[int | None] = mapped_column(default=None)
     active: Mapped[bool] = mapped_column(default=True)
+    # default language of each side's invitations (issue 17): one of healthcheck.languages
+    side_a_language: Mapped[str] = mapped_column(String(5), default="en", server_default="en")
+    side_b_language: Mapped[str] = mapped_column(String(5), default="en", server_default="en")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     side_a: Mapped[Organisation] = relationship(foreign_keys=[side_a_id], lazy="joined")
@@ -72,6 +75,9 @@ class Alliance(db.Model):
 
     def side(self, code: str) -> Organisation:
         return self.side_a if code == "A" else self.side_b
+
+    def side_language(self, code: str) -> str:
+        return (self.side_a_language if code == "A" else self.side_b_language) or "en"
 
     @property
     def effective_cadence_months(self) -> int:
