@@ -14,11 +14,10 @@ from datetime import datetime
 from pathlib import Path
 
 from jinja2 import Environment, FileSystemLoader, select_autoescape
-
-from healthcheck.languages import NAMES as language_names
 from markupsafe import Markup
 
 from healthcheck.exports.formatting import FILTERS
+from healthcheck.languages import NAMES as language_names
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 STYLESHEETS = [Path(__file__).resolve().parent.parent / "web" / "static" / n for n in ("pack.css", "app.css")]

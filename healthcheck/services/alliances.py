@@ -9,7 +9,7 @@ from sqlalchemy import func, or_, select, union
 from healthcheck.extensions import db
 from healthcheck.models import MIN_K, PHASES, SEGMENTS, Alliance, Organisation, Round, User
 from healthcheck.models.alliance import alliance_members, alliance_owners
-from healthcheck.services import audit, summaries
+from healthcheck.services import audit, languages, summaries
 from healthcheck.services.errors import InvalidInput
 from healthcheck.services.text import single_line_problem
 
@@ -27,6 +27,8 @@ class AllianceData:
     cadence_months: int | None = None
     owner_emails: list[str] = field(default_factory=list)
     member_emails: list[str] = field(default_factory=list)
+    side_a_language: str = "en"  # issue 17: the default language of each side's invitations
+    side_b_language: str = "en"
 
 
 def organisation(name: str) -> Organisation:
@@ -75,6 +77,7 @@ def _check(data: AllianceData, existing: Alliance | None) -> list[str]:
         problems.append("cadence: between 1 and 36 months, or empty for the segment default")
     if len(data.north_star) > 1000:
         problems.append("North Star: at most 1000 characters")
+    problems += languages.side_problems(data)
     return problems
 
 
@@ -143,6 +146,7 @@ def save(data: AllianceData, actor: User | None, alliance: Alliance | None = Non
     alliance.north_star = data.north_star.strip()
     alliance.k_anonymity = data.k_anonymity
     alliance.cadence_months = data.cadence_months
+    alliance.side_a_language, alliance.side_b_language = data.side_a_language, data.side_b_language
     if creating and actor is not None and actor.role == "manager" and actor not in owners:
         owners.append(actor)
     if data.owner_emails or creating:

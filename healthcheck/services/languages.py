@@ -100,3 +100,12 @@ def default_for(alliance, side: str) -> str:
     """The language of a new invitation of ``side`` when none is given: the side's default."""
     found = alliance.side_language(side) if alliance is not None else codes.DEFAULT
     return found if codes.valid(found) else codes.DEFAULT
+
+
+def side_problems(data) -> list[str]:
+    """An alliance's per-side default languages (``AllianceData``), each one of ours."""
+    return [
+        f"side {side} language: one of {codes.allowed()} (got {value!r})"
+        for side, value in (("A", data.side_a_language), ("B", data.side_b_language))
+        if not codes.valid(value)
+    ]

@@ -69,3 +69,18 @@ def long_date(value: date) -> str:
     if current_language() == codes.DEFAULT:
         return value.strftime("%d %B %Y")
     return format_date(value, format="long")
+
+
+def N_(text: str) -> str:  # noqa: N802 - the marker pybabel extracts (``-k N_``)
+    return text
+
+
+# The subjects of the messages respondents and partners get (services.notifications.SUBJECTS,
+# translated in jobs.delivery): marked here for the catalogues; a test keeps the two in step.
+READER_SUBJECTS = {
+    "invitation": N_("Health check of {alliance}: your view, by {deadline}"),
+    "reminder": N_("Reminder: health check of {alliance} closes on {deadline}"),
+    "link_replaced": N_("Your link to the health check of {alliance} was replaced"),
+    "round_extended": N_("Health check of {alliance}: more time, now open until {deadline}"),
+    "report_shared": N_("{side_a} shares the joint health-check report of {alliance}"),
+}
