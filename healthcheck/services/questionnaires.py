@@ -18,7 +18,10 @@ from healthcheck.models import Dimension, Question, Questionnaire
 KEY_RE = re.compile(r"^[a-z0-9][a-z0-9_-]{0,99}$")
 MAX_FILE_BYTES = 512 * 1024
 ALLOWED_KEYS = {
-    "": ("key", "title", "description", "languages", "scale", "meta_perception", "dimensions"),
+    "": (
+        *("key", "title", "description", "languages", "translations"),
+        *("scale", "meta_perception", "dimensions"),
+    ),
     "scale": ("min", "max", "labels"),
     "dimension": ("key", "title", "description", "weight", "questions"),
     "question": ("key", "text"),
@@ -90,6 +93,7 @@ def validate(doc) -> list[str]:
     if not isinstance(doc, dict):
         return ["the document must be a mapping with key, title, scale and dimensions"]
     problems: list[str] = _unknown_keys(doc, "", "")
+    doc = _inline(doc, problems)
     _check_key(doc.get("key"), "key", problems)
     langs = _languages(doc.get("languages"), problems)
     _text(doc.get("title"), "title", langs, problems)
@@ -240,7 +244,58 @@ def _in(value, code: str = language_codes.DEFAULT) -> str:
     return (value or "").strip()
 
 
+def _inline(doc: dict, problems: list[str]) -> dict:
+    """A document whose translations come as one ``translations:`` block (the form
+    ``normalise`` returns: {lang: {title, description, scale_labels, dimensions: {key:
+    {title, description}}, questions: {key: text}}}) as the same document with every text
+    written ``{en: …, de: …}``; unknown keys in the block are problems."""
+    block = doc.get("translations")
+    if block is None:
+        return doc
+    if not isinstance(block, dict) or not all(isinstance(v, dict) for v in block.values()):
+        problems.append("translations: a mapping of language to its texts")
+        return doc
+    out = json.loads(json.dumps(doc))  # a deep copy of plain YAML data
+    dims = [d for d in out.get("dimensions") or [] if isinstance(d, dict)]
+    known = {"dimensions": {d.get("key") for d in dims}}
+    known["questions"] = {q.get("key") for d in dims for q in d.get("questions") or [] if isinstance(q, dict)}
+    for code, texts in block.items():
+        for part in ("dimensions", "questions"):
+            for key in texts.get(part) or {}:
+                if key not in known[part]:
+                    problems.append(f"translations.{code}.{part}: unknown key {key!r} (language {code})")
+        _put(out, "title", code, texts.get("title"))
+        _put(out, "description", code, texts.get("description"))
+        scale = out.get("scale") if isinstance(out.get("scale"), dict) else {}
+        labels = scale.get("labels") if isinstance(scale.get("labels"), list) else []
+        for i, label in enumerate((texts.get("scale_labels") or [])[: len(labels)]):
+            holder = {"x": labels[i]}
+            _put(holder, "x", code, label)
+            labels[i] = holder["x"]
+        for d in dims:
+            own = (texts.get("dimensions") or {}).get(d.get("key")) or {}
+            _put(d, "title", code, own.get("title"))
+            _put(d, "description", code, own.get("description"))
+            for q in d.get("questions") or []:
+                if isinstance(q, dict):
+                    _put(q, "text", code, (texts.get("questions") or {}).get(q.get("key")))
+    out.pop("translations")
+    return out
+
+
+def _put(holder: dict, name: str, code: str, text) -> None:
+    """Add ``code``'s text to a translatable field (blank adds nothing: validation names it)."""
+    if not isinstance(text, str) or not text.strip():
+        return
+    value = holder.get(name)
+    if isinstance(value, str) and value.strip():
+        holder[name] = {language_codes.DEFAULT: value, code: text}
+    elif isinstance(value, dict):
+        value.setdefault(code, text)
+
+
 def normalise(doc: dict) -> dict:
+    doc = _inline(doc, [])
     scale = doc.get("scale") or {}
     lo, hi = scale.get("min", 1), scale.get("max", 5)
     # meta_perception appears only when on: the content hash of every earlier file stays the same
