@@ -26,6 +26,7 @@ REPORT_KEYS = {
     "warnings",
     "talking_points",
     "panel",
+    "languages",  # issue 17: languages answered in per side (k rule)
 }
 
 
