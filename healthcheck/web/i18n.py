@@ -27,6 +27,7 @@ def init_app(app: Flask) -> None:
     app.config.setdefault("BABEL_DEFAULT_LOCALE", codes.DEFAULT)
     babel.init_app(app, locale_selector=select_locale)
     app.jinja_env.filters["longdate"] = long_date
+    app.jinja_env.filters["in_sentence"] = in_sentence
     app.jinja_env.globals["LANGUAGE_NAMES"] = codes.NAMES
     app.jinja_env.globals["current_language"] = current_language
     app.before_request(_remember_choice)
@@ -60,6 +61,12 @@ def use_language(code: str | None) -> None:
 def current_language() -> str:
     locale = get_locale()
     return locale.language if locale is not None else codes.DEFAULT
+
+
+def in_sentence(title: str) -> str:
+    """A section title inside a sentence: lower case where the language writes it so
+    (English, French, Spanish); German nouns keep their capitals, Japanese has no case."""
+    return title.lower() if current_language() in ("en", "fr", "es") else title
 
 
 def long_date(value: date) -> str:
