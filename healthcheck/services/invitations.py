@@ -99,7 +99,7 @@ def invite(rnd: Round, invitees: list[Invitee], actor=None, hand_out: bool = Fal
 
 
 def invite_csv(rnd: Round, raw: bytes | str, actor=None, hand_out: bool = False) -> list[Issued]:
-    """Bulk invitations from CSV ``name,email,side,function``; any bad line → nothing added."""
+    """Bulk invitations from CSV ``name,email,side,function[,language]``; any bad line → nothing added."""
     _check_round(rnd)
     try:
         records = csvtools.rows(csvtools.decode(raw, "CSV"), CSV_HEADER, "CSV", CSV_OPTIONAL)

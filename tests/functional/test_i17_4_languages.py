@@ -301,3 +301,27 @@ def test_report_page_and_shared_view_state_languages(app, client, mixed):
     assert "Langues utilisées" in shared
     german = app.test_client().get(f"/shared/{token}?lang=de").get_data(as_text=True)
     assert "gemeinsamer Health-Check-Bericht" in german
+
+
+def test_single_invitation_form_takes_a_language(app, client, login, make_alliance, make_round):
+    owner = login()
+    alliance_id = make_alliance(owner=owner)
+    round_id = make_round(alliance_id)
+    base = f"/alliances/{alliance_id}/rounds/{round_id}"
+    page = client.get(base).get_data(as_text=True)
+    assert 'name="language"' in page
+    person = {
+        "side": "B",
+        "function": "other",
+        "delivery": "email",
+        "csrf_token": CSRF_RE.search(page).group(1),
+    }
+    client.post(f"{base}/invite", data=person | {"name": "Jun", "email": "jun@x.example", "language": "ja"})
+    client.post(f"{base}/invite", data=person | {"name": "Kai", "email": "kai@x.example", "language": ""})
+    refused = client.post(
+        f"{base}/invite", data=person | {"name": "Lu", "email": "lu@x.example", "language": "xx"}
+    )
+    assert refused.status_code == 400
+    with app.app_context():
+        langs = dict(db.session.execute(db.select(Invitation.email, Invitation.language)).all())
+    assert langs == {"jun@x.example": "ja", "kai@x.example": "en"}
