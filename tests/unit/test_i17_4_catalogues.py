@@ -31,6 +31,7 @@ READER_FILES = [
     ),
     ROOT / "web/templates/mail/_layout.html",
     ROOT / "web/reports/templates/reports/shared.html",
+    ROOT / "web/reports/templates/reports/link_problem.html",
     ROOT / "exports/templates/reports/_lang_languages.html",
 ]
 PYTHON_FILES = [ROOT / "services/responses.py", ROOT / "web/i18n.py"]

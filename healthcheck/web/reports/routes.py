@@ -214,6 +214,8 @@ def revoke_share(alliance_id: int, round_id: int, share_id: int):
 @bp.errorhandler(sharing.ShareLinkProblem)
 def share_link_problem(exc: sharing.ShareLinkProblem):
     """A withdrawn or expired partner link says so (410), like a respondent's link."""
+    if exc.link is not None:  # in the partner side's language (an unknown link: the browser's)
+        use_language(languages.parse(request.args.get("lang")) or exc.link.round.alliance.side_b_language)
     return render_template("reports/link_problem.html", problem=exc), exc.status
 
 
