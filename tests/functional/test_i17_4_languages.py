@@ -325,3 +325,15 @@ def test_single_invitation_form_takes_a_language(app, client, login, make_allian
     with app.app_context():
         langs = dict(db.session.execute(db.select(Invitation.email, Invitation.language)).all())
     assert langs == {"jun@x.example": "ja", "kai@x.example": "en"}
+
+
+def test_staff_pages_follow_the_browser_or_a_remembered_choice(app):
+    browser = app.test_client()
+    assert '<html lang="en">' in browser.get("/login").get_data(as_text=True)
+    german = browser.get("/login", headers={"Accept-Language": "de-DE,de;q=0.9,en;q=0.5"})
+    assert '<html lang="de">' in german.get_data(as_text=True)
+    chosen = app.test_client()
+    assert '<html lang="ja">' in chosen.get("/login?lang=ja").get_data(as_text=True)
+    assert '<html lang="ja">' in chosen.get("/login").get_data(as_text=True)  # remembered
+    chosen.get("/login?lang=xx")
+    assert '<html lang="ja">' in chosen.get("/login").get_data(as_text=True)  # a bad code changes nothing
