@@ -88,12 +88,13 @@ def distance(a: dict[str, int], b: dict[str, int]) -> float | None:
     return 0.5 * sum(abs(a.get(f, 0) / total_a - b.get(f, 0) / total_b) for f in keys)
 
 
-def _shown(counts: dict[str, int], k: int) -> dict[str, int]:
-    """The counts of a side that may be shown (see the module's k rule)."""
-    shown = {f: n for f in FUNCTIONS if (n := counts.get(f, 0)) >= k}
-    hidden = [f for f in FUNCTIONS if f not in shown]
+def _shown(counts: dict[str, int], k: int, keys=FUNCTIONS) -> dict[str, int]:
+    """The counts of a side that may be shown (see the module's k rule); ``keys``: every
+    category of the list (the functions; the report's languages use the same rule)."""
+    shown = {f: n for f in keys if (n := counts.get(f, 0)) >= k}
+    hidden = [f for f in keys if f not in shown]
     if len(hidden) == 1 and counts.get(hidden[0], 0) and shown:
-        smallest = min(shown, key=lambda f: (shown[f], list(FUNCTIONS).index(f)))
+        smallest = min(shown, key=lambda f: (shown[f], list(keys).index(f)))
         del shown[smallest]
     return shown
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from healthcheck.analysis import anonymity, evidence, gaps, grouped, indices, panel, talking
+from healthcheck.analysis import anonymity, evidence, gaps, grouped, indices, language_mix, panel, talking
 from healthcheck.analysis import facts as facts_analysis
 from healthcheck.analysis.meta import meta_block
 from healthcheck.analysis.stats import Scale
@@ -183,6 +183,9 @@ def assemble(
     }
     mix = {s: counts[s].get("submitted_by_function") or {} for s in SIDES}
     report["panel"] = panel.published(mix["A"], mix["B"], k)
+    report["languages"] = language_mix.published(  # issue 17: languages answered in, k rule
+        {s: counts[s].get("submitted_by_language") or {} for s in SIDES}, k
+    )
     names = {s: meta["alliance"]["sides"][s] for s in SIDES}
     report["warnings"] = round_warnings(report, names) + panel.warnings(mix, report["panel"], names, k)
     if history:

@@ -17,6 +17,7 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 from markupsafe import Markup
 
 from healthcheck.exports.formatting import FILTERS
+from healthcheck.languages import NAMES as language_names
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 STYLESHEETS = [Path(__file__).resolve().parent.parent / "web" / "static" / n for n in ("pack.css", "app.css")]
@@ -40,6 +41,9 @@ def _no_links(*_args, **_kwargs):
 _env = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=select_autoescape(default=True))
 _env.filters.update(FILTERS)
 _env.globals["url_for"] = _no_links
+_env.add_extension("jinja2.ext.i18n")  # the report templates mark their text (issue 17)
+_env.install_null_translations(newstyle=True)  # type: ignore[attr-defined]  # packs: English
+_env.globals["LANGUAGE_NAMES"] = language_names
 
 
 def _css() -> Markup:

@@ -16,6 +16,7 @@ import logging
 from datetime import datetime, timedelta
 
 from flask import current_app, render_template
+from flask_babel import force_locale, gettext
 from sqlalchemy import or_, select, update
 from sqlalchemy.exc import SQLAlchemyError
 
@@ -139,14 +140,25 @@ def render(mail: OutgoingMail) -> Message | None:
         "overdue": context.get("overdue_count", 0),
         "outcome": _closed_outcome(context),
     }
-    subject = SUBJECTS[mail.kind].format(**fields)
-    return Message(
-        mail.to,
-        subject,
-        render_template(f"mail/{mail.kind}.txt", **context),
-        render_template(f"mail/{mail.kind}.html", **context),
-        [packs.render_attachment(ref) for ref in mail.attachments or []],  # rendered now, by reference
-    )
+    with force_locale(_language(mail.kind, context)):  # issue 17: the reader's language
+        subject = gettext(SUBJECTS[mail.kind]).format(**fields)
+        return Message(
+            mail.to,
+            subject,
+            render_template(f"mail/{mail.kind}.txt", **context),
+            render_template(f"mail/{mail.kind}.html", **context),
+            [packs.render_attachment(ref) for ref in mail.attachments or []],  # rendered now, by reference
+        )
+
+
+def _language(kind: str, context: dict) -> str:
+    """A respondent's message speaks their invitation's language, a shared report the
+    partner side's; staff messages the default language."""
+    if kind in RESPONDENT_KINDS:
+        return context["inv"].language or "en"
+    if kind == "report_shared":
+        return context["alliance"].side_b_language or "en"
+    return current_app.config.get("BABEL_DEFAULT_LOCALE", "en")
 
 
 def _closed_outcome(context: dict) -> str:

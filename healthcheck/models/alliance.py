@@ -65,6 +65,9 @@ class Alliance(db.Model):
     # days a closed round's report stays in joint review before it is published; 0: at once
     review_days: Mapped[int] = mapped_column(default=10, server_default="10")
     active: Mapped[bool] = mapped_column(default=True)
+    # default language of each side's invitations (issue 17): one of healthcheck.languages
+    side_a_language: Mapped[str] = mapped_column(String(5), default="en", server_default="en")
+    side_b_language: Mapped[str] = mapped_column(String(5), default="en", server_default="en")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     side_a: Mapped[Organisation] = relationship(foreign_keys=[side_a_id], lazy="joined")
@@ -74,6 +77,9 @@ class Alliance(db.Model):
 
     def side(self, code: str) -> Organisation:
         return self.side_a if code == "A" else self.side_b
+
+    def side_language(self, code: str) -> str:
+        return (self.side_a_language if code == "A" else self.side_b_language) or "en"
 
     @property
     def effective_cadence_months(self) -> int:

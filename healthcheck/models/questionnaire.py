@@ -27,6 +27,11 @@ class Questionnaire(db.Model):
     # DESIGN §3.14: each dimension also asks "How do you expect {partner} to rate it?"
     meta_perception: Mapped[bool] = mapped_column(default=False, server_default=sa_false())
     content_hash: Mapped[str] = mapped_column(String(64))
+    # issue 17: the languages a version declares (None: English only) and its texts in each
+    # language but English, {lang: {"title", "description", "scale_labels", "dimensions":
+    # {key: {"title", "description"}}, "questions": {key: text}}}; frozen with the version
+    languages: Mapped[list | None] = mapped_column(JSON, default=None)
+    translations: Mapped[dict | None] = mapped_column(JSON, default=None)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     dimensions: Mapped[list[Dimension]] = relationship(

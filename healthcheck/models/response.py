@@ -75,6 +75,8 @@ class Invitation(db.Model):
     # never writes, and mail scanners that fetch links do not run scripts).
     opened_at: Mapped[datetime | None]
     link_via: Mapped[str] = mapped_column(String(10), default="email", server_default="email")
+    # the language of the respondent's pages and emails (issue 17): one of healthcheck.languages
+    language: Mapped[str] = mapped_column(String(5), default="en", server_default="en")
 
     round: Mapped[Round] = relationship()
     tokens: Mapped[list[InvitationToken]] = relationship(cascade="all, delete-orphan")

@@ -10,7 +10,7 @@ from healthcheck.extensions import db
 from healthcheck.models import MIN_K, PHASES, SEGMENTS, Alliance, Organisation, Round, User
 from healthcheck.models.alliance import alliance_members, alliance_owners
 from healthcheck.models.review import MAX_REVIEW_DAYS
-from healthcheck.services import audit, summaries
+from healthcheck.services import audit, languages, summaries
 from healthcheck.services.errors import InvalidInput
 from healthcheck.services.text import single_line_problem
 
@@ -36,6 +36,8 @@ class AllianceData:
     owner_emails: list[str] = field(default_factory=list)
     member_emails: list[str] = field(default_factory=list)
     review_days: int | None = None  # joint review window (issue 15); None keeps it (10 when new)
+    side_a_language: str = "en"  # issue 17: the default language of each side's invitations
+    side_b_language: str = "en"
 
 
 def organisation(name: str) -> Organisation:
@@ -86,6 +88,7 @@ def _check(data: AllianceData, existing: Alliance | None) -> list[str]:
         problems.append(found)
     if len(data.north_star) > 1000:
         problems.append("North Star: at most 1000 characters")
+    problems += languages.side_problems(data)
     return problems
 
 
@@ -156,6 +159,7 @@ def save(data: AllianceData, actor: User | None, alliance: Alliance | None = Non
     alliance.cadence_months = data.cadence_months
     if data.review_days is not None:
         alliance.review_days = data.review_days
+    alliance.side_a_language, alliance.side_b_language = data.side_a_language, data.side_b_language
     if creating and actor is not None and actor.role == "manager" and actor not in owners:
         owners.append(actor)
     if data.owner_emails or creating:

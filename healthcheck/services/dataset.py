@@ -67,8 +67,9 @@ def response_counts(round_ids: list[int], by_function: bool = False) -> dict[int
     """{round_id: {side: {"invited", "submitted"}}}; revoked invitations do not count.
 
     ``by_function`` adds ``invited_by_function`` and ``submitted_by_function`` ({function:
-    count}, functions with a count only), from the same one ``GROUP BY``."""
-    extra = (Invitation.function,) if by_function else ()
+    count}, functions with a count only), and ``submitted_by_language`` (issue 17), from the
+    same one ``GROUP BY``."""
+    extra = (Invitation.function, Invitation.language) if by_function else ()
     out = {rid: {s: _count_block(0, by_function) for s in ("A", "B")} for rid in round_ids}
     if not round_ids:
         return out
@@ -84,16 +85,21 @@ def response_counts(round_ids: list[int], by_function: bool = False) -> dict[int
         block["invited"] += invited
         block["submitted"] += submitted
         if by_function:
-            block["invited_by_function"][function[0]] = invited
+            _add(block["invited_by_function"], function[0], invited)
             if submitted:
-                block["submitted_by_function"][function[0]] = submitted
+                _add(block["submitted_by_function"], function[0], submitted)
+                _add(block["submitted_by_language"], function[1], submitted)
     return out
+
+
+def _add(counts: dict[str, int], key: str, n: int) -> None:
+    counts[key] = counts.get(key, 0) + n
 
 
 def _count_block(invited: int | None, by_function: bool) -> dict:
     block = {"invited": invited, "submitted": 0}
     if by_function:
-        block |= {"invited_by_function": {}, "submitted_by_function": {}}
+        block |= {"invited_by_function": {}, "submitted_by_function": {}, "submitted_by_language": {}}
     return block
 
 
@@ -103,14 +109,17 @@ def submitted_counts(round_ids: list[int]) -> dict[int, dict[str, dict]]:
     out = {rid: {s: _count_block(None, True) for s in ("A", "B")} for rid in round_ids}
     if round_ids:
         rows = db.session.execute(
-            select(Response.round_id, Response.side, Invitation.function, db.func.count())
+            select(
+                Response.round_id, Response.side, Invitation.function, Invitation.language, db.func.count()
+            )
             .join(Invitation, Invitation.id == Response.invitation_id)
             .where(Response.round_id.in_(round_ids), Response.submitted_at.is_not(None))
-            .group_by(Response.round_id, Response.side, Invitation.function)
+            .group_by(Response.round_id, Response.side, Invitation.function, Invitation.language)
         )
-        for rid, side, function, submitted in rows:
+        for rid, side, function, language, submitted in rows:
             out[rid][side]["submitted"] += submitted
-            out[rid][side]["submitted_by_function"][function] = submitted
+            _add(out[rid][side]["submitted_by_function"], function, submitted)
+            _add(out[rid][side]["submitted_by_language"], language, submitted)
     return out
 
 

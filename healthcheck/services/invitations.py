@@ -6,14 +6,16 @@ from dataclasses import dataclass
 
 from sqlalchemy import func, select
 
+from healthcheck import languages as language_codes
 from healthcheck.analysis import panel
 from healthcheck.extensions import db
 from healthcheck.models import SIDES, IllegalTransition, Invitation, Round
-from healthcheck.services import audit, csvtools, notifications
+from healthcheck.services import audit, csvtools, languages, notifications
 from healthcheck.services.errors import InvalidInput
 from healthcheck.services.text import EMAIL_RE, single_line_problem
 
 CSV_HEADER = ["name", "email", "side", "function"]
+CSV_OPTIONAL = ["language"]  # issue 17: blank or missing → the side's default language
 MAX_BATCH = 500  # invitations per request: their links are delivered in that one response
 
 
@@ -23,6 +25,7 @@ class Invitee:
     email: str
     side: str
     function: str = panel.DEFAULT  # a key or label of analysis.panel.FUNCTIONS; blank is "other"
+    language: str | None = None  # one of healthcheck.languages; None: the side's default
 
 
 @dataclass
@@ -48,6 +51,8 @@ def _problems(invitee: Invitee, taken: set[str]) -> list[str]:
         problems.append(f"side: A or B (got {invitee.side!r})")
     if panel.parse(invitee.function) is None:
         problems.append(panel.problem(invitee.function))
+    if invitee.language is not None and language_codes.parse(invitee.language) is None:
+        problems.append(language_codes.problem(invitee.language))
     return problems
 
 
@@ -94,10 +99,10 @@ def invite(rnd: Round, invitees: list[Invitee], actor=None, hand_out: bool = Fal
 
 
 def invite_csv(rnd: Round, raw: bytes | str, actor=None, hand_out: bool = False) -> list[Issued]:
-    """Bulk invitations from CSV ``name,email,side,function``; any bad line → nothing added."""
+    """Bulk invitations from CSV ``name,email,side,function[,language]``; any bad line → nothing added."""
     _check_round(rnd)
     try:
-        records = csvtools.rows(csvtools.decode(raw, "CSV"), CSV_HEADER, "CSV")
+        records = csvtools.rows(csvtools.decode(raw, "CSV"), CSV_HEADER, "CSV", CSV_OPTIONAL)
     except ValueError as exc:
         raise InvalidInput(str(exc)) from exc
     if not records:
@@ -109,7 +114,9 @@ def invite_csv(rnd: Round, raw: bytes | str, actor=None, hand_out: bool = False)
         if "__error__" in rec:
             problems.append(f"line {line}: {rec['__error__']}")
             continue
-        invitee = Invitee(rec["name"], rec["email"], rec["side"].upper(), rec["function"])
+        invitee = Invitee(
+            rec["name"], rec["email"], rec["side"].upper(), rec["function"], rec.get("language") or None
+        )
         problems += [f"line {line}: {p}" for p in _problems(invitee, taken)]
         taken.add(invitee.email.strip().lower())
         invitees.append(invitee)
@@ -128,6 +135,8 @@ def _issue(rnd: Round, invitees: list[Invitee], actor, hand_out: bool) -> list[I
             email=invitee.email.strip().lower(),
             function=panel.parse(invitee.function),
             link_via="manager" if hand_out else "email",
+            language=language_codes.parse(invitee.language)
+            or languages.default_for(rnd.alliance, invitee.side),
         )
         token = inv.issue_link() if hand_out else None  # emailed links are made at delivery
         db.session.add(inv)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import and_, bindparam, case, delete, exists, insert, select, update
 from sqlalchemy.orm import joinedload
 
@@ -238,18 +239,20 @@ def parse(questionnaire: Questionnaire, form, require_all: bool) -> Answers:
         value = (form.get(field_name) or "").strip()
         if not value:
             if require_all and into is result.scores:
-                result.errors[name] = "Please choose an answer (or N/A)."
+                result.errors[name] = _l("Please choose an answer (or N/A).")
             continue
         valid, score = _choice(value, allowed)
         if valid:
             into[key] = score
             result.raw[name] = NA if score is None else value
         else:
-            result.errors[name] = f"Choose a value from {allowed.start} to {allowed.stop - 1}, or N/A."
+            result.errors[name] = _l(
+                "Choose a value from %(lo)s to %(hi)s, or N/A.", lo=allowed.start, hi=allowed.stop - 1
+            )
     for dim in q.dimension_ids:
         text = (form.get(f"c-{dim}") or "").replace("\x00", "").strip()
         if len(text) > MAX_COMMENT_CHARS:
-            result.errors[f"c-{dim}"] = f"Comments are limited to {MAX_COMMENT_CHARS} characters."
+            result.errors[f"c-{dim}"] = _l("Comments are limited to %(n)s characters.", n=MAX_COMMENT_CHARS)
             text = text[:MAX_COMMENT_CHARS]
         if text:
             result.comments[dim] = text

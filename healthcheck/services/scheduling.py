@@ -113,7 +113,12 @@ def plan_next_rounds(now: datetime) -> list[int]:
         ):
             db.session.add(
                 Invitation(
-                    round_id=rnd.id, side=inv.side, name=inv.name, email=inv.email, function=inv.function
+                    round_id=rnd.id,
+                    side=inv.side,
+                    name=inv.name,
+                    email=inv.email,
+                    function=inv.function,
+                    language=inv.language,  # issue 17: a person keeps the language they chose
                 )
             )
         for owner in alliance.owners:

@@ -10,7 +10,7 @@ from healthcheck.extensions import db, login_manager
 from healthcheck.models import User
 from healthcheck.models.base import MAX_ID
 from healthcheck.services.errors import Forbidden, InvalidInput, NotFound
-from healthcheck.web import assets, filters, security
+from healthcheck.web import assets, filters, i18n, security
 from healthcheck.web.admin.routes import bp as admin_bp
 from healthcheck.web.alliances.routes import bp as alliances_bp
 from healthcheck.web.auth.routes import bp as auth_bp
@@ -65,6 +65,7 @@ def register(app: Flask) -> None:
     sso_routes.init_app(app)
     assets.init_app(app)
     filters.register(app)
+    i18n.init_app(app)
 
 
 def _load_user(session_id: str) -> User | None:

@@ -27,6 +27,7 @@ REPORT_KEYS = {
     "talking_points",
     "panel",
     "review",  # the joint review (issue 15): null without one
+    "languages",  # issue 17: languages answered in per side (k rule)
 }
 
 

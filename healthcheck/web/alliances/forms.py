@@ -2,6 +2,7 @@ from flask_wtf import FlaskForm
 from wtforms import IntegerField, SelectField, SelectMultipleField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
+from healthcheck.languages import DEFAULT, NAMES
 from healthcheck.models import ALLIANCE_TYPES, MIN_K, PHASES, SEGMENTS
 from healthcheck.models.review import MAX_REVIEW_DAYS
 from healthcheck.services.alliances import MEMBER_ROLES, OWNER_ROLES, AllianceData
@@ -31,6 +32,9 @@ class AllianceForm(FlaskForm):
         default=10,
         validators=[Optional(), NumberRange(0, MAX_REVIEW_DAYS)],
     )
+    # issue 17: the language each side's invitations get unless the invitation says otherwise
+    side_a_language = SelectField("Side A language", choices=list(NAMES.items()), default=DEFAULT)
+    side_b_language = SelectField("Side B language", choices=list(NAMES.items()), default=DEFAULT)
     owners = StringField("Owners (emails, comma-separated)", validators=[Length(max=2000)])
     members = StringField("Members who may read (emails, comma-separated)", validators=[Length(max=4000)])
     # A manager picks from the people on their alliances instead of typing emails (issue 14 item 9)
@@ -64,6 +68,8 @@ class AllianceForm(FlaskForm):
             k_anonymity=self.k_anonymity.data,
             cadence_months=self.cadence_months.data,
             review_days=self.review_days.data,
+            side_a_language=self.side_a_language.data or DEFAULT,
+            side_b_language=self.side_b_language.data or DEFAULT,
             owner_emails=_emails(self.owners.data) + self._picked(self.owners_pick),
             member_emails=_emails(self.members.data) + self._picked(self.members_pick),
         )
@@ -75,6 +81,8 @@ class AllianceForm(FlaskForm):
         self.alliance_type.data, self.k_anonymity.data = alliance.alliance_type, alliance.k_anonymity
         self.cadence_months.data = alliance.cadence_months
         self.review_days.data = alliance.review_days
+        self.side_a_language.data = alliance.side_a_language
+        self.side_b_language.data = alliance.side_b_language
         self.owners.data = ", ".join(u.email for u in alliance.owners)
         self.members.data = ", ".join(u.email for u in alliance.members)
         self.owners_pick.data = [u.id for u in alliance.owners]

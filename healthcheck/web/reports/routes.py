@@ -1,6 +1,7 @@
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_required
 
+from healthcheck import languages
 from healthcheck.charts import render, sets
 from healthcheck.database import writing
 from healthcheck.exports import documents
@@ -8,6 +9,7 @@ from healthcheck.extensions import db
 from healthcheck.services import access, audit, packs, report_pages, reports, review_pages, sharing
 from healthcheck.services.errors import NotFound
 from healthcheck.web import confirm as asking
+from healthcheck.web.i18n import use_language
 from healthcheck.web.memory.forms import StatusForm
 from healthcheck.web.reports import confirmations
 from healthcheck.web.rounds.forms import ConfirmForm
@@ -212,6 +214,8 @@ def revoke_share(alliance_id: int, round_id: int, share_id: int):
 @bp.errorhandler(sharing.ShareLinkProblem)
 def share_link_problem(exc: sharing.ShareLinkProblem):
     """A withdrawn or expired partner link says so (410), like a respondent's link."""
+    if exc.link is not None:  # in the partner side's language (an unknown link: the browser's)
+        use_language(languages.parse(request.args.get("lang")) or exc.link.round.alliance.side_b_language)
     return render_template("reports/link_problem.html", problem=exc), exc.status
 
 
@@ -219,6 +223,7 @@ def share_link_problem(exc: sharing.ShareLinkProblem):
 def shared(token: str):
     link = sharing.by_token(token)
     rnd = link.round
+    use_language(languages.parse(request.args.get("lang")) or rnd.alliance.side_b_language)
     if (pack := review_pages.published_context(rnd)) is not None:  # the published pack (issue 15)
         return render_template(
             "review/pack.html", rnd=rnd, alliance=rnd.alliance, link=link, downloads=False, **pack

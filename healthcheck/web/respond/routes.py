@@ -5,8 +5,9 @@ from flask_wtf import FlaskForm
 
 from healthcheck.database import read_only
 from healthcheck.extensions import csrf, db, limiter
-from healthcheck.services import responses
+from healthcheck.services import languages, responses
 from healthcheck.services.responses import LinkProblem
+from healthcheck.web.i18n import use_language
 from healthcheck.web.respond import steps
 
 bp = Blueprint("respond", __name__, url_prefix="/r", template_folder="templates")
@@ -16,15 +17,34 @@ limiter.limit("600 per minute")(bp)  # per address; generous for offices behind 
 
 @bp.errorhandler(LinkProblem)
 def link_problem(exc: LinkProblem):
+    use_language(exc.invitation.language if exc.invitation is not None else None)
     return render_template("respond/problem.html", problem=exc), exc.status
 
 
 @bp.route("/<token>")
 def welcome(token: str):
     inv = responses.invitation_by_token(token)
+    use_language(inv.language)
     return render_template(
-        "respond/welcome.html", inv=inv, rnd=inv.round, alliance=inv.round.alliance, token=token
+        "respond/welcome.html",
+        inv=inv,
+        rnd=inv.round,
+        alliance=inv.round.alliance,
+        token=token,
+        form=FlaskForm(),
+        choices=languages.choices(inv.round.questionnaire, inv.language),
     )
+
+
+@bp.route("/<token>/language", methods=["POST"])
+def language(token: str):
+    """The welcome page's language switch (the questionnaire's buttons save answers first)."""
+    inv = responses.invitation_by_token(token)
+    chosen = languages.switch_of(request.form.get("action", ""))
+    if chosen is not None and FlaskForm().validate():
+        languages.keep(inv.id, chosen)
+        db.session.commit()
+    return redirect(url_for("respond.welcome", token=token), code=303)
 
 
 @bp.route("/<token>/opened", methods=["POST"])
@@ -58,14 +78,19 @@ def answer(token: str):
         db.session.commit()
         return redirect(url_for("respond.thanks", token=token), code=303)
     responses.save_draft_for(target, given)
+    chosen = languages.switch_of(action)  # a language button: saved, then shown in that language
+    if chosen is not None:
+        languages.keep(target.invitation_id, chosen)
     db.session.commit()
-    if going is not None:  # a step's "next", "back" or a section: saved, then shown
-        return redirect(url_for("respond.answer", token=token, step=steps.url_value(going)), code=303)
+    if going is not None or chosen is not None:  # a step's "next", "back", a section, a language
+        shown = steps.url_value(going) if going is not None else step
+        return redirect(url_for("respond.answer", token=token, step=shown), code=303)
     return _form(responses.invitation_by_token(token), token, given, step, notice="saved")
 
 
 def _form(inv, token, given, step, notice=None, status=200):
-    questionnaire = inv.round.questionnaire
+    use_language(inv.language)
+    questionnaire = languages.localise(inv.round.questionnaire, inv.language)
     found = steps.sections(questionnaire, given)
     return render_template(
         "respond/questionnaire.html",
@@ -80,6 +105,7 @@ def _form(inv, token, given, step, notice=None, status=200):
         sections=found,
         step=steps.current(questionnaire, step, found, given.errors),
         answered=sum(s.answered for s in found),
+        choices=languages.choices(inv.round.questionnaire, inv.language),
     ), status
 
 
@@ -90,4 +116,5 @@ def thanks(token: str):
         raise LinkProblem(404, "unknown")
     if inv.status != "submitted":
         return redirect(url_for("respond.welcome", token=token))
+    use_language(inv.language)
     return render_template("respond/thanks.html", inv=inv, alliance=inv.round.alliance)

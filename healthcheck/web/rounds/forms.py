@@ -7,6 +7,7 @@ from wtforms.validators import DataRequired, Length, ValidationError
 
 from healthcheck.analysis.panel import DEFAULT as DEFAULT_FUNCTION
 from healthcheck.analysis.panel import FUNCTIONS
+from healthcheck.languages import NAMES
 from healthcheck.models import Round
 from healthcheck.web.validators import SingleLine
 
@@ -48,6 +49,8 @@ class InviteForm(FlaskForm):
     side = SelectField("Side", choices=[("A", "A"), ("B", "B")])
     function = SelectField("Function", choices=list(FUNCTIONS.items()), default=DEFAULT_FUNCTION)
     delivery = SelectField("Their link", choices=DELIVERY, default="email")
+    # issue 17: blank → the side's default language (set on the alliance)
+    language = SelectField("Language", choices=[("", "The side's default"), *NAMES.items()], default="")
 
 
 class BulkInviteForm(FlaskForm):

@@ -125,7 +125,9 @@ def invite(alliance_id: int, round_id: int):
     form = InviteForm()
     if not form.validate_on_submit():
         return _render_detail(rnd, invite_form=form, status=400)
-    invitee = invitations.Invitee(form.name.data, form.email.data, form.side.data, form.function.data)
+    invitee = invitations.Invitee(
+        form.name.data, form.email.data, form.side.data, form.function.data, form.language.data or None
+    )
     outcome = attempt(
         lambda: invitations.invite(rnd, [invitee], actor=current_user, hand_out=hands_out(form))
     )
