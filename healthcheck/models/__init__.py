@@ -10,6 +10,7 @@ from healthcheck.models.alliance import (
     Alliance,
     Organisation,
 )
+from healthcheck.models.api_token import TOKEN_SCOPES, ApiToken
 from healthcheck.models.audit import AuditEvent
 from healthcheck.models.jobs import JobRun
 from healthcheck.models.messages import OutgoingMail, Reminder
@@ -38,6 +39,8 @@ __all__ = [
     "VISIBILITIES",
     "ALLIANCE_TYPES",
     "Alliance",
+    "ApiToken",
+    "TOKEN_SCOPES",
     "Answer",
     "AuditEvent",
     "CADENCE_MONTHS",

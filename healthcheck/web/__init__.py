@@ -10,7 +10,7 @@ from healthcheck.extensions import db, login_manager
 from healthcheck.models import User
 from healthcheck.models.base import MAX_ID
 from healthcheck.services.errors import Forbidden, InvalidInput, NotFound
-from healthcheck.web import assets, filters, security
+from healthcheck.web import api, assets, filters, security
 from healthcheck.web.admin.routes import bp as admin_bp
 from healthcheck.web.alliances.routes import bp as alliances_bp
 from healthcheck.web.auth.routes import bp as auth_bp
@@ -22,6 +22,7 @@ from healthcheck.web.reports.routes import bp as reports_bp
 from healthcheck.web.respond.routes import bp as respond_bp
 from healthcheck.web.rounds.routes import bp as rounds_bp
 from healthcheck.web.search.routes import bp as search_bp
+from healthcheck.web.tokens.routes import bp as tokens_bp
 
 
 def register(app: Flask) -> None:
@@ -39,11 +40,13 @@ def register(app: Flask) -> None:
         search_bp,
         admin_bp,
         ops_bp,
+        tokens_bp,
     ):
         app.register_blueprint(bp)
     login_manager.login_view = "auth.login"
     login_manager.login_message_category = "info"
     login_manager.user_loader(_load_user)
+    api.init_app(app)
     _error_pages(app)
     security.init_app(app)
     assets.init_app(app)
