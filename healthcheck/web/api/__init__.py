@@ -6,6 +6,8 @@ schemas; every error is an RFC 9457 problem document (problems.py).
 
 from __future__ import annotations
 
+import http
+
 from flask import Blueprint, Flask, current_app, render_template, request
 from flask_smorest import Api as SmorestApi
 from flask_smorest.spec import prepare_response
@@ -41,13 +43,14 @@ class Api(SmorestApi):
         return None
 
     def _register_responses(self):
-        for name, description in (("DEFAULT_ERROR", "A problem (RFC 9457)"),):
+        """Every status's component response, and the default one, as problem documents."""
+        named = [(status.name, status.phrase) for status in http.HTTPStatus if status >= 400]
+        for name, description in [*named, ("DEFAULT_ERROR", "A problem (RFC 9457)")]:
             response = {"description": description, "schema": ProblemSchema}
             prepare_response(response, self.spec, problems.CONTENT_TYPE)
             self.spec.components.response(name, response, lazy=True)
 
 
-fallback = Blueprint("api_fallback", __name__, url_prefix=PREFIX)
 docs = Blueprint("api_page", __name__, url_prefix=PREFIX, template_folder="templates")
 
 
@@ -67,16 +70,28 @@ def init_app(app: Flask) -> None:
     )
     api = Api()
     api.init_app(app)
-    api.register_converter(IdConverter, lambda _c: {"type": "integer", "minimum": 0, "maximum": MAX_ID})
+    api.register_converter(
+        IdConverter, lambda _c: {"type": "integer", "minimum": 0, "maximum": MAX_ID, "examples": [1]}
+    )
     api.register_blueprint(bp)
     app.extensions["healthcheck-api"] = api
-    app.register_blueprint(fallback)
+    app.register_error_handler(problems.Problem, problems.response)
+    app.before_request(_unrouted)
     app.register_blueprint(docs)
 
 
-@fallback.route("/<path:_rest>", methods=["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"])
-def unknown(_rest):
-    raise problems.Problem(404, DETAILS[404])
+def _unrouted():
+    """A URL under /api/v1 that no operation has (or not with this method): a problem, not a page.
+    Flask runs this before it raises the routing error."""
+    exc = request.routing_exception
+    if (
+        exc is None
+        or not request.path.startswith(PREFIX + "/")
+        or getattr(exc, "code", None) not in (404, 405)
+    ):
+        return None
+    headers = {"Allow": ", ".join(exc.valid_methods)} if getattr(exc, "valid_methods", None) else {}
+    raise problems.Problem(exc.code, DETAILS[exc.code], headers=headers)
 
 
 @docs.route("/docs")
@@ -161,6 +176,5 @@ def _join(path: str, key) -> str:
 
 
 _handlers(bp)
-_handlers(fallback)
 csrf.exempt(bp)  # auth.authenticate CSRF-checks every request that has no bearer token
 limiter.limit(auth.rate_limit, key_func=auth.rate_key)(bp)

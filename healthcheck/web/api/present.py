@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import UTC
+
 from flask import request, url_for
 
 
@@ -85,7 +87,9 @@ def note(n) -> dict:
 
 
 def event(e) -> dict:
-    return {"when": e.when, "kind": e.kind, "title": e.title, "detail": e.detail or ""}
+    """Times are stored in UTC without a zone; the API says so (RFC 3339 needs an offset)."""
+    when = e.when if e.when.tzinfo else e.when.replace(tzinfo=UTC)
+    return {"when": when, "kind": e.kind, "title": e.title, "detail": e.detail or ""}
 
 
 def issued(item) -> dict:

@@ -129,7 +129,7 @@ def timeline(alliance_id: int, kind=None, **args):
 
 @bp.route("/alliances", methods=["POST"])
 @auth.writes
-@bp.arguments(s.AllianceIn)
+@bp.arguments(s.AllianceIn, example=s.EXAMPLES["alliance"])
 @bp.response(201, s.AllianceOut)
 def create_alliance(data):
     if not access.can_create(_user()):
@@ -139,7 +139,7 @@ def create_alliance(data):
 
 @bp.route(ALLIANCE + "/rounds", methods=["POST"])
 @auth.writes
-@bp.arguments(s.RoundIn)
+@bp.arguments(s.RoundIn, example=s.EXAMPLES["round"])
 @bp.response(201, s.RoundOut)
 def create_round(data, alliance_id: int):
     alliance = access.alliance_for(_user(), alliance_id, edit=True)
@@ -182,7 +182,7 @@ def extend_round(data, alliance_id: int, round_id: int):
 
 @bp.route(ROUND + "/invitations", methods=["POST"])
 @auth.writes
-@bp.arguments(s.InvitationsIn)
+@bp.arguments(s.InvitationsIn, example=s.EXAMPLES["invitations"])
 @bp.response(201, s.IssuedList)
 def invite(data, alliance_id: int, round_id: int):
     """Invite many at once, all or none. With ``delivery: links`` each new link is in this
@@ -197,7 +197,7 @@ def invite(data, alliance_id: int, round_id: int):
 
 @bp.route(ALLIANCE + "/actions", methods=["POST"])
 @auth.writes
-@bp.arguments(s.ActionIn)
+@bp.arguments(s.ActionIn, example=s.EXAMPLES["action"])
 @bp.response(201, s.ActionOut)
 def create_action(data, alliance_id: int):
     alliance = access.alliance_for(_user(), alliance_id, edit=True)
@@ -219,7 +219,7 @@ def update_action(data, alliance_id: int, action_id: int):
 
 @bp.route(ALLIANCE + "/notes", methods=["POST"])
 @auth.writes
-@bp.arguments(s.NoteIn)
+@bp.arguments(s.NoteIn, example=s.EXAMPLES["note"])
 @bp.response(201, s.NoteOut)
 def add_note(data, alliance_id: int):
     """Add a note, meeting, decision or milestone to the alliance's memory."""

@@ -7,7 +7,16 @@ from __future__ import annotations
 import marshmallow as ma
 from marshmallow import fields, validate
 
-from healthcheck.models import MIN_K
+from healthcheck.models import (
+    ACTION_STATUSES,
+    ALLIANCE_TYPES,
+    MIN_K,
+    NOTE_KINDS,
+    PHASES,
+    SEGMENTS,
+    SIDES,
+    VISIBILITIES,
+)
 from healthcheck.models.base import MAX_ID
 from healthcheck.services.memory import TIMELINE_KINDS
 from healthcheck.web.api.pagination import DEFAULT_LIMIT, MAX_LIMIT
@@ -107,11 +116,22 @@ class AllianceIn(Closed):
     name = _text()
     side_a = _text()
     side_b = _text()
-    segment = _text()
-    phase = fields.String(load_default="development", error_messages=STR_ERRORS)
-    alliance_type = fields.String(load_default="R&D", error_messages=STR_ERRORS)
+    segment = _text(metadata={"enum": list(SEGMENTS)})
+    phase = fields.String(
+        load_default="development", error_messages=STR_ERRORS, metadata={"enum": list(PHASES)}
+    )
+    alliance_type = fields.String(
+        load_default="R&D",
+        error_messages=STR_ERRORS,
+        validate=validate.OneOf(ALLIANCE_TYPES, error=f"one of {', '.join(ALLIANCE_TYPES)}"),
+    )
     north_star = _text()
-    k_anonymity = fields.Integer(load_default=MIN_K, strict=True, error_messages=INT_ERRORS)
+    k_anonymity = fields.Integer(
+        load_default=MIN_K,
+        strict=True,
+        error_messages=INT_ERRORS,
+        validate=validate.Range(max=50, error="at most 50"),  # as on the alliance form
+    )
     cadence_months = fields.Integer(
         load_default=None, allow_none=True, strict=True, error_messages=INT_ERRORS
     )
@@ -161,7 +181,7 @@ class Moved(Open):
 class InviteeIn(Closed):
     name = _text()
     email = _text()
-    side = _text(metadata={"description": "A or B"})
+    side = _text(metadata={"description": "A or B", "enum": list(SIDES)})
     function = fields.String(load_default="", error_messages=STR_ERRORS)
 
 
@@ -249,10 +269,14 @@ class ActionIn(Closed):
     title = _text()
     owner = _text()
     due_on = _date()
-    dimension = _text()
+    dimension = _text(validate=validate.Length(max=100, error="at most 100 characters"))
     description = _text()
-    visibility = fields.String(load_default="internal", error_messages=STR_ERRORS)
-    status = fields.String(load_default="open", error_messages=STR_ERRORS)
+    visibility = fields.String(
+        load_default="internal", error_messages=STR_ERRORS, metadata={"enum": list(VISIBILITIES)}
+    )
+    status = fields.String(
+        load_default="open", error_messages=STR_ERRORS, metadata={"enum": list(ACTION_STATUSES)}
+    )
     round_id = fields.Integer(
         load_default=None,
         allow_none=True,
@@ -263,11 +287,15 @@ class ActionIn(Closed):
 
 
 class ActionStatusIn(Closed):
-    status = _text()
+    status = _text(metadata={"enum": list(ACTION_STATUSES)})
 
 
 class NoteIn(Closed):
-    kind = fields.String(load_default="note", error_messages=STR_ERRORS)
+    kind = fields.String(
+        load_default="note",
+        error_messages=STR_ERRORS,
+        metadata={"enum": [k for k in NOTE_KINDS if k != "handoff"]},
+    )
     title = _text()
     body = _text()
     happened_on = _date()
@@ -294,3 +322,32 @@ RoundPage = page_of(RoundOut, "RoundPage")
 ActionPage = page_of(ActionOut, "ActionPage")
 EventPage = page_of(EventOut, "EventPage")
 PortfolioPage = page_of(PortfolioLineOut, "PortfolioPage")
+
+
+EXAMPLES = {
+    "alliance": {
+        "name": "Osprey oncology",
+        "side_a": "Aurora Pharma",
+        "side_b": "Osprey Bio",
+        "segment": "typical",
+        "phase": "development",
+        "k_anonymity": 3,
+    },
+    "round": {"label": "2027-Q1", "questionnaire": "alliance-health-check", "auto_open": False},
+    "invitations": {
+        "invitees": [{"name": "Ann Lee", "email": "ann.lee@example.com", "side": "A", "function": ""}],
+        "delivery": "links",
+    },
+    "action": {
+        "title": "Monthly joint steering",
+        "owner": "Ann Lee",
+        "due_on": "2027-03-01",
+        "visibility": "joint",
+    },
+    "note": {
+        "kind": "decision",
+        "title": "Go to phase 3",
+        "body": "Both agreed.",
+        "happened_on": "2026-11-20",
+    },
+}
