@@ -2,14 +2,22 @@
 
 from __future__ import annotations
 
-import hashlib
-
 from flask import Response, g, request
 from flask_smorest import Blueprint
 
 from healthcheck.exports import documents
 from healthcheck.extensions import db
-from healthcheck.services import access, actions, alliances, invitations, memory, portfolio, reports, rounds
+from healthcheck.services import (
+    access,
+    actions,
+    alliances,
+    invitations,
+    memory,
+    portfolio,
+    report_json,
+    reports,
+    rounds,
+)
 from healthcheck.services import questionnaires as library
 from healthcheck.services.errors import Forbidden, InvalidInput
 from healthcheck.web.api import auth, present
@@ -87,13 +95,13 @@ def get_round(alliance_id: int, round_id: int):
 @bp.alt_response(304, description="Not modified: the report is the one you have (If-None-Match).")
 def round_report(alliance_id: int, round_id: int):
     """A closed round's report: the DESIGN §4 JSON, byte for byte as `healthcheck report --format json`."""
-    report = reports.round_report(access.round_for(_user(), alliance_id, round_id))
-    return _conditional(documents.to_json(report))
+    body, tag = report_json.round_report(access.round_for(_user(), alliance_id, round_id))
+    return _conditional(body, tag)
 
 
-def _conditional(body: str) -> Response:
+def _conditional(body: str, tag: str | None = None) -> Response:
     out = Response(body, mimetype="application/json")
-    out.set_etag(hashlib.sha256(body.encode()).hexdigest())
+    out.set_etag(tag or report_json.etag_of(body))
     out.headers["Cache-Control"] = "private, no-cache"
     return out.make_conditional(request)
 
