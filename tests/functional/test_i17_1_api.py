@@ -417,3 +417,32 @@ def test_openapi_document_is_3_1_and_the_page_is_served_locally(client):
     text = page.get_data(as_text=True)
     assert page.status_code == 200 and "GET /api/v1/portfolio" in text
     assert "<script" not in text  # nothing fetched from elsewhere
+
+
+def test_report_changes_with_its_stored_summary_and_the_old_etag_no_longer_matches(
+    app, client, token_for, closed_round
+):
+    aid, rid = closed_round()
+    secret = token_for()
+    url = f"/api/v1/alliances/{aid}/rounds/{rid}/report"
+    first = client.get(url, headers=bearer(secret))
+    assert first.json["alliance"]["name"] == "Kestrel alliance"
+    with app.app_context():
+        from healthcheck.models import Round
+        from healthcheck.services import alliances, summaries
+
+        alliance = db.session.get(Alliance, aid)
+        data = alliances.AllianceData(
+            name="Kestrel renamed",
+            side_a=alliance.side_a.name,
+            side_b=alliance.side_b.name,
+            segment=alliance.segment,
+            k_anonymity=alliance.k_anonymity,
+        )
+        alliances.save(data, None, alliance)
+        summaries.refresh_round(db.session.get(Round, rid))
+        db.session.commit()
+    changed = client.get(url, headers={**bearer(secret), "If-None-Match": first.headers["ETag"]})
+    assert changed.status_code == 200
+    assert changed.json["alliance"]["name"] == "Kestrel renamed"
+    assert changed.headers["ETag"] != first.headers["ETag"]

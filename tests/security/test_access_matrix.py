@@ -15,10 +15,36 @@ from healthcheck.models import Action, Invitation, Round, ShareLink, User
 from tests.conftest import csrf_token
 
 PUBLIC = {"auth.login", "ops.healthz", "static", "bootstrap.static", "favicon", "slim_bootstrap"}
+PUBLIC |= {"api-docs.openapi_json", "api_page.page"}  # the API's description, no data
+# /api/v1 answers bearer tokens only: every cookie caller here is refused (401)
+BEARER = {
+    "api." + name
+    for name in [
+        "portfolio_lines",
+        "list_alliances",
+        "get_alliance",
+        "list_rounds",
+        "get_round",
+        "round_report",
+        "trend",
+        "list_actions",
+        "timeline",
+        "create_alliance",
+        "create_round",
+        "open_round",
+        "close_round",
+        "extend_round",
+        "invite",
+        "create_action",
+        "update_action",
+        "add_note",
+    ]
+}
+OWN = {"tokens.revoke"}  # the token in the URL is the owner's
 REDIRECTS = {"portfolio.home"}  # sends you to the portfolio or the login page
 # the token is the key
 TOKEN = {"respond.welcome", "respond.answer", "respond.thanks", "respond.opened", "reports.shared"}
-SIGNED_IN = {"portfolio.index", "portfolio.segments", "search.index", "auth.logout"}
+SIGNED_IN = {"portfolio.index", "portfolio.segments", "search.index", "auth.logout", "tokens.index"}
 CREATE = {"alliances.new"}
 VIEW = {
     "alliances.detail",
@@ -81,7 +107,7 @@ def world(app, make_user, make_alliance, make_round, invite, answer_all):
     other_round = make_round(other, "Theirs")
     respondent_token = invite(make_round(other, "Open"), "A")[0]
     with app.app_context():
-        from healthcheck.services import actions, rounds, sharing
+        from healthcheck.services import actions, api_tokens, rounds, sharing, users
 
         rnd = db.session.get(Round, closed)
         rounds.close_round(rnd)
@@ -101,7 +127,9 @@ def world(app, make_user, make_alliance, make_round, invite, answer_all):
             "share_id": db.session.scalar(select(ShareLink.id).where(ShareLink.round_id == closed)),
             "token": "forged-token-that-matches-nothing",
             "user_id": db.session.scalar(select(User.id).where(User.email == "owner@x.example")),
+            "token_id": api_tokens.create(users.by_email("owner@x.example"), "matrix", "read", 5)[0].id,
         }
+        db.session.commit()
     return ids, respondent_token, partner_token
 
 
@@ -153,11 +181,15 @@ def _granted(endpoint: str, caller: str) -> bool:
         return caller in ("owner", "admin")
     if endpoint in ADMIN:
         return caller == "admin"
+    if endpoint in BEARER:
+        return False
+    if endpoint in OWN:
+        return caller == "owner"
     raise AssertionError(f"route {endpoint} has no access rule in this test: add one")
 
 
 def test_every_route_has_a_policy(app):
-    known = PUBLIC | REDIRECTS | TOKEN | SIGNED_IN | CREATE | VIEW | EDIT | ADMIN
+    known = PUBLIC | REDIRECTS | TOKEN | SIGNED_IN | CREATE | VIEW | EDIT | ADMIN | BEARER | OWN
     missing = sorted({r.endpoint for r in app.url_map.iter_rules()} - known)
     assert not missing, f"routes without an access rule: {missing}"
 
