@@ -7,7 +7,7 @@ import click
 from flask.cli import FlaskGroup
 
 from healthcheck import create_app
-from healthcheck.cli import accounts, backup, history, jobs, questionnaires, reports, rounds, setup
+from healthcheck.cli import accounts, backup, history, jobs, questionnaires, reports, rounds, setup, tokens
 from healthcheck.cli.facts import import_facts
 from healthcheck.config import default_instance_path, ensure_secret_key_file
 
@@ -24,6 +24,7 @@ COMMANDS = [
     rounds.round_group,
     *reports.COMMANDS,
     *jobs.COMMANDS,
+    tokens.token_group,
 ]
 
 

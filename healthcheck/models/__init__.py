@@ -10,6 +10,7 @@ from healthcheck.models.alliance import (
     Alliance,
     Organisation,
 )
+from healthcheck.models.api_token import TOKEN_SCOPES, ApiToken
 from healthcheck.models.audit import AuditEvent
 from healthcheck.models.facts import FACT_KINDS, MILESTONE_STATUSES, BudgetLine, DeliveryKpi, Milestone
 from healthcheck.models.followup import CHECKIN_SCORES, ActionCheckin
@@ -58,6 +59,8 @@ __all__ = [
     "VISIBILITIES",
     "ALLIANCE_TYPES",
     "Alliance",
+    "ApiToken",
+    "TOKEN_SCOPES",
     "Answer",
     "AuditEvent",
     "CADENCE_MONTHS",

@@ -10,7 +10,7 @@ from healthcheck.extensions import db, login_manager
 from healthcheck.models import User
 from healthcheck.models.base import MAX_ID
 from healthcheck.services.errors import Forbidden, InvalidInput, NotFound
-from healthcheck.web import assets, filters, i18n, security
+from healthcheck.web import api, assets, filters, i18n, security
 from healthcheck.web.admin.routes import bp as admin_bp
 from healthcheck.web.alliances.routes import bp as alliances_bp
 from healthcheck.web.auth.routes import bp as auth_bp
@@ -29,6 +29,7 @@ from healthcheck.web.rounds.routes import bp as rounds_bp
 from healthcheck.web.search.routes import bp as search_bp
 from healthcheck.web.sso import routes as sso_routes
 from healthcheck.web.steering.routes import bp as steering_bp
+from healthcheck.web.tokens.routes import bp as tokens_bp
 from healthcheck.web.webhooks.routes import bp as webhooks_bp
 
 
@@ -55,11 +56,13 @@ def register(app: Flask) -> None:
         review_bp,
         resourcing_bp,
         briefing_bp,
+        tokens_bp,
     ):
         app.register_blueprint(bp)
     login_manager.login_view = "auth.login"
     login_manager.login_message_category = "info"
     login_manager.user_loader(_load_user)
+    api.init_app(app)
     _error_pages(app)
     security.init_app(app)
     sso_routes.init_app(app)

@@ -36,8 +36,8 @@ def init_app(app: Flask) -> None:
     def refuse_nul_bytes():
         # PostgreSQL text cannot hold NUL; no field needs one. The questionnaire cleans its own
         # fields instead, so a respondent never loses answers over it.
-        if request.endpoint == "respond.answer":
-            return None
+        if request.endpoint == "respond.answer" or request.path.startswith("/api/"):
+            return None  # the API answers with a problem document (web/api)
         for values in (request.args, request.form):
             for key, value in values.items(multi=True):
                 if "\x00" in key or "\x00" in value:

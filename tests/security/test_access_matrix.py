@@ -15,13 +15,39 @@ from healthcheck.models import Action, BudgetLine, Invitation, PanelCheckLink, R
 from tests.conftest import csrf_token
 
 PUBLIC = {"auth.login", "ops.healthz", "static", "bootstrap.static", "favicon", "slim_bootstrap"}
+PUBLIC |= {"api-docs.openapi_json", "api_page.page"}  # the API's description, no data
+# /api/v1 answers bearer tokens only: every cookie caller here is refused (401)
+BEARER = {
+    "api." + name
+    for name in [
+        "portfolio_lines",
+        "list_alliances",
+        "get_alliance",
+        "list_rounds",
+        "get_round",
+        "round_report",
+        "trend",
+        "list_actions",
+        "timeline",
+        "create_alliance",
+        "create_round",
+        "open_round",
+        "close_round",
+        "extend_round",
+        "invite",
+        "create_action",
+        "update_action",
+        "add_note",
+    ]
+}
+OWN = {"tokens.revoke"}  # the token in the URL is the owner's
 REDIRECTS = {"portfolio.home"}  # sends you to the portfolio or the login page
 # the token is the key
 TOKEN = {"respond.welcome", "respond.answer", "respond.thanks", "respond.opened", "reports.shared"}
 TOKEN |= {"steering.shared_pack", "steering.shared_actions", "steering.panel", "checkin.checkin"}  # issue 15
 # the joint review's partner reviewers (issue 15): their personal link is the key
 TOKEN |= {"review.partner_page", "review.partner_comment", "review.partner_propose", "review.partner_accept"}
-SIGNED_IN = {"portfolio.index", "portfolio.segments", "search.index", "auth.logout"}
+SIGNED_IN = {"portfolio.index", "portfolio.segments", "search.index", "auth.logout", "tokens.index"}
 CREATE = {"alliances.new", "webhooks.index"}
 SSO_OFF = {"sso.start", "sso.callback"}  # single sign-on is not configured here: 404 for everyone
 VIEW = {
@@ -109,13 +135,13 @@ def world(app, make_user, make_alliance, make_round, invite, answer_all):
     other_round = make_round(other, "Theirs")
     respondent_token = invite(make_round(other, "Open"), "A")[0]
     with app.app_context():
-        from healthcheck.services import actions, review, rounds, sharing
+        from healthcheck.services import actions, api_tokens, review, rounds, sharing, users
 
         rnd = db.session.get(Round, closed)
         rounds.close_round(rnd)
         _link, _ = sharing.create(rnd, None)
         actions.create(rnd.alliance, actions.ActionData("Fix it", "Ann", rnd.closes_on, "trust"), None, rnd)
-        from healthcheck.services import users, webhooks
+        from healthcheck.services import webhooks
 
         owner = users.by_email("owner@x.example")
         hook, _ = webhooks.create(owner, "Hook", "https://hook.invalid/h", "plain", victim)
@@ -145,7 +171,9 @@ def world(app, make_user, make_alliance, make_round, invite, answer_all):
             "hook_id": hook.id,
             "reviewer_id": reviewer.id,
             "fact_id": fact.id,
+            "token_id": api_tokens.create(users.by_email("owner@x.example"), "matrix", "read", 5)[0].id,
         }
+        db.session.commit()
     return ids, respondent_token, partner_token
 
 
@@ -199,11 +227,15 @@ def _granted(endpoint: str, caller: str) -> bool:
         return caller == "admin"
     if endpoint in SSO_OFF:
         return False
+    if endpoint in BEARER:
+        return False
+    if endpoint in OWN:
+        return caller == "owner"
     raise AssertionError(f"route {endpoint} has no access rule in this test: add one")
 
 
 def test_every_route_has_a_policy(app):
-    known = PUBLIC | REDIRECTS | TOKEN | SIGNED_IN | CREATE | VIEW | EDIT | ADMIN | SSO_OFF
+    known = PUBLIC | REDIRECTS | TOKEN | SIGNED_IN | CREATE | VIEW | EDIT | ADMIN | SSO_OFF | BEARER | OWN
     missing = sorted({r.endpoint for r in app.url_map.iter_rules()} - known)
     assert not missing, f"routes without an access rule: {missing}"
 
