@@ -202,6 +202,11 @@ def _currency_problem(alliance: Alliance, currency: str, replacing: set[tuple]) 
     return None
 
 
+def plain_values(record) -> dict:
+    """A record's columns as JSON-safe values (dates as ISO strings)."""
+    return _plain(_values(record))
+
+
 def _values(record) -> dict:
     kind = next(k for k, m in MODELS.items() if isinstance(record, m))
     return {f: getattr(record, f) for f in HEADERS[kind]}

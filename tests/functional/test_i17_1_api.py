@@ -446,3 +446,48 @@ def test_report_changes_with_its_stored_summary_and_the_old_etag_no_longer_match
     assert changed.status_code == 200
     assert changed.json["alliance"]["name"] == "Kestrel renamed"
     assert changed.headers["ETag"] != first.headers["ETag"]
+
+
+# --- facts (issue 16 through the API) -----------------------------------------------------
+
+
+def test_facts_written_through_the_api_reach_the_report_and_bad_ones_change_nothing(
+    app, client, token_for, closed_round
+):
+    """Two milestones due before the round closed, one met 10 days late (on time), one missed:
+    on_time_rate = 1/2 beside the milestones dimension of the report the API serves."""
+    aid, rid = closed_round()
+    secret = token_for()
+    base = f"/api/v1/alliances/{aid}/facts"
+    met = {"key": "ind", "title": "IND filed", "planned_on": "2020-01-01", "actual_on": "2020-01-11"}
+    made = client.post(f"{base}/milestones", json=met | {"status": "met"}, headers=bearer(secret))
+    assert made.status_code == 201, made.json
+    assert made.json["values"]["actual_on"] == "2020-01-11"
+    missed = {"key": "fih", "title": "First patient", "planned_on": "2020-02-01", "status": "missed"}
+    assert client.post(f"{base}/milestones", json=missed, headers=bearer(secret)).status_code == 201
+
+    bad = client.post(
+        f"{base}/budget",
+        json={
+            "period_start": "2020-01-01",
+            "period_end": "2020-03-31",
+            "line": "CMC",
+            "planned": -5,
+            "actual": 10,
+            "currency": "EUR",
+        },
+        headers=bearer(secret),
+    )
+    assert bad.status_code == 422
+    assert any(e["detail"].startswith("planned: a number ≥ 0") for e in bad.json["errors"])
+    read_only = client.post(
+        f"{base}/milestones", json=missed | {"key": "x"}, headers=bearer(token_for(scope="read"))
+    )
+    assert read_only.status_code == 403
+
+    listed = client.get(base, headers=bearer(secret)).json
+    assert [f["values"]["key"] for f in listed["milestones"]] == ["ind", "fih"]
+    assert listed["budget"] == [] and listed["delivery"] == []
+    report = client.get(f"/api/v1/alliances/{aid}/rounds/{rid}/report", headers=bearer(secret)).json
+    milestones = next(d for d in report["dimensions"] if d["key"] == "milestones")
+    assert milestones["facts"]["on_time_rate"] == 0.5

@@ -38,6 +38,10 @@ BEARER = {
         "create_action",
         "update_action",
         "add_note",
+        "list_facts",
+        "add_milestone",
+        "add_budget_line",
+        "add_delivery_kpi",
     ]
 }
 OWN = {"tokens.revoke"}  # the token in the URL is the owner's

@@ -105,3 +105,7 @@ def issued(item) -> dict:
         "function": inv.function,
         "link": link,
     }
+
+
+def fact(kind: str, record, values: dict) -> dict:
+    return {"id": record.id, "kind": kind, "values": values}

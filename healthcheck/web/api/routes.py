@@ -11,6 +11,7 @@ from healthcheck.services import (
     access,
     actions,
     alliances,
+    facts,
     invitations,
     memory,
     portfolio,
@@ -234,3 +235,48 @@ def add_note(data, alliance_id: int):
     alliance = access.alliance_for(_user(), alliance_id, edit=True)
     note = memory.add_note(alliance, data["kind"], data["title"], data["body"], data["happened_on"], _user())
     return present.note(_done(note))
+
+
+@bp.route(ALLIANCE + "/facts")
+@bp.response(200, s.FactsOut)
+def list_facts(alliance_id: int):
+    """The alliance's facts: milestones, budget lines, delivery KPIs (DESIGN §3.17)."""
+    alliance = access.alliance_for(_user(), alliance_id)
+    return {
+        kind: [present.fact(kind, r, facts.plain_values(r)) for r in records]
+        for kind, records in facts.of_alliance(alliance).items()
+    }
+
+
+def _add_fact(kind: str, data: dict, alliance_id: int) -> dict:
+    alliance = access.alliance_for(_user(), alliance_id, edit=True)
+    record = facts.save(alliance, kind, {k: "" if v is None else str(v) for k, v in data.items()}, _user())
+    return present.fact(kind, _done(record), facts.plain_values(record))
+
+
+@bp.route(ALLIANCE + "/facts/milestones", methods=["POST"])
+@auth.writes
+@bp.arguments(s.MilestoneIn)
+@bp.response(201, s.FactOut)
+def add_milestone(data, alliance_id: int):
+    """Add a milestone (the columns of the facts CSV; refused when its key exists)."""
+    return _add_fact("milestones", data, alliance_id)
+
+
+@bp.route(ALLIANCE + "/facts/budget", methods=["POST"])
+@auth.writes
+@bp.arguments(s.BudgetIn)
+@bp.response(201, s.FactOut)
+def add_budget_line(data, alliance_id: int):
+    """Add a budget line (refused when the period and line exist)."""
+    return _add_fact("budget", data, alliance_id)
+
+
+@bp.route(ALLIANCE + "/facts/delivery", methods=["POST"])
+@auth.writes
+@bp.arguments(s.DeliveryIn)
+@bp.response(201, s.FactOut)
+def add_delivery_kpi(data, alliance_id: int):
+    """Add a period's delivery KPIs (supplier alliances; refused when the period exists)."""
+    return _add_fact("delivery", data, alliance_id)
+

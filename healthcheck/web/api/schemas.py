@@ -324,6 +324,50 @@ EventPage = page_of(EventOut, "EventPage")
 PortfolioPage = page_of(PortfolioLineOut, "PortfolioPage")
 
 
+
+def _value(**kwargs):
+    """A string or a number; the facts service checks the value and names the field."""
+    return fields.Raw(load_default="", metadata={"type": ["string", "number"]}, **kwargs)
+
+
+class MilestoneIn(Closed):
+    key = _text()
+    title = _text()
+    dimension = _text()
+    planned_on = _text(metadata={"example": "2026-05-01"})
+    actual_on = _text()
+    forecast_on = _text()
+    status = _text(metadata={"enum": ["planned", "met", "missed", "dropped"]})
+
+
+class BudgetIn(Closed):
+    period_start = _text()
+    period_end = _text()
+    line = _text()
+    planned = _value()
+    actual = _value()
+    currency = _text(metadata={"example": "EUR"})
+
+
+class DeliveryIn(Closed):
+    period_start = _text()
+    period_end = _text()
+    deliveries = _value()
+    on_time_in_full = _value()
+    quality_deviations = _value()
+
+
+class FactOut(Open):
+    id = fields.Integer(required=True)
+    kind = fields.String(required=True)
+    values = fields.Dict(required=True)
+
+
+class FactsOut(Open):
+    milestones = fields.List(fields.Nested(FactOut), required=True)
+    budget = fields.List(fields.Nested(FactOut), required=True)
+    delivery = fields.List(fields.Nested(FactOut), required=True)
+
 EXAMPLES = {
     "alliance": {
         "name": "Osprey oncology",
