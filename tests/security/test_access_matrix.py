@@ -48,6 +48,7 @@ OWN = {"tokens.revoke"}  # the token in the URL is the owner's
 REDIRECTS = {"portfolio.home"}  # sends you to the portfolio or the login page
 # the token is the key
 TOKEN = {"respond.welcome", "respond.answer", "respond.thanks", "respond.opened", "reports.shared"}
+TOKEN |= {"respond.language"}  # issue 17: the respondent switches language
 TOKEN |= {"steering.shared_pack", "steering.shared_actions", "steering.panel", "checkin.checkin"}  # issue 15
 # the joint review's partner reviewers (issue 15): their personal link is the key
 TOKEN |= {"review.partner_page", "review.partner_comment", "review.partner_propose", "review.partner_accept"}
