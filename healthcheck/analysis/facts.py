@@ -191,6 +191,10 @@ def attach(report: dict, facts: dict | None, previous_close, names: dict[str, st
     ``facts``: {"supplier": bool, "milestones": [...], "budget": [...], "delivery": [...]} of the
     alliance (None: no facts at all)."""
     facts = facts or {}
+    if not any(facts.get(kind) for kind in ("milestones", "budget", "delivery")):
+        for dim in report["dimensions"]:
+            dim["facts"] = None
+        return []  # no facts: no period to read (and no warning)
     after = _day(previous_close)
     until = _day(report["round"]["closes_on"])
     found = period_figures(facts, after, until)

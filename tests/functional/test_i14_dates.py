@@ -192,7 +192,7 @@ def test_i14_3_extend_open_round_tells_who_has_not_answered_and_is_audited(
         f"Health check of Alliance 1: more time, now open until {later}"
     )
     bob = mails["bob@x.example"].get_body(("plain",)).get_content()
-    assert later.strftime("%d %B %Y") in bob and f"it was to close on {before}" in bob
+    assert later.strftime("%d %B %Y") in bob and f"It was to close on {before}" in bob
     link = next(line.strip() for line in bob.splitlines() if "/r/" in line)
     assert app.test_client().get(link.replace("http://localhost:5000", "")).status_code == 200
     # the message carries the link each person already has (rebuilt, like a reminder): the one

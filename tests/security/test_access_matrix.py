@@ -276,6 +276,7 @@ def test_every_state_changing_request_needs_a_csrf_token(app, world):
         events_before = db.session.query(AuditEvent).count()
     posts = [(e, p) for e, m, p in _urls(app, ids) if m == "POST" and e not in TOKEN]
     posts.append(("respond.answer", f"/r/{respondent_token}/answer"))
+    posts.append(("respond.language", f"/r/{respondent_token}/language"))
     assert len(posts) >= 15
     for endpoint, path in posts:
         response = client.post(path, data={"status": "done", "days": "3", "action": "submit"})

@@ -90,8 +90,16 @@ def _unrouted():
         or getattr(exc, "code", None) not in (404, 405)
     ):
         return None
-    headers = {"Allow": ", ".join(exc.valid_methods)} if getattr(exc, "valid_methods", None) else {}
-    raise problems.Problem(exc.code, DETAILS[exc.code], headers=headers)
+    code = exc.code
+    if code == 405 and _oversized_id(request.path):
+        # werkzeug checks the method before the id converter: an id no object can have is 404
+        code = 404
+    headers = {"Allow": ", ".join(exc.valid_methods)} if code == 405 and exc.valid_methods else {}
+    raise problems.Problem(code, DETAILS[code], headers=headers)
+
+
+def _oversized_id(path: str) -> bool:
+    return any(part.isdigit() and int(part) > MAX_ID for part in path.split("/"))
 
 
 @docs.route("/docs")
