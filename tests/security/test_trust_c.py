@@ -130,7 +130,8 @@ def test_trust_07_pack_clash_concurrent_downloads_each_get_their_own_whole_pack(
             browser, secret, alliance, rnd = job
             # 80 downloads queue behind 4 workers on a loaded CI machine: a generous wait (this
             # checks that each gets its own whole pack, not how fast)
-            return secret, browser.request("GET", f"/alliances/{alliance}/rounds/{rnd}/report.html", timeout=300)
+            path = f"/alliances/{alliance}/rounds/{rnd}/report.html"
+            return secret, browser.request("GET", path, timeout=300)
 
         with ThreadPoolExecutor(16) as pool:
             results = list(pool.map(download, jobs))
