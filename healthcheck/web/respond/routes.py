@@ -1,6 +1,6 @@
 """Respondents: no account, an emailed link. GET/HEAD never consume or change anything."""
 
-from flask import Blueprint, redirect, render_template, request, url_for
+from flask import Blueprint, abort, redirect, render_template, request, url_for
 from flask_wtf import FlaskForm
 
 from healthcheck.database import read_only
@@ -40,8 +40,10 @@ def welcome(token: str):
 def language(token: str):
     """The welcome page's language switch (the questionnaire's buttons save answers first)."""
     inv = responses.invitation_by_token(token)
+    if not FlaskForm().validate():
+        abort(400)  # no valid CSRF token: nothing changes
     chosen = languages.switch_of(request.form.get("action", ""))
-    if chosen is not None and FlaskForm().validate():
+    if chosen is not None:
         languages.keep(inv.id, chosen)
         db.session.commit()
     return redirect(url_for("respond.welcome", token=token), code=303)
