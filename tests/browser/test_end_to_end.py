@@ -5,6 +5,8 @@ import re
 import pytest
 from playwright.sync_api import expect
 
+from tests.browser.flows import new_alliance_round_and_links
+
 pytestmark = pytest.mark.browser
 PHONE = {"width": 390, "height": 844}
 
@@ -54,29 +56,16 @@ def test_manager_sets_up_invites_watches_and_reads_report(
     page = browser.new_context(viewport={"width": 1280, "height": 900}).new_page()
     dialogs = []
     page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
-    page.goto(f"{live_server}/login")
-    page.fill("#email", "manager@example.com")
-    page.fill("#password", "correct-horse-battery")
-    page.click("button[type=submit]")
-    page.click("text=New alliance")
-    page.fill("#name", "Nordvik <script>alert(1)</script>")
-    page.fill("#side_a", "Aurora Pharma")
-    page.fill("#side_b", "Nordvik <img src=x onerror=alert(2)>")
-    page.fill("#north_star", "Make NV-12 first choice.")
-    page.click("button:text('Save')")
-    page.click("text=New round")
-    page.fill("#label", "2026-Q4")
-    page.click("button:text('Create draft round')")
-    page.fill(
-        "#csv_text",
+    links = new_alliance_round_and_links(
+        page,
+        live_server,
+        "manager@example.com",
+        ("Nordvik <script>alert(1)</script>", "Aurora Pharma", "Nordvik <img src=x onerror=alert(2)>"),
         "name,email,side,function\nAnn,ann@a.example,A,research\nBob,bob@a.example,A,\n"
         "Cem,cem@n.example,B,\nDee,dee@n.example,B,\nEve,eve@a.example,A,\nFay,fay@n.example,B,\n",
+        north_star="Make NV-12 first choice.",
     )
-    page.select_option("#bulk_delivery", "page")
-    page.click("button:text('Invite all')")
-    links = [page.input_value(f"#{el.get_attribute('id')}") for el in page.locator("input[data-copy]").all()]
     assert len(links) == 6
-    page.click("text=Back to the round")
     page.click("button:text('Open round')")
     assert "0/3" in page.inner_text("[data-testid=rate-A]")
     round_url = page.url

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from tests.browser.conftest import ARTIFACTS
+from tests.browser.flows import new_alliance_round_and_links
 
 pytestmark = pytest.mark.browser
 DESKTOP = {"width": 1280, "height": 900}
@@ -40,28 +41,15 @@ def test_i14_1_new_manager_two_per_side_warned_confirms_and_reads_why(
     page = context.new_page()
     dialogs = []
     page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
-    page.goto(f"{live_server}/login")
-    page.fill("#email", "manager@example.com")
-    page.fill("#password", "correct-horse-battery")
-    page.click("button[type=submit]")
-    page.click("text=New alliance")
-    page.fill("#name", "Helix Oncology")
-    page.fill("#side_a", "Aurora Pharma")
-    page.fill("#side_b", "Helix Bio")
-    page.click("button:text('Save')")
-    page.click("text=New round")
-    page.fill("#label", "2026-Q4")
-    page.click("button:text('Create draft round')")
-    page.fill(
-        "#csv_text",
+    links = new_alliance_round_and_links(
+        page,
+        live_server,
+        "manager@example.com",
+        ("Helix Oncology", "Aurora Pharma", "Helix Bio"),
         "name,email,side,function\nAnn,ann@a.example,A,research\nBob,bob@a.example,A,\n"
         "Cem,cem@h.example,B,\nDee,dee@h.example,B,\n",
     )
-    page.select_option("#bulk_delivery", "page")
-    page.click("button:text('Invite all')")
-    links = [page.input_value(f"#{el.get_attribute('id')}") for el in page.locator("input[data-copy]").all()]
     assert len(links) == 4
-    page.click("text=Back to the round")
     round_url = page.url
     # warned when inviting, before opening
     standing = page.inner_text("[data-testid=k-standing]")

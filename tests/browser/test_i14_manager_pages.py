@@ -7,17 +7,13 @@ from pathlib import Path
 
 import pytest
 
+from tests.browser.flows import log_in
+
 pytestmark = pytest.mark.browser
 DESKTOP = {"width": 1280, "height": 900}
 PHONE = {"width": 390, "height": 844}
 BULK = "name,email,side,function\nAnn,ann@a.example,A,research\nBob,bob@a.example,A,\nCem,cem@n.example,B,\n"
 
-
-def _log_in(page, base, email, password="correct-horse-battery"):
-    page.goto(f"{base}/login")
-    page.fill("#email", email)
-    page.fill("#password", password)
-    page.click("button[type=submit]")
 
 
 def _no_sideways_scroll(page) -> bool:
@@ -40,7 +36,7 @@ def test_i14_4_links_batch_download_beacon_and_reminder_in_chromium(
         "response",
         lambda r: errors.append(r.url) if r.status >= 400 and not r.url.endswith("/favicon.ico") else None,
     )
-    _log_in(page, live_server, "manager@example.com")
+    log_in(page, live_server, "manager@example.com")
     page.goto(f"{live_server}/alliances/{alliance}/rounds/{rnd}")
     page.fill("#csv_text", BULK)
     page.select_option("#bulk_delivery", "page")
@@ -69,7 +65,7 @@ def test_i14_4_links_batch_download_beacon_and_reminder_in_chromium(
     page.click("button:text('Remind non-respondents now')")  # a second click sends nothing
     assert "Reminder emailed to 0 people." in page.inner_text("main")
     phone = browser.new_context(viewport=PHONE, is_mobile=True).new_page()
-    _log_in(phone, live_server, "manager@example.com")
+    log_in(phone, live_server, "manager@example.com")
     phone.goto(f"{live_server}/alliances/{alliance}/rounds/{rnd}")
     shot(phone, "i14-round-progress-phone")
     assert errors == []
@@ -99,7 +95,7 @@ def test_i14_9_admin_pages_and_search_in_chromium(
         runner.run("open_rounds")
     for name, viewport in (("desktop", DESKTOP), ("phone", PHONE)):
         page = browser.new_context(viewport=viewport).new_page()
-        _log_in(page, live_server, "admin@example.com", "correct-horse-battery-admin")
+        log_in(page, live_server, "admin@example.com", "correct-horse-battery-admin")
         page.goto(f"{live_server}/admin/users")
         assert page.locator("text=alliance manager").first.is_visible()
         shot(page, f"i14-admin-users-{name}")
@@ -114,7 +110,7 @@ def test_i14_9_admin_pages_and_search_in_chromium(
         shot(page, f"i14-search-{name}")
         assert _no_sideways_scroll(page), name
         manager = browser.new_context(viewport=viewport).new_page()
-        _log_in(manager, live_server, "manager@example.com")
+        log_in(manager, live_server, "manager@example.com")
         manager.goto(f"{live_server}/alliances/{alliance}/edit")
         assert manager.locator("input[name=owners_pick]").count() == 1  # only themselves can own
         assert manager.locator("input[name=members_pick]").count() == 2

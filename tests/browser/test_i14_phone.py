@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 
 from healthcheck.extensions import db
+from tests.browser.flows import log_in
 from tests.servers import record
 
 pytestmark = pytest.mark.browser
@@ -154,10 +155,7 @@ def portfolio_pages(app, make_user, make_alliance, make_round, invite, answer_al
 
 
 def _log_in(page, live_server):
-    page.goto(f"{live_server}/login")
-    page.fill("#email", "admin@x.example")
-    page.fill("#password", "correct-horse-battery")
-    page.click("button[type=submit]")
+    log_in(page, live_server, "admin@x.example")
 
 
 def _assert_no_sideways_scroll(page, name):

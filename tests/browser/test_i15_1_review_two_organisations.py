@@ -19,6 +19,7 @@ from healthcheck.jobs import delivery
 from healthcheck.models import Round
 from healthcheck.models.base import utcnow
 from healthcheck.services import rounds
+from tests.browser.flows import log_in
 
 pytestmark = pytest.mark.browser
 LAPTOP = {"width": 1280, "height": 900}
@@ -49,10 +50,7 @@ def test_a_joint_review_across_two_organisations_ends_in_the_published_pack(
         partner_name = db.session.get(Round, round_id).alliance.side_b.name
 
     owner = browser.new_context(viewport=LAPTOP).new_page()
-    owner.goto(f"{live_server}/login")
-    owner.fill("#email", "manager@example.com")
-    owner.fill("#password", "correct-horse-battery")
-    owner.click("button[type=submit]")
+    log_in(owner, live_server, "manager@example.com")
     owner.goto(f"{live_server}/alliances/{alliance_id}/rounds/{round_id}/report")
     expect(owner.get_by_test_id("review-banner")).to_contain_text("in joint review")
     owner.click("text=Open the joint review")

@@ -15,6 +15,7 @@ import pytest
 from playwright.sync_api import expect
 
 from healthcheck.extensions import db
+from tests.browser.flows import log_in
 
 pytestmark = pytest.mark.browser
 DESKTOP = {"width": 1280, "height": 900}
@@ -22,10 +23,7 @@ NORTH_STAR = "Make NV-12 the first-choice biologic for moderate psoriasis in the
 
 
 def _log_in(page, base, email, password="correct-horse-battery"):
-    page.goto(f"{base}/login")
-    page.fill("#email", email)
-    page.fill("#password", password)
-    page.click("button[type=submit]")
+    log_in(page, base, email, password)
     expect(page.locator("nav")).to_contain_text("Log out")
 
 

@@ -9,6 +9,7 @@ import pytest
 from playwright.sync_api import expect
 
 from healthcheck.extensions import db
+from tests.browser.flows import log_in
 from tests.receivers import Receiver, valid_signature
 
 pytestmark = pytest.mark.browser
@@ -29,10 +30,7 @@ def test_owner_adds_a_webhook_and_sends_a_test_event(browser, live_server, shot,
     make_user("manager@example.com", "manager")
     make_alliance(owner="manager@example.com", name="Helix R&D")
     page = browser.new_context(viewport={"width": 1280, "height": 900}).new_page()
-    page.goto(f"{live_server}/login")
-    page.fill("#email", "manager@example.com")
-    page.fill("#password", "correct-horse-battery")
-    page.click("button[type=submit]")
+    log_in(page, live_server, "manager@example.com")
     page.click("a.nav-link:text('Webhooks')")
     expect(page.locator("h1")).to_have_text("Webhooks")
     with Receiver() as receiver:

@@ -10,6 +10,7 @@ from sqlalchemy import select
 
 from healthcheck.extensions import db
 from healthcheck.models import Round
+from tests.browser.flows import log_in
 
 pytestmark = pytest.mark.browser
 P = '"><img src=x onerror="window.__xss=1;alert(1)"><script>window.__xss=1;alert(2)</script>'
@@ -85,10 +86,7 @@ def test_no_script_runs_anywhere(browser, live_server, app, hostile):
     _assert_clean(page, "questionnaire after save")
     page.goto(f"{live_server}/shared/{share_token}")
     _assert_clean(page, "partner report")
-    page.goto(f"{live_server}/login")
-    page.fill("#email", "admin@x.example")
-    page.fill("#password", "correct-horse-battery")
-    page.click("button[type=submit]")
+    log_in(page, live_server, "admin@x.example")
     base = f"/alliances/{alliance}"
     for path in [
         "/portfolio",
@@ -141,10 +139,7 @@ def test_questionnaire_and_report_have_no_serious_accessibility_violation(
     page = browser.new_context(bypass_csp=True).new_page()
     page.goto(f"{live_server}/r/{open_token}/answer")
     problems = _serious(page)
-    page.goto(f"{live_server}/login")
-    page.fill("#email", "admin@x.example")
-    page.fill("#password", "correct-horse-battery")
-    page.click("button[type=submit]")
+    log_in(page, live_server, "admin@x.example")
     page.goto(f"{live_server}/alliances/{alliance}/rounds/{closed}/report")
     problems += _serious(page)
     shot(page, "report-with-hostile-text")
