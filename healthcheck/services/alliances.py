@@ -12,7 +12,7 @@ from healthcheck.models.alliance import alliance_members, alliance_owners
 from healthcheck.models.review import MAX_REVIEW_DAYS
 from healthcheck.services import audit, languages, summaries
 from healthcheck.services.errors import InvalidInput
-from healthcheck.services.text import single_line_problem
+from healthcheck.services.text import short_text_problem
 
 
 def review_window_problem(days) -> str | None:
@@ -57,22 +57,14 @@ def by_name(name: str) -> Alliance | None:
 
 def _check(data: AllianceData, existing: Alliance | None) -> list[str]:
     problems = []
-    if not data.name.strip():
-        problems.append("name: required")
-    elif len(data.name) > 200:
-        problems.append("name: at most 200 characters")
-    elif found := single_line_problem("name", data.name):
+    if found := short_text_problem("name", data.name, 200):
         problems.append(found)
     else:
         clash = by_name(data.name)
         if clash is not None and clash is not existing:
             problems.append(f"name: an alliance called {data.name!r} already exists")
     for label, value in (("side A", data.side_a), ("side B", data.side_b)):
-        if not value.strip():
-            problems.append(f"{label}: organisation name required")
-        elif len(value) > 200:
-            problems.append(f"{label}: at most 200 characters")
-        elif found := single_line_problem(label, value):
+        if found := short_text_problem(label, value, 200, required="organisation name required"):
             problems.append(found)
     if data.side_a.strip() and data.side_a.strip().lower() == data.side_b.strip().lower():
         problems.append("side B: must be a different organisation from side A")

@@ -12,7 +12,7 @@ from healthcheck.extensions import db
 from healthcheck.models import SIDES, IllegalTransition, Invitation, Round
 from healthcheck.services import audit, csvtools, languages, notifications
 from healthcheck.services.errors import InvalidInput
-from healthcheck.services.text import EMAIL_RE, single_line_problem
+from healthcheck.services.text import EMAIL_RE, short_text_problem
 
 CSV_HEADER = ["name", "email", "side", "function"]
 CSV_OPTIONAL = ["language"]  # issue 17: blank or missing → the side's default language
@@ -36,11 +36,7 @@ class Issued:
 
 def _problems(invitee: Invitee, taken: set[str]) -> list[str]:
     problems = []
-    if not invitee.name.strip():
-        problems.append("name: required")
-    elif len(invitee.name) > 200:
-        problems.append("name: at most 200 characters")
-    elif found := single_line_problem("name", invitee.name):
+    if found := short_text_problem("name", invitee.name, 200):
         problems.append(found)
     email = invitee.email.strip().lower()
     if not EMAIL_RE.match(email) or len(email) > 254:

@@ -12,7 +12,7 @@ from healthcheck.models import Alliance, IllegalTransition, Questionnaire, Round
 from healthcheck.models.base import utcnow
 from healthcheck.services import audit, dataset, notifications, review, summaries, webhooks
 from healthcheck.services.errors import InvalidInput
-from healthcheck.services.text import single_line_problem
+from healthcheck.services.text import short_text_problem
 
 
 def create(
@@ -28,11 +28,7 @@ def create(
 ) -> Round:
     label = (label or "").strip()
     problems = []
-    if not label:
-        problems.append("label: required, e.g. 2026-Q4")
-    elif len(label) > 100:
-        problems.append("label: at most 100 characters")
-    elif found := single_line_problem("label", label):
+    if found := short_text_problem("label", label, 100, required="required, e.g. 2026-Q4"):
         problems.append(found)
     elif db.session.scalar(select(Round.id).where(Round.alliance_id == alliance.id, Round.label == label)):
         problems.append(f"label: this alliance already has a round {label!r}")

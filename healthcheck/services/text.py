@@ -17,3 +17,13 @@ def single_line_problem(label: str, value: str) -> str | None:
     if any(ch in _BREAKS or unicodedata.category(ch) == "Cc" for ch in value or ""):
         return f"{label}: line breaks and control characters are not allowed"
     return None
+
+
+def short_text_problem(label: str, value: str, limit: int, required: str = "required") -> str | None:
+    """The first field-level message for a short one-line text (a name, a label): missing,
+    longer than ``limit`` characters, or holding a line break."""
+    if not (value or "").strip():
+        return f"{label}: {required}"
+    if len(value) > limit:
+        return f"{label}: at most {limit} characters"
+    return single_line_problem(label, value)
