@@ -3,7 +3,7 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta
 
 from sqlalchemy import JSON, CheckConstraint, ForeignKey, String, UniqueConstraint
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, declared_attr, mapped_column, relationship
 
 from healthcheck.extensions import db
 from healthcheck.models.alliance import Alliance
@@ -155,10 +155,9 @@ class RoundSummary(db.Model):
     refreshed_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
-class ShareLink(db.Model):
-    """A read-only, expiring, revocable link to a round's joint report for side B."""
-
-    __tablename__ = "share_links"
+class RoundLink:
+    """The columns of an expiring, revocable link to one round whose token is shown once and
+    stored as its SHA-256 (the partner's share link, the panel-check link)."""
 
     id: Mapped[int] = mapped_column(primary_key=True)
     round_id: Mapped[int] = mapped_column(ForeignKey("rounds.id", ondelete="CASCADE"), index=True)
@@ -168,7 +167,15 @@ class ShareLink(db.Model):
     expires_at: Mapped[datetime]
     revoked_at: Mapped[datetime | None]
 
-    round: Mapped[Round] = relationship()
+    @declared_attr
+    def round(cls) -> Mapped[Round]:  # noqa: N805 - SQLAlchemy's declared_attr takes the class
+        return relationship(Round)
 
     def usable(self, now: datetime) -> bool:
         return self.revoked_at is None and now < self.expires_at
+
+
+class ShareLink(RoundLink, db.Model):
+    """A read-only, expiring, revocable link to a round's joint report for side B."""
+
+    __tablename__ = "share_links"
