@@ -14,6 +14,13 @@ from sqlalchemy import func, select
 from healthcheck import languages as language_codes
 from healthcheck.extensions import db
 from healthcheck.models import Dimension, Question, Questionnaire
+from healthcheck.services.questionnaire_texts import (
+    check_text,
+    declared_languages,
+    inline_translations,
+    text_in,
+    translation,
+)
 
 KEY_RE = re.compile(r"^[a-z0-9][a-z0-9_-]{0,99}$")
 MAX_FILE_BYTES = 512 * 1024
@@ -93,11 +100,11 @@ def validate(doc) -> list[str]:
     if not isinstance(doc, dict):
         return ["the document must be a mapping with key, title, scale and dimensions"]
     problems: list[str] = _unknown_keys(doc, "", "")
-    doc = _inline(doc, problems)
+    doc = inline_translations(doc, problems)
     _check_key(doc.get("key"), "key", problems)
-    langs = _languages(doc.get("languages"), problems)
-    _text(doc.get("title"), "title", langs, problems)
-    _text(doc.get("description"), "description", langs, problems, required=False)
+    langs = declared_languages(doc.get("languages"), problems)
+    check_text(doc.get("title"), "title", langs, problems)
+    check_text(doc.get("description"), "description", langs, problems, required=False)
     problems += _validate_scale(doc.get("scale", {"min": 1, "max": 5}), langs)
     if not isinstance(doc.get("meta_perception", False), bool):
         problems.append(f"meta_perception: must be true or false, got {doc['meta_perception']!r}")
@@ -115,8 +122,8 @@ def validate(doc) -> list[str]:
         problems += _unknown_keys(dim, "dimension", place)
         _check_unique_key(dim.get("key"), f"{place}.key", dim_keys, problems)
         about = _named("dimension", dim.get("key"))
-        _text(dim.get("title"), f"{place}.title", langs, problems, about=about)
-        _text(dim.get("description"), f"{place}.description", langs, problems, False, about)
+        check_text(dim.get("title"), f"{place}.title", langs, problems, about=about)
+        check_text(dim.get("description"), f"{place}.description", langs, problems, False, about)
         weight = dim.get("weight", 1)
         if isinstance(weight, bool) or not isinstance(weight, int | float) or weight <= 0:
             problems.append(f"{place}.weight: must be a number > 0, got {weight!r}")
@@ -132,7 +139,7 @@ def validate(doc) -> list[str]:
             problems += _unknown_keys(q, "question", qplace)
             _check_unique_key(q.get("key"), f"{qplace}.key", question_keys, problems)
             where = f"{about}, {_named('question', q.get('key'))}"
-            _text(q.get("text"), f"{qplace}.text", langs, problems, about=where)
+            check_text(q.get("text"), f"{qplace}.text", langs, problems, about=where)
     if doc.get("meta_perception") is True:  # a prediction's form field is p-<dimension key>
         for name in sorted(question_keys & {f"p-{d}" for d in dim_keys}):
             problems.append(f"question key {name!r} is taken by the prediction of a dimension; rename it")
@@ -142,53 +149,6 @@ def validate(doc) -> list[str]:
 def _named(kind: str, key) -> str:
     """``dimension milestones``: what a place is, by its key when it has one."""
     return f"{kind} {key}" if isinstance(key, str) and key else kind
-
-
-def _languages(value, problems: list[str]) -> list[str]:
-    """The declared languages (English first, always); problems for anything else."""
-    if value is None:
-        return [language_codes.DEFAULT]
-    allowed = language_codes.allowed()
-    if not isinstance(value, list) or not value:
-        problems.append(f"languages: a list of language codes ({allowed}), got {value!r}")
-        return [language_codes.DEFAULT]
-    found: list[str] = []
-    for code in value:
-        if not language_codes.valid(code):
-            problems.append(f"languages: {code!r} is not one of {allowed}")
-        elif code in found:
-            problems.append(f"languages: {code!r} is listed twice")
-        else:
-            found.append(code)
-    if language_codes.DEFAULT not in found:
-        problems.append("languages: must include en (English is every questionnaire's base language)")
-    return [language_codes.DEFAULT, *(c for c in found if c != language_codes.DEFAULT)]
-
-
-def _text(
-    value, place: str, langs: list[str], problems: list[str], required: bool = True, about: str = ""
-) -> None:
-    """A translatable text: a plain string (English) or ``{en: …, de: …}``; every declared
-    language needs a non-empty text, and no language may appear that is not declared."""
-    if not required and (value is None or (isinstance(value, str) and not value.strip())):
-        return  # an optional text left out (a blank one too)
-    if isinstance(value, str):
-        value = {language_codes.DEFAULT: value}
-    if not isinstance(value, dict):
-        problems.append(f"{place}: required text, or a mapping of language to text")
-        return
-    about = f"{about}, " if about else ""
-    for code in value:
-        if code not in langs:
-            problems.append(
-                f"{place}: language {code!r} is not declared in languages ({', '.join(langs)}) "
-                f"({about}language {code})"
-            )
-    for code in langs:
-        text = value.get(code)
-        if not isinstance(text, str) or not text.strip():
-            what = "required text" if code == language_codes.DEFAULT else f"no {code!r} translation"
-            problems.append(f"{place}: {what} ({about}language {code})")
 
 
 def _validate_scale(scale, langs: list[str] | None = None) -> list[str]:
@@ -212,7 +172,7 @@ def _validate_scale(scale, langs: list[str] | None = None) -> list[str]:
     problems: list[str] = []
     for i, label in enumerate(labels or []):
         where = f"point {lo + i}"
-        _text(label, f"scale.labels[{i}]", langs or [language_codes.DEFAULT], problems, about=where)
+        check_text(label, f"scale.labels[{i}]", langs or [language_codes.DEFAULT], problems, about=where)
     return problems
 
 
@@ -237,106 +197,34 @@ def _check_unique_key(value, place: str, seen: set[str], problems: list[str]) ->
         seen.add(value)
 
 
-def _in(value, code: str = language_codes.DEFAULT) -> str:
-    """A translatable text in one language (a plain string is English)."""
-    if isinstance(value, dict):
-        value = value.get(code)
-    return (value or "").strip()
-
-
-def _inline(doc: dict, problems: list[str]) -> dict:
-    """A document whose translations come as one ``translations:`` block (the form
-    ``normalise`` returns: {lang: {title, description, scale_labels, dimensions: {key:
-    {title, description}}, questions: {key: text}}}) as the same document with every text
-    written ``{en: …, de: …}``; unknown keys in the block are problems."""
-    block = doc.get("translations")
-    if block is None:
-        return doc
-    if not isinstance(block, dict) or not all(isinstance(v, dict) for v in block.values()):
-        problems.append("translations: a mapping of language to its texts")
-        return doc
-    out = json.loads(json.dumps(doc))  # a deep copy of plain YAML data
-    dims = [d for d in out.get("dimensions") or [] if isinstance(d, dict)]
-    known = {"dimensions": {d.get("key") for d in dims}}
-    known["questions"] = {q.get("key") for d in dims for q in d.get("questions") or [] if isinstance(q, dict)}
-    for code, texts in block.items():
-        for part in ("dimensions", "questions"):
-            for key in texts.get(part) or {}:
-                if key not in known[part]:
-                    problems.append(f"translations.{code}.{part}: unknown key {key!r} (language {code})")
-        _put(out, "title", code, texts.get("title"))
-        _put(out, "description", code, texts.get("description"))
-        scale = out.get("scale") if isinstance(out.get("scale"), dict) else {}
-        labels = scale.get("labels") if isinstance(scale.get("labels"), list) else []
-        for i, label in enumerate((texts.get("scale_labels") or [])[: len(labels)]):
-            holder = {"x": labels[i]}
-            _put(holder, "x", code, label)
-            labels[i] = holder["x"]
-        for d in dims:
-            own = (texts.get("dimensions") or {}).get(d.get("key")) or {}
-            _put(d, "title", code, own.get("title"))
-            _put(d, "description", code, own.get("description"))
-            for q in d.get("questions") or []:
-                if isinstance(q, dict):
-                    _put(q, "text", code, (texts.get("questions") or {}).get(q.get("key")))
-    out.pop("translations")
-    return out
-
-
-def _put(holder: dict, name: str, code: str, text) -> None:
-    """Add ``code``'s text to a translatable field (blank adds nothing: validation names it)."""
-    if not isinstance(text, str) or not text.strip():
-        return
-    value = holder.get(name)
-    if isinstance(value, str) and value.strip():
-        holder[name] = {language_codes.DEFAULT: value, code: text}
-    elif isinstance(value, dict):
-        value.setdefault(code, text)
-
-
 def normalise(doc: dict) -> dict:
-    doc = _inline(doc, [])
+    doc = inline_translations(doc, [])
     scale = doc.get("scale") or {}
     lo, hi = scale.get("min", 1), scale.get("max", 5)
     # meta_perception appears only when on: the content hash of every earlier file stays the same
     meta = {"meta_perception": True} if doc.get("meta_perception") else {}
     out = {
         "key": doc["key"],
-        "title": _in(doc["title"]),
-        "description": _in(doc.get("description")),
-        "scale": {"min": lo, "max": hi, "labels": [_in(x) for x in scale.get("labels") or []]},
+        "title": text_in(doc["title"]),
+        "description": text_in(doc.get("description")),
+        "scale": {"min": lo, "max": hi, "labels": [text_in(x) for x in scale.get("labels") or []]},
         **meta,
         "dimensions": [
             {
                 "key": d["key"],
-                "title": _in(d["title"]),
-                "description": _in(d.get("description")),
+                "title": text_in(d["title"]),
+                "description": text_in(d.get("description")),
                 "weight": float(d.get("weight", 1)),
-                "questions": [{"key": q["key"], "text": _in(q["text"])} for q in d["questions"]],
+                "questions": [{"key": q["key"], "text": text_in(q["text"])} for q in d["questions"]],
             }
             for d in doc["dimensions"]
         ],
     }
-    langs = _languages(doc.get("languages"), [])
+    langs = declared_languages(doc.get("languages"), [])
     if len(langs) > 1:  # like meta_perception: an English-only file keeps its content hash
         out["languages"] = langs
-        out["translations"] = {code: _translation(doc, code) for code in langs[1:]}
+        out["translations"] = {code: translation(doc, code) for code in langs[1:]}
     return out
-
-
-def _translation(doc: dict, code: str) -> dict:
-    """One language's texts of a validated document, by key (see Questionnaire.translations)."""
-    scale = doc.get("scale") or {}
-    return {
-        "title": _in(doc["title"], code),
-        "description": _in(doc.get("description"), code),
-        "scale_labels": [_in(x, code) for x in scale.get("labels") or []],
-        "dimensions": {
-            d["key"]: {"title": _in(d["title"], code), "description": _in(d.get("description"), code)}
-            for d in doc["dimensions"]
-        },
-        "questions": {q["key"]: _in(q["text"], code) for d in doc["dimensions"] for q in d["questions"]},
-    }
 
 
 def content_hash(doc: dict) -> str:
