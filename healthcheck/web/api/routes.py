@@ -146,6 +146,19 @@ def create_alliance(data):
     return present.alliance(_done(alliances.save(alliances.AllianceData(**data), _user())))
 
 
+@bp.route(ALLIANCE, methods=["PATCH"])
+@auth.writes
+@bp.arguments(s.AlliancePatch, example=s.EXAMPLES["alliance_patch"])
+@bp.response(200, s.AllianceOut)
+def update_alliance(data, alliance_id: int):
+    """Change some of an alliance's fields (those of its edit page); the others keep their value.
+    Owners and admins only, checked, all or nothing, and audited as on the page."""
+    alliance = access.alliance_for(_user(), alliance_id, edit=True)
+    if not data:
+        return present.alliance(alliance)
+    return present.alliance(_done(alliances.update(alliance, data, _user())))
+
+
 @bp.route(ALLIANCE + "/rounds", methods=["POST"])
 @auth.writes
 @bp.arguments(s.RoundIn, example=s.EXAMPLES["round"])
@@ -279,4 +292,3 @@ def add_budget_line(data, alliance_id: int):
 def add_delivery_kpi(data, alliance_id: int):
     """Add a period's delivery KPIs (supplier alliances; refused when the period exists)."""
     return _add_fact("delivery", data, alliance_id)
-
