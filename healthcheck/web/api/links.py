@@ -29,6 +29,11 @@ ALLIANCE_NEXT = {
     "ListActions": ("list_actions", "its actions"),
     "CreateAction": ("create_action", "give it an action"),
     "ListFacts": ("list_facts", "its facts"),
+    "AddMilestone": ("add_milestone", "add a milestone"),
+    "AddBudgetLine": ("add_budget_line", "add a budget line"),
+    "AddDeliveryKpi": ("add_delivery_kpi", "add a period's delivery KPIs"),
+    "AddNote": ("add_note", "add a note to its memory"),
+    "Timeline": ("timeline", "what happened to it"),
 }
 ROUND_NEXT = {
     "GetRound": ("get_round", "the round"),
