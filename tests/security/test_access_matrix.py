@@ -23,6 +23,7 @@ BEARER = {
         "portfolio_lines",
         "list_alliances",
         "get_alliance",
+        "update_alliance",  # PATCH
         "list_rounds",
         "get_round",
         "round_report",
