@@ -25,7 +25,7 @@ from healthcheck.extensions import db
 from healthcheck.mail import Message, backend_for, build
 from healthcheck.models import Alliance, Invitation, OutgoingMail, Round
 from healthcheck.models.base import utcnow
-from healthcheck.services import action_followup, packs, review, sharing
+from healthcheck.services import action_followup, packs, review_links, sharing
 from healthcheck.services.notifications import SUBJECTS
 
 log = logging.getLogger(__name__)
@@ -117,7 +117,7 @@ def render(mail: OutgoingMail) -> Message | None:
     elif mail.kind in action_followup.KINDS:
         context = action_followup.mail_context(mail, _base_url())
     elif mail.kind == "review_invited":  # the reviewer's personal link, made now (issue 15)
-        context = review.invitation_context(mail, _base_url())
+        context = review_links.invitation_context(mail, _base_url())
     else:
         context = dict(mail.context)
         if "round_id" in context:
