@@ -7,13 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from healthcheck.jobs import delivery
-from healthcheck.services import (
-    action_followup,
-    review_publication,
-    scheduling,
-    webhook_delivery,
-    webhooks,
-)
+from healthcheck.services import action_followup, review_publication, scheduling, webhook_delivery, webhooks
 
 
 @dataclass(frozen=True)

@@ -24,16 +24,10 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from healthcheck.extensions import db
-from healthcheck.models import (
-    Review,
-    Reviewer,
-    Round,
-)
+from healthcheck.models import Review, Reviewer, Round
 from healthcheck.models.base import utcnow
 from healthcheck.models.review import DEFAULT_REVIEW_DAYS
-from healthcheck.services import (
-    audit,
-)
+from healthcheck.services import audit
 from healthcheck.services.errors import InvalidInput
 
 
@@ -78,7 +72,8 @@ def check_participant(rnd: Round, who: Participant, now: datetime) -> None:
 
 def start(rnd: Round, now: datetime | None = None) -> Review | None:
     """Open the review of a round that has just closed (before its report is stored, so the
-    report says ``in_review``). A window of 0 days publishes at once: see ``after_close``."""
+    report says ``in_review``). A window of 0 days publishes at once: see
+    ``review_publication.after_close``."""
     if of_round(rnd) is not None or rnd.imported:
         return None
     now = now or utcnow()

@@ -7,14 +7,8 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from healthcheck.extensions import db
-from healthcheck.models import (
-    Action,
-    ReviewComment,
-    Round,
-)
-from healthcheck.services import (
-    report_pages,
-)
+from healthcheck.models import Action, ReviewComment, Round
+from healthcheck.services import report_pages
 
 
 def findings(rnd: Round, context: dict | None = None) -> list[tuple[str, str]]:

@@ -9,17 +9,9 @@ from datetime import datetime, time, timedelta
 from sqlalchemy import select
 
 from healthcheck.extensions import db
-from healthcheck.models import (
-    Review,
-    Reviewer,
-    Round,
-    hash_token,
-)
+from healthcheck.models import Review, Reviewer, Round, hash_token
 from healthcheck.models.base import utcnow
-from healthcheck.services import (
-    audit,
-    notifications,
-)
+from healthcheck.services import audit, notifications
 from healthcheck.services.errors import InvalidInput
 from healthcheck.services.review import open_review
 from healthcheck.services.text import EMAIL_RE, single_line_problem

@@ -9,12 +9,7 @@ from datetime import date, datetime, timedelta
 from sqlalchemy import func, select, update
 
 from healthcheck.extensions import db
-from healthcheck.models import (
-    Alliance,
-    PackVersion,
-    Review,
-    Round,
-)
+from healthcheck.models import Alliance, PackVersion, Review, Round
 from healthcheck.models.base import utcnow
 from healthcheck.services import (
     audit,

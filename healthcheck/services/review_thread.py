@@ -8,20 +8,10 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from healthcheck.extensions import db
-from healthcheck.models import (
-    Action,
-    Alliance,
-    ReviewComment,
-    Round,
-)
+from healthcheck.models import Action, Alliance, ReviewComment, Round
 from healthcheck.models.base import utcnow
 from healthcheck.models.review import STANCES
-from healthcheck.services import (
-    action_followup,
-    audit,
-    review_findings,
-    review_publication,
-)
+from healthcheck.services import action_followup, audit, review_findings, review_publication
 from healthcheck.services.errors import InvalidInput
 from healthcheck.services.review import Participant, check_participant, open_review
 from healthcheck.services.text import EMAIL_RE

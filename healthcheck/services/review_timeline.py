@@ -7,18 +7,8 @@ from datetime import datetime
 from sqlalchemy import select
 
 from healthcheck.extensions import db
-from healthcheck.models import (
-    Action,
-    Alliance,
-    PackVersion,
-    Review,
-    ReviewComment,
-    Reviewer,
-    Round,
-)
-from healthcheck.services import (
-    actions,
-)
+from healthcheck.models import Action, Alliance, PackVersion, Review, ReviewComment, Reviewer, Round
+from healthcheck.services import actions
 
 
 def timeline_events(alliance: Alliance) -> list[tuple[datetime, str, str, str]]:
