@@ -8,7 +8,7 @@ from flask.cli import with_appcontext
 from healthcheck.cli.common import fail
 from healthcheck.extensions import db
 from healthcheck.models import FACT_KINDS
-from healthcheck.services import facts
+from healthcheck.services import facts_csv
 from healthcheck.services.errors import InvalidInput
 
 
@@ -23,7 +23,7 @@ def import_facts(csv_file, alliance, kind):
     with open(csv_file, "rb") as fh:
         raw = fh.read()
     try:
-        result = facts.import_csv(alliance, kind, raw)
+        result = facts_csv.import_csv(alliance, kind, raw)
     except InvalidInput as exc:
         fail(exc.problems)
     db.session.commit()

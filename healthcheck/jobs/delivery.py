@@ -1,10 +1,11 @@
 """Deliver queued messages with retries: the scheduler's half of notifications.
 
-Delivery claims each message with a guarded UPDATE (a lease), so two schedulers never
-send the same message. Respondent and partner links are created at delivery, in the same
-transaction that marks the message sent: no usable token is ever stored. An invitation has
-one valid link at a time: an invitation email issues a new one (the older stops working), a
-reminder carries the current one again (rebuilt from its nonce, see ``link_token``).
+Delivery claims each message with a guarded UPDATE (a lease, ``services.outbox``, shared
+with the webhook deliveries), so two schedulers never send the same message. Respondent and
+partner links are created at delivery, in the same transaction that marks the message sent:
+no usable token is ever stored. An invitation has one valid link at a time: an invitation
+email issues a new one (the older stops working), a reminder carries the current one again
+(rebuilt from its nonce, see ``link_token``).
 
 A message that cannot be built from its own content (a header with a line break, a template
 error) fails at once and for good; the others are still delivered.
@@ -17,7 +18,6 @@ from datetime import datetime, timedelta
 
 from flask import current_app, render_template
 from flask_babel import force_locale, gettext
-from sqlalchemy import or_, select, update
 from sqlalchemy.exc import SQLAlchemyError
 
 from healthcheck.config import public_base_url
@@ -25,27 +25,11 @@ from healthcheck.extensions import db
 from healthcheck.mail import Message, backend_for, build
 from healthcheck.models import Alliance, Invitation, OutgoingMail, Round
 from healthcheck.models.base import utcnow
-from healthcheck.services import action_followup, packs, review, sharing
+from healthcheck.services import action_followup, outbox, packs, review_links, sharing
 from healthcheck.services.notifications import SUBJECTS
 
 log = logging.getLogger(__name__)
-LEASE = timedelta(minutes=10)
 RESPONDENT_KINDS = ("invitation", "reminder", "link_replaced", "round_extended")
-
-
-def _claim(mail_id: int, now: datetime) -> bool:
-    claimed = db.session.execute(
-        update(OutgoingMail)
-        .where(
-            OutgoingMail.id == mail_id,
-            OutgoingMail.status.in_(("queued", "sending")),
-            OutgoingMail.next_attempt_at <= now,
-        )
-        .values(status="sending", next_attempt_at=now + LEASE)
-        .execution_options(synchronize_session=False)
-    ).rowcount
-    db.session.commit()
-    return claimed == 1
 
 
 def _base_url() -> str:
@@ -117,7 +101,7 @@ def render(mail: OutgoingMail) -> Message | None:
     elif mail.kind in action_followup.KINDS:
         context = action_followup.mail_context(mail, _base_url())
     elif mail.kind == "review_invited":  # the reviewer's personal link, made now (issue 15)
-        context = review.invitation_context(mail, _base_url())
+        context = review_links.invitation_context(mail, _base_url())
     else:
         context = dict(mail.context)
         if "round_id" in context:
@@ -173,20 +157,9 @@ def deliver_due(now: datetime | None = None, limit: int = 100) -> dict:
     now = now or utcnow()
     backend = backend_for(current_app.config, current_app.instance_path)
     counts = {"sent": 0, "retry": 0, "failed": 0, "cancelled": 0}
-    due = list(
-        db.session.scalars(
-            select(OutgoingMail.id)
-            .where(
-                or_(OutgoingMail.status == "queued", OutgoingMail.status == "sending"),
-                OutgoingMail.next_attempt_at <= now,
-            )
-            .order_by(OutgoingMail.id)
-            .limit(limit)
-        )
-    )
-    db.session.commit()
+    due = outbox.due_ids(OutgoingMail, now, limit)
     for mail_id in due:
-        if not _claim(mail_id, now):
+        if not outbox.claim(OutgoingMail, mail_id, now):
             continue
         counts[_deliver_one(mail_id, backend, now)] += 1
     return counts

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from healthcheck.jobs import delivery
-from healthcheck.services import action_followup, review, scheduling, webhook_delivery, webhooks
+from healthcheck.services import action_followup, review_publication, scheduling, webhook_delivery, webhooks
 
 
 @dataclass(frozen=True)
@@ -51,7 +51,7 @@ JOBS = [
         "publish_reviews",
         "hourly",
         {"minute": 8},
-        lambda now: {"published": review.publish_due(now)},
+        lambda now: {"published": review_publication.publish_due(now)},
         "Publish joint reviews whose window has ended: the pack's version 1, owners and reviewers told.",
     ),
     Job(

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields, replace
 
 from sqlalchemy import func, or_, select, union
 
@@ -33,8 +33,8 @@ class AllianceData:
     north_star: str = ""
     k_anonymity: int = MIN_K
     cadence_months: int | None = None
-    owner_emails: list[str] = field(default_factory=list)
-    member_emails: list[str] = field(default_factory=list)
+    owner_emails: list[str] | None = field(default_factory=list)  # empty or None keeps the owners
+    member_emails: list[str] | None = field(default_factory=list)  # None keeps the members
     review_days: int | None = None  # joint review window (issue 15); None keeps it (10 when new)
     side_a_language: str = "en"  # issue 17: the default language of each side's invitations
     side_b_language: str = "en"
@@ -128,11 +128,45 @@ def _users(
     return found
 
 
+EDITABLE = tuple(f.name for f in fields(AllianceData))
+
+
+def data_of(alliance: Alliance) -> AllianceData:
+    """The alliance as its edit page shows it; owners and members kept as they are (None)."""
+    return AllianceData(
+        name=alliance.name,
+        side_a=alliance.side_a.name,
+        side_b=alliance.side_b.name,
+        segment=alliance.segment,
+        phase=alliance.phase,
+        alliance_type=alliance.alliance_type,
+        north_star=alliance.north_star,
+        k_anonymity=alliance.k_anonymity,
+        cadence_months=alliance.cadence_months,
+        owner_emails=None,
+        member_emails=None,
+        review_days=alliance.review_days,
+        side_a_language=alliance.side_a_language,
+        side_b_language=alliance.side_b_language,
+    )
+
+
+def update(alliance: Alliance, changes: dict, actor: User | None) -> Alliance:
+    """Change only the fields named in ``changes`` (the API's PATCH); every other field keeps
+    its value. The same checks, all-or-nothing, and the same audit as the edit page (``save``)."""
+    unknown = sorted(set(changes) - set(EDITABLE))
+    if unknown:
+        raise InvalidInput([f"{name}: not a field of an alliance" for name in unknown])
+    return save(replace(data_of(alliance), **changes), actor, alliance)
+
+
 def save(data: AllianceData, actor: User | None, alliance: Alliance | None = None) -> Alliance:
     """Create (``alliance`` None) or update an alliance; all-or-nothing validation."""
     problems = _check(data, alliance)
-    owners = _users(data.owner_emails, OWNER_ROLES, "owners", problems, actor)
-    members = _users(data.member_emails, MEMBER_ROLES, "members", problems, actor)
+    owners = _users(data.owner_emails or [], OWNER_ROLES, "owners", problems, actor)
+    members = None
+    if data.member_emails is not None:
+        members = _users(data.member_emails, MEMBER_ROLES, "members", problems, actor)
     if problems:
         raise InvalidInput(problems)
     side_a, side_b = organisation(data.side_a), organisation(data.side_b)
@@ -158,7 +192,8 @@ def save(data: AllianceData, actor: User | None, alliance: Alliance | None = Non
         if set(owners) != set(alliance.owners or []):
             audit.record("alliance.owners", actor, alliance, owners=[u.email for u in owners])
         alliance.owners = owners
-    alliance.members = members
+    if members is not None:
+        alliance.members = members
     db.session.flush()
     audit.record("alliance.create" if creating else "alliance.update", actor, alliance)
     if not creating and old_k != alliance.k_anonymity:

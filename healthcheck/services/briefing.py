@@ -31,7 +31,7 @@ from healthcheck.models import (
     RoundSummary,
 )
 from healthcheck.models.alliance import CADENCE_MONTHS
-from healthcheck.services import actions, facts, memory, resourcing, review
+from healthcheck.services import actions, facts, memory, resourcing, review_publication
 
 HEADLINE_ROUNDS = 3
 YEAR = timedelta(days=365)
@@ -47,7 +47,7 @@ def _facts(alliance: Alliance) -> dict | None:
 
 def _disputed(alliance: Alliance) -> list:
     """Findings disputed in the joint reviews of the last year."""
-    return review.disputed_for_alliance(alliance)
+    return review_publication.disputed_for_alliance(alliance)
 
 
 def _segment(alliance: Alliance) -> dict:

@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from healthcheck.extensions import db
 from healthcheck.models import Action, Alliance, Review, ReviewComment, Reviewer, Round, hash_token
-from healthcheck.services import review, summaries, users
+from healthcheck.services import review, review_links, review_publication, summaries, users
 from healthcheck.services.demo_memory import NORDVIK
 
 IN_REVIEW_DAYS = 28  # the alliance reviewing now agreed a four-week window
@@ -25,7 +25,7 @@ def _reviewer(rnd: Round, name: str, email: str, at: datetime, ends_on: date) ->
         token_hash=hash_token(secrets.token_urlsafe(24)),
         link_issued_at=at,
         expires_at=datetime.combine(
-            ends_on + timedelta(days=review.LINK_GRACE_DAYS), datetime.max.time()
+            ends_on + timedelta(days=review_links.LINK_GRACE_DAYS), datetime.max.time()
         ).replace(microsecond=0),
         created_at=at,
     )
@@ -143,7 +143,7 @@ def _nordvik(rnd: Round) -> None:
     )
     db.session.flush()
     summaries.refresh_round(rnd)  # the report says "published"
-    review.freeze(rnd, "published", now=closed + timedelta(days=8))
+    review_publication.freeze(rnd, "published", now=closed + timedelta(days=8))
 
 
 def _in_review(rnd: Round, today: date) -> None:

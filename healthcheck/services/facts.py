@@ -7,7 +7,8 @@ updates* — it never deletes: a milestone is matched by its ``key``, a budget l
 (``period_start``, ``period_end``, ``line``), a delivery KPI by (``period_start``, ``period_end``);
 a matching record is overwritten by the file's row, others are added, records the file does not
 mention stay. After any change every round of the alliance is recomputed (the set-based rebuild
-of that alliance), so reports show the facts at once.
+of that alliance), so reports show the facts at once. The CSV file itself is read and
+imported by ``facts_csv``.
 """
 
 from __future__ import annotations
@@ -30,7 +31,7 @@ from healthcheck.models import (
     Round,
     RoundSummary,
 )
-from healthcheck.services import alliances, audit, csvtools, facts_data, summaries
+from healthcheck.services import audit, facts_data, summaries
 from healthcheck.services.errors import InvalidInput, NotFound
 from healthcheck.services.text import single_line_problem
 
@@ -40,7 +41,6 @@ HEADERS = {
     "delivery": list(facts_data.DELIVERY_FIELDS),
 }
 MODELS = {"milestones": Milestone, "budget": BudgetLine, "delivery": DeliveryKpi}
-MAX_ROWS = 10000
 _DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 _KEY = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,63}")
 _AMOUNT = re.compile(r"\d{1,13}(\.\d{1,6})?")
@@ -186,15 +186,17 @@ def identity(kind: str, values: dict) -> tuple:
     return (values["period_start"], values["period_end"])
 
 
-def _existing(alliance: Alliance, kind: str) -> list:
+def existing_records(alliance: Alliance, kind: str) -> list:
     model = MODELS[kind]
     return list(db.session.scalars(select(model).where(model.alliance_id == alliance.id).order_by(model.id)))
 
 
-def _currency_problem(alliance: Alliance, currency: str, replacing: set[tuple]) -> str | None:
+def currency_problem(alliance: Alliance, currency: str, replacing: set[tuple]) -> str | None:
     """Budget variance sums amounts: every budget line of an alliance is in one currency."""
     others = {
-        b.currency for b in _existing(alliance, "budget") if identity("budget", _values(b)) not in replacing
+        b.currency
+        for b in existing_records(alliance, "budget")
+        if identity("budget", values_of(b)) not in replacing
     }
     if others and currency not in others:
         held = ", ".join(sorted(others))
@@ -204,85 +206,21 @@ def _currency_problem(alliance: Alliance, currency: str, replacing: set[tuple]) 
 
 def plain_values(record) -> dict:
     """A record's columns as JSON-safe values (dates as ISO strings)."""
-    return _plain(_values(record))
+    return _plain(values_of(record))
 
 
-def _values(record) -> dict:
+def values_of(record) -> dict:
     kind = next(k for k, m in MODELS.items() if isinstance(record, m))
     return {f: getattr(record, f) for f in HEADERS[kind]}
 
 
-def _check_kind(kind: str) -> None:
-    if kind not in FACT_KINDS:
-        raise InvalidInput(f"--kind: one of {', '.join(FACT_KINDS)} (got {kind!r})")
-
-
-def parse_csv(alliance: Alliance, kind: str, raw: bytes | str) -> list[dict]:
-    """Every row of a facts CSV as values; InvalidInput lists every bad line with its number."""
-    _check_kind(kind)
-    what = f"{kind} CSV"
-    try:
-        records = csvtools.rows(csvtools.decode(raw, what), HEADERS[kind], what)
-    except ValueError as exc:
-        raise InvalidInput(str(exc)) from None
-    if not records:
-        raise InvalidInput(f"{what}: no rows below the header {','.join(HEADERS[kind])}")
-    if len(records) > MAX_ROWS:
-        raise InvalidInput(f"{what}: at most {MAX_ROWS} rows (got {len(records)})")
-    problems, rows, seen, currencies = [], [], {}, {}
-    for line, rec in records:
-        if "__error__" in rec:
-            problems.append(f"line {line}: {rec['__error__']} ({','.join(HEADERS[kind])})")
-            continue
-        values, found = PARSERS[kind](rec)
-        if not found:
-            ident = identity(kind, values)
-            if ident in seen:
-                found.append(f"the same {_identity_words(kind)} as line {seen[ident]}")
-            seen.setdefault(ident, line)
-        if kind == "budget" and not any(p.startswith("currency") for p in found):
-            currencies.setdefault(values["currency"], line)
-        problems += [f"line {line}: {p}" for p in found]
-        rows.append(values)
-    if len(currencies) > 1:
-        problems.append(
-            f"{what}: every budget line of an alliance is in one currency (got "
-            + ", ".join(f"{c} on line {n}" for c, n in currencies.items())
-            + ")"
-        )
-    elif currencies and (found := _currency_problem(alliance, next(iter(currencies)), set(seen))):
-        problems.append(f"line {next(iter(currencies.values()))}: {found}")
-    if problems:
-        raise InvalidInput(problems)
-    return rows
-
-
-def _identity_words(kind: str) -> str:
+def identity_words(kind: str) -> str:
     return {"milestones": "key", "budget": "period and line", "delivery": "period"}[kind]
 
 
-def import_csv(alliance_name: str, kind: str, raw: bytes | str, actor=None) -> dict[str, int]:
-    """All-or-nothing import of a facts CSV; returns {"added", "updated"}."""
-    _check_kind(kind)
-    alliance = alliances.by_name(alliance_name or "")
-    if alliance is None:
-        raise InvalidInput(f"--alliance: no alliance named {alliance_name!r}")
-    rows = parse_csv(alliance, kind, raw)
-    existing = {identity(kind, _values(r)): r for r in _existing(alliance, kind)}
-    added = updated = 0
-    for values in rows:
-        record = existing.get(identity(kind, values))
-        if record is None:
-            db.session.add(MODELS[kind](alliance_id=alliance.id, **values))
-            added += 1
-        else:
-            for field, value in values.items():
-                setattr(record, field, value)
-            updated += 1
-    db.session.flush()
-    audit.record("facts.import", actor, alliance, kind=kind, added=added, updated=updated)
-    summaries.refresh_alliance(alliance)
-    return {"added": added, "updated": updated}
+def check_kind(kind: str) -> None:
+    if kind not in FACT_KINDS:
+        raise InvalidInput(f"--kind: one of {', '.join(FACT_KINDS)} (got {kind!r})")
 
 
 def of_alliance(alliance: Alliance) -> dict[str, list]:
@@ -314,20 +252,24 @@ def fact_for(alliance: Alliance, kind: str, fact_id: int):
 
 def save(alliance: Alliance, kind: str, rec: dict, actor, fact_id: int | None = None):
     """Add (``fact_id`` None) or change one record from form strings; InvalidInput names each field."""
-    _check_kind(kind)
+    check_kind(kind)
     record = fact_for(alliance, kind, fact_id) if fact_id is not None else None
     values, problems = PARSERS[kind](rec)
     if not problems:
         ident = identity(kind, values)
         clash = next(
-            (r for r in _existing(alliance, kind) if identity(kind, _values(r)) == ident and r is not record),
+            (
+                r
+                for r in existing_records(alliance, kind)
+                if identity(kind, values_of(r)) == ident and r is not record
+            ),
             None,
         )
         if clash is not None:
-            problems.append(f"{_identity_words(kind)}: {alliance.name} already has a record with it")
+            problems.append(f"{identity_words(kind)}: {alliance.name} already has a record with it")
         if kind == "budget":
-            replacing = {identity(kind, _values(record))} if record is not None else set()
-            if found := _currency_problem(alliance, values["currency"], replacing):
+            replacing = {identity(kind, values_of(record))} if record is not None else set()
+            if found := currency_problem(alliance, values["currency"], replacing):
                 problems.append(found)
     if problems:
         raise InvalidInput(problems)

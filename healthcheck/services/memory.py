@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from healthcheck.extensions import db
 from healthcheck.models import NOTE_KINDS, Action, Alliance, Note, Round, RoundSummary, ShareLink
-from healthcheck.services import audit, review, sharing, users
+from healthcheck.services import audit, review_timeline, sharing, users
 from healthcheck.services import search as search_in
 from healthcheck.services.errors import InvalidInput
 
@@ -141,7 +141,7 @@ def timeline(alliance: Alliance, kind: str | None = None) -> list[Event]:
             events.append(Event(action.completed_at, "action", f"Action {action.status}: {action.title}"))
     for note in notes_of(alliance):
         events.append(Event(_at(note.happened_on), note.kind, note.title, note.body))
-    events += [Event(*e) for e in review.timeline_events(alliance)]  # the joint review (issue 15)
+    events += [Event(*e) for e in review_timeline.timeline_events(alliance)]  # the joint review (issue 15)
     events = [e for e in events if kind in (None, e.kind)]
     return sorted(events, key=lambda e: e.when, reverse=True)
 

@@ -15,7 +15,7 @@ from datetime import date
 from healthcheck.analysis import anonymity, frames
 from healthcheck.charts import render, sets
 from healthcheck.models import PackVersion, Round
-from healthcheck.services import reports, review
+from healthcheck.services import reports, review, review_findings, review_publication, review_thread
 from healthcheck.services.report_pages import inline_svg, round_context
 
 
@@ -59,10 +59,10 @@ def _thread_rows(entries: list, organisation) -> dict[str, list[dict]]:
 def page_context(rnd: Round, side: str) -> dict:
     """The review page of ``side`` ("A": an owner, "B": a reviewer)."""
     context = round_context(rnd, joint_only=True)
-    entries = review.thread(rnd)
-    latest = review.stances(entries)
+    entries = review_findings.thread(rnd)
+    latest = review_findings.stances(entries)
     found = []
-    for finding, title in review.findings(rnd, context):
+    for finding, title in review_findings.findings(rnd, context):
         a, b = latest.get(finding, {}).get("A"), latest.get(finding, {}).get("B")
         found.append(
             {
@@ -71,20 +71,20 @@ def page_context(rnd: Round, side: str) -> dict:
                 "title": title,
                 "A": a,
                 "B": b,
-                "disputed": review.disputed(a, b),
+                "disputed": review_findings.disputed(a, b),
             }
         )
-    people = review.side_a_people(rnd.alliance)
+    people = review_thread.side_a_people(rnd.alliance)
     return {
         **context,
         "review": review.of_round(rnd),
         "side": side,
         "findings": found,
         "threads": _thread_rows(entries, lambda s: rnd.alliance.side(s).name),
-        "proposals": review.proposals(rnd),
+        "proposals": review_findings.proposals(rnd),
         "owner_names": {u.email: u.display_name for u in people},
         "side_a_people": people,
-        "versions": review.versions(rnd),
+        "versions": review_publication.versions(rnd),
         "dimension_choices": [(d["key"], d["title"]) for d in context["report"]["dimensions"]],
     }
 
@@ -132,5 +132,5 @@ def published_context(rnd: Round) -> dict | None:
     found = review.of_round(rnd)
     if found is None or found.status != "published":
         return None
-    version = review.latest_version(rnd)
+    version = review_publication.latest_version(rnd)
     return frozen_context(version) if version is not None else None

@@ -10,7 +10,15 @@ from healthcheck.analysis import anonymity
 from healthcheck.extensions import db
 from healthcheck.models import Alliance, IllegalTransition, Questionnaire, Round
 from healthcheck.models.base import utcnow
-from healthcheck.services import audit, dataset, notifications, review, summaries, webhooks
+from healthcheck.services import (
+    audit,
+    dataset,
+    notifications,
+    review,
+    review_publication,
+    summaries,
+    webhooks,
+)
 from healthcheck.services.errors import InvalidInput
 from healthcheck.services.text import short_text_problem
 
@@ -121,7 +129,7 @@ def close_round(rnd: Round, actor=None, now=None, accept_hidden: bool = True) ->
     if done:
         review.start(rnd, now)  # the joint review window (issue 15), before the report is stored
         summary = summaries.refresh_round(rnd)
-        review.after_close(rnd, now)  # no window: published at once
+        review_publication.after_close(rnd, now)  # no window: published at once
         notify_closed(rnd, summary, now)
         webhooks.round_closed(rnd, summary, now)
     return done

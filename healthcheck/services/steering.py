@@ -14,16 +14,15 @@ from datetime import date, datetime
 from healthcheck.analysis import anonymity
 from healthcheck.charts import sets
 from healthcheck.models import Round
-from healthcheck.services import actions, reports, summaries
-from healthcheck.services import review as review_service
+from healthcheck.services import actions, reports, review_publication, summaries
 
 FORMATS = ("pdf", "pptx", "html")
 STANCES = {"agree": "agrees", "disagree": "disagrees", None: "—"}
 
 
 def _review_content(rnd: Round) -> dict | None:
-    """The joint review's outcome (``services.review.pack_content``), None without one."""
-    return review_service.pack_content(rnd)
+    """The joint review's outcome (``services.review_publication.pack_content``), None without one."""
+    return review_publication.pack_content(rnd)
 
 
 def _day(value) -> str:
@@ -140,7 +139,7 @@ def _review_block(review: dict | None, names: dict) -> dict | None:
 
 
 def pack_content(rnd: Round, review: dict | None = None, generated: datetime | None = None) -> dict:
-    """What the pack says, for every renderer. ``review``: the ``services.review.pack_content``
+    """What the pack says, for every renderer. ``review``: the ``services.review_publication.pack_content``
     dict (read through ``_review_content`` when not given; None without a review)."""
     report = reports.round_report(rnd)  # ReportNotReady for a round not closed
     review = review if review is not None else _review_content(rnd)

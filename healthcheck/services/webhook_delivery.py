@@ -1,11 +1,12 @@
 """Deliver queued webhook events: signed HTTP POSTs with retries and recorded attempts.
 
-Like the email outbox (``jobs.delivery``): each delivery is claimed with a guarded UPDATE
-(a lease) before it is sent, so two runs of the job never send one event twice; a failure
-(no answer, or a status other than 2xx) is recorded as an attempt with its status code and
-retried after 2, 4, 8 … minutes, up to ``WEBHOOK_MAX_ATTEMPTS``. A receiver that answered
-2xx but whose answer was lost (the process died before the commit) gets the event again
-after the lease: receivers dedupe by the ``X-Healthcheck-Delivery`` header.
+Like the email outbox (``jobs.delivery``): each delivery is claimed with a guarded UPDATE (a
+lease, the same ``services.outbox.claim``) before it is sent, so two runs of the job never
+send one event twice; a failure (no answer, or a status other than 2xx) is recorded as an
+attempt with its status code and retried after 2, 4, 8 … minutes, up to
+``WEBHOOK_MAX_ATTEMPTS``. A receiver that answered 2xx but whose answer was lost (the
+process died before the commit) gets the event again after the lease: receivers dedupe by
+the ``X-Healthcheck-Delivery`` header.
 
 Signature: ``X-Healthcheck-Signature: sha256=<hex HMAC-SHA256 of "<timestamp>.<body>">`` with
 the webhook's secret, ``X-Healthcheck-Timestamp: <unix seconds>``. A receiver recomputes it
@@ -33,15 +34,13 @@ from urllib.parse import urlsplit
 
 import requests
 from flask import current_app
-from sqlalchemy import select, update
 
 from healthcheck.extensions import db
 from healthcheck.models import Webhook, WebhookAttempt, WebhookDelivery
 from healthcheck.models.base import utcnow
-from healthcheck.services import webhooks
+from healthcheck.services import outbox, webhooks
 
 log = logging.getLogger(__name__)
-LEASE = timedelta(minutes=10)
 USER_AGENT = "AllianceHealthCheck-Webhook/1"
 WARNING_WORDS = {
     "dimension_drop": "a side's score fell",
@@ -193,34 +192,11 @@ def address_problem(url: str, allow_private: bool) -> str | None:
 
 
 # -- delivery -----------------------------------------------------------------------------
-def _claim(delivery_id: int, now: datetime) -> bool:
-    claimed = db.session.execute(
-        update(WebhookDelivery)
-        .where(
-            WebhookDelivery.id == delivery_id,
-            WebhookDelivery.status.in_(("queued", "sending")),
-            WebhookDelivery.next_attempt_at <= now,
-        )
-        .values(status="sending", next_attempt_at=now + LEASE)
-        .execution_options(synchronize_session=False)
-    ).rowcount
-    db.session.commit()
-    return claimed == 1
-
-
 def deliver_due(now: datetime | None = None, limit: int = 100) -> dict:
     """Send due deliveries one by one, each claimed and committed on its own. Returns counts."""
     now = now or utcnow()
     counts = {"sent": 0, "retry": 0, "failed": 0, "cancelled": 0}
-    due = list(
-        db.session.scalars(
-            select(WebhookDelivery.id)
-            .where(WebhookDelivery.status.in_(("queued", "sending")), WebhookDelivery.next_attempt_at <= now)
-            .order_by(WebhookDelivery.id)
-            .limit(limit)
-        )
-    )
-    db.session.commit()
+    due = outbox.due_ids(WebhookDelivery, now, limit)
     for delivery_id in due:
         outcome = deliver_one(delivery_id, now)
         if outcome is not None:
@@ -231,7 +207,7 @@ def deliver_due(now: datetime | None = None, limit: int = 100) -> dict:
 def deliver_one(delivery_id: int, now: datetime | None = None) -> str | None:
     """Claim and send one delivery; None when another run has it (or it is not due)."""
     now = now or utcnow()
-    if not _claim(delivery_id, now):
+    if not outbox.claim(WebhookDelivery, delivery_id, now):
         return None
     delivery = db.session.get(WebhookDelivery, delivery_id)
     hook = db.session.get(Webhook, delivery.webhook_id)

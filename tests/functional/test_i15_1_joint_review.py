@@ -30,7 +30,11 @@ from healthcheck.services import (
     memory,
     report_pages,
     review,
+    review_findings,
+    review_links,
     review_pages,
+    review_publication,
+    review_thread,
     sharing,
     summaries,
     users,
@@ -106,8 +110,8 @@ def test_a_closed_round_is_in_review_for_the_default_window_and_the_report_says_
             "ends_on": found.ends_on.isoformat(),
             "published_at": None,
         }
-        assert review.versions(rnd) == []
-        assert review.pack_content(rnd)["status"] == "in_review"
+        assert review_publication.versions(rnd) == []
+        assert review_publication.pack_content(rnd)["status"] == "in_review"
 
 
 def test_an_open_round_has_no_review_in_its_report(app, make_user, make_alliance, make_round):
@@ -116,7 +120,7 @@ def test_an_open_round_has_no_review_in_its_report(app, make_user, make_alliance
     with app.app_context():
         rnd = db.session.get(Round, round_id)
         assert summaries.compute(rnd)["review"] is None
-        assert review.pack_content(rnd) is None
+        assert review_publication.pack_content(rnd) is None
 
 
 def test_a_window_of_zero_publishes_at_once(app, closed):
@@ -125,7 +129,7 @@ def test_a_window_of_zero_publishes_at_once(app, closed):
         rnd = db.session.get(Round, round_id)
         found = review.of_round(rnd)
         assert found.status == "published" and found.published_at is not None
-        assert [v.number for v in review.versions(rnd)] == [1]
+        assert [v.number for v in review_publication.versions(rnd)] == [1]
         assert summaries.stored(rnd)["review"]["status"] == "published"
         mails = db.session.scalars(select(OutgoingMail).where(OutgoingMail.kind == "review_published")).all()
         assert [m.to for m in mails] == [OWNER]
@@ -189,7 +193,7 @@ def test_reviewer_links_are_personal_expire_and_can_be_revoked(app, closed):
     _alliance_id, round_id = closed()
     with app.app_context():
         rnd = db.session.get(Round, round_id)
-        reviewer = review.add_reviewer(rnd, "Pia Partner", "pia@partner.example", None)
+        reviewer = review_links.add_reviewer(rnd, "Pia Partner", "pia@partner.example", None)
         db.session.commit()
         assert reviewer.token_hash is None  # no link exists before the email is sent
         ends_on = review.of_round(rnd).ends_on
@@ -203,10 +207,10 @@ def test_reviewer_links_are_personal_expire_and_can_be_revoked(app, closed):
     with app.app_context():
         stored = db.session.get(Reviewer, reviewer_id)
         assert stored.token_hash and token not in stored.token_hash  # only the hash is kept
-        with pytest.raises(review.ReviewLinkProblem) as late:
-            review.reviewer_by_token(token, now=stored.expires_at + timedelta(seconds=1))
+        with pytest.raises(review_links.ReviewLinkProblem) as late:
+            review_links.reviewer_by_token(token, now=stored.expires_at + timedelta(seconds=1))
         assert (late.value.status, late.value.reason) == (410, "expired")
-        review.revoke_reviewer(stored, None)
+        review_links.revoke_reviewer(stored, None)
         db.session.commit()
     gone = partner.get(f"/review/{token}")
     assert gone.status_code == 410 and "withdrawn" in gone.get_data(as_text=True)
@@ -217,11 +221,11 @@ def test_a_reviewer_of_one_round_reaches_nothing_of_another(app, closed):
     _a1, r1 = closed(name="First")
     _a2, r2 = closed(name="Second")
     with app.app_context():
-        review.add_reviewer(db.session.get(Round, r1), "Pia", "pia@partner.example", None)
-        other = review.propose(
+        review_links.add_reviewer(db.session.get(Round, r1), "Pia", "pia@partner.example", None)
+        other = review_thread.propose(
             db.session.get(Round, r2),
             review.Participant.owner(None),
-            review.Proposal(
+            review_thread.Proposal(
                 "Other plan", "finance", date.today() + timedelta(days=30), OWNER, "Bo", "bo@x.example"
             ),
         )
@@ -238,7 +242,7 @@ def test_a_reviewer_of_one_round_reaches_nothing_of_another(app, closed):
         assert db.session.get(Action, other_id).accepted_b_at is None
         reviewer = db.session.scalar(select(Reviewer).where(Reviewer.email == "pia@partner.example"))
         with pytest.raises(InvalidInput):
-            review.comment(
+            review_thread.comment(
                 db.session.get(Round, r2),
                 review.Participant.partner(reviewer),
                 "dimension:finance",
@@ -293,7 +297,7 @@ def test_the_review_page_keeps_a_suppressed_side_suppressed(app, closed):
         rnd = db.session.get(Round, round_id)
         report = summaries.stored(rnd)
         assert all(d["B"].get("suppressed") for d in report["dimensions"])
-        review.add_reviewer(rnd, "Pia", "pia@partner.example", None)
+        review_links.add_reviewer(rnd, "Pia", "pia@partner.example", None)
         db.session.commit()
     token = _review_token(app, "pia@partner.example")
     page = app.test_client().get(f"/review/{token}").get_data(as_text=True)
@@ -308,7 +312,7 @@ def test_scheduled_publication_happens_exactly_once(app, closed):
     _alliance_id, round_id = closed()
     with app.app_context():
         rnd = db.session.get(Round, round_id)
-        review.add_reviewer(rnd, "Pia", "pia@partner.example", None)
+        review_links.add_reviewer(rnd, "Pia", "pia@partner.example", None)
         ends_on = review.of_round(rnd).ends_on
         db.session.commit()
     before_end = datetime.combine(ends_on, datetime.min.time()) + timedelta(hours=9)
@@ -336,10 +340,11 @@ def test_a_stale_publisher_loses_the_guarded_update(app, closed):
         db.session.commit()
         with db.engine.begin() as other:  # another scheduler publishes after this one read the review
             other.execute(update(Review).where(Review.round_id == round_id).values(status="published"))
-        assert review._claim(rnd, utcnow(), None) is False  # the guarded UPDATE finds nothing to move
-        assert review.publish_due(utcnow() + timedelta(days=30)) == []
+        # the guarded UPDATE finds nothing to move
+        assert review_publication._claim(rnd, utcnow(), None) is False
+        assert review_publication.publish_due(utcnow() + timedelta(days=30)) == []
         db.session.commit()
-        assert review.versions(rnd) == []
+        assert review_publication.versions(rnd) == []
 
 
 def _thread_and_action(app, round_id, reviewer_id):
@@ -351,15 +356,15 @@ def _thread_and_action(app, round_id, reviewer_id):
             review.Participant.owner(owner),
             review.Participant.partner(db.session.get(Reviewer, reviewer_id)),
         )
-        first = review.comment(rnd, a, "dimension:finance", "agree", "Finance looks fine to us.")
-        review.comment(rnd, b, "dimension:finance", "disagree", "Payments are late.")
-        review.comment(rnd, b, "dimension:finance", None, "See the Q3 invoices.", reply_to=first.id)
-        governance = review.comment(rnd, a, "dimension:governance", "agree", "")
-        review.comment(rnd, b, "dimension:governance", "agree", "Yes.", reply_to=governance.id)
-        action = review.propose(
+        first = review_thread.comment(rnd, a, "dimension:finance", "agree", "Finance looks fine to us.")
+        review_thread.comment(rnd, b, "dimension:finance", "disagree", "Payments are late.")
+        review_thread.comment(rnd, b, "dimension:finance", None, "See the Q3 invoices.", reply_to=first.id)
+        governance = review_thread.comment(rnd, a, "dimension:governance", "agree", "")
+        review_thread.comment(rnd, b, "dimension:governance", "agree", "Yes.", reply_to=governance.id)
+        action = review_thread.propose(
             rnd,
             a,
-            review.Proposal(
+            review_thread.Proposal(
                 "Joint budget review",
                 "finance",
                 date.today() + timedelta(days=45),
@@ -369,7 +374,7 @@ def _thread_and_action(app, round_id, reviewer_id):
             ),
         )
         assert action.accepted is False and action.accepted_a_at is not None
-        assert review.accept(rnd, action, b) is True
+        assert review_thread.accept(rnd, action, b) is True
         db.session.commit()
         return action.id
 
@@ -378,12 +383,12 @@ def test_pack_content_has_the_agreed_shape(app, closed):
     rnd_alliance, round_id = closed()
     with app.app_context():
         rnd = db.session.get(Round, round_id)
-        reviewer_id = review.add_reviewer(rnd, "Pia", "pia@partner.example", None).id
+        reviewer_id = review_links.add_reviewer(rnd, "Pia", "pia@partner.example", None).id
         db.session.commit()
     _thread_and_action(app, round_id, reviewer_id)
     with app.app_context():
         rnd = db.session.get(Round, round_id)
-        content = review.pack_content(rnd)
+        content = review_publication.pack_content(rnd)
         assert set(content) == {
             "status",
             "ends_on",
@@ -443,7 +448,7 @@ def test_a_change_after_publication_makes_version_2_and_the_partner_link_shows_i
     _alliance_id, round_id = closed()
     with app.app_context():
         rnd = db.session.get(Round, round_id)
-        reviewer_id = review.add_reviewer(rnd, "Pia", "pia@partner.example", None).id
+        reviewer_id = review_links.add_reviewer(rnd, "Pia", "pia@partner.example", None).id
         _link, share = sharing.create(rnd, None)
         db.session.commit()
     _thread_and_action(app, round_id, reviewer_id)
@@ -451,10 +456,10 @@ def test_a_change_after_publication_makes_version_2_and_the_partner_link_shows_i
     assert "Joint review outcome" not in partner.get(f"/shared/{share}").get_data(as_text=True)
     with app.app_context():
         rnd = db.session.get(Round, round_id)
-        first = review.publish(rnd, users.by_email(OWNER))
+        first = review_publication.publish(rnd, users.by_email(OWNER))
         db.session.commit()
         assert first.number == 1
-        assert review.publish(rnd, users.by_email(OWNER)) is None  # no change: no new version
+        assert review_publication.publish(rnd, users.by_email(OWNER)) is None  # no change: no new version
         db.session.commit()
     shown = partner.get(f"/shared/{share}").get_data(as_text=True)
     assert "Joint review outcome" in shown and "disputed" in shown and "Joint budget review" in shown
@@ -462,12 +467,13 @@ def test_a_change_after_publication_makes_version_2_and_the_partner_link_shows_i
     with app.app_context():
         rnd = db.session.get(Round, round_id)
         b = review.Participant.partner(db.session.get(Reviewer, reviewer_id))
-        review.comment(rnd, b, "dimension:governance", "disagree", "On reflection, no.")
+        review_thread.comment(rnd, b, "dimension:governance", "disagree", "On reflection, no.")
         db.session.commit()
-        assert [v.number for v in review.versions(rnd)] == [1, 2]
-        content = review.pack_content(rnd)
+        assert [v.number for v in review_publication.versions(rnd)] == [1, 2]
+        content = review_publication.pack_content(rnd)
         assert content["version"] == 2 and content["changed_after_publication"] is True
-        assert review.versions(rnd)[0].content["review"]["version"] == 1  # version 1 stays as it was
+        # version 1 stays as it was
+        assert review_publication.versions(rnd)[0].content["review"]["version"] == 1
     shown = partner.get(f"/shared/{share}").get_data(as_text=True)
     assert "Changed after publication" in shown and "On reflection, no." in shown
 
@@ -475,7 +481,7 @@ def test_a_change_after_publication_makes_version_2_and_the_partner_link_shows_i
 def test_reviewer_forms_need_the_csrf_token(app, closed):
     _alliance_id, round_id = closed()
     with app.app_context():
-        review.add_reviewer(db.session.get(Round, round_id), "Pia", "pia@partner.example", None)
+        review_links.add_reviewer(db.session.get(Round, round_id), "Pia", "pia@partner.example", None)
         db.session.commit()
     token = _review_token(app, "pia@partner.example")
     partner = app.test_client()
@@ -485,7 +491,7 @@ def test_reviewer_forms_need_the_csrf_token(app, closed):
     )
     assert refused.status_code == 400
     with app.app_context():
-        assert review.thread(db.session.get(Round, round_id)) == []
+        assert review_findings.thread(db.session.get(Round, round_id)) == []
 
 
 def test_the_demo_has_a_published_review_and_one_in_review(app):
@@ -500,7 +506,7 @@ def test_the_demo_has_a_published_review_and_one_in_review(app):
             .where(Round.alliance_id == nordvik.id, Round.status == "closed")
             .order_by(Round.closes_on)
         ).all()
-        content = review.pack_content(rounds[-1])
+        content = review_publication.pack_content(rounds[-1])
         assert content["status"] == "published" and content["version"] == 1
         assert sum(f["disputed"] for f in content["findings"]) == 1
         sides = {t["side"] for f in content["findings"] for t in f["thread"]}

@@ -132,9 +132,9 @@ def test_i16_5_briefing_shows_the_facts_of_the_last_year(
         f"fih,First patient dosed,milestones,{planned},,,missed\n"
     )
     with app.app_context():
-        from healthcheck.services import facts
+        from healthcheck.services import facts_csv
 
-        facts.import_csv(db.session.get(Alliance, alliance_id).name, "milestones", csv_text)
+        facts_csv.import_csv(db.session.get(Alliance, alliance_id).name, "milestones", csv_text)
         db.session.commit()
     _log_in(client, "manager@example.com")
     page = " ".join(client.get(f"/alliances/{alliance_id}/briefing").get_data(as_text=True).split())

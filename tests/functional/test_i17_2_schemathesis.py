@@ -8,6 +8,7 @@ status codes or content types. Runtime bounded by --max-examples.
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 import threading
@@ -88,6 +89,8 @@ def _schemathesis(base: str, token: str, cwd: Path, seed: int) -> subprocess.Com
             "--no-color",
             "--workers",
             "1",
+            "--phases",
+            "examples,coverage,fuzzing,stateful",  # stateful: follows the document's links
         ],
         cwd=cwd,
         capture_output=True,
@@ -102,8 +105,12 @@ def test_schemathesis_finds_no_server_error_and_no_schema_violation(seeded, serv
         result = _schemathesis(base, seeded[scope], tmp_path, seed)
         assert result.returncode == 0, f"{scope} token:\n{result.stdout[-6000:]}\n{result.stderr[-2000:]}"
         assert " passed" in result.stdout and "failures" not in result.stdout.splitlines()[-1]
+        links = re.search(r"API Links:\s+(\d+) covered", result.stdout)
+        assert "Stateful (in " in result.stdout and links and int(links.group(1)) > 0, result.stdout[-3000:]
     assert not [s for s in seen if s[2] >= 500]
     report = f"/api/v1/alliances/{seeded['alliance']}/rounds/{seeded['round']}/report"
     assert ("GET", report, 200) in seen  # the contract reached the real report, not only 404s
     assert any(method == "POST" and status == 201 for method, _path, status in seen)  # and wrote
     assert any(method == "POST" and status == 403 for method, _path, status in seen)  # read token
+    alliance = f"/api/v1/alliances/{seeded['alliance']}"
+    assert ("PATCH", alliance, 200) in seen and ("PATCH", alliance, 403) in seen  # write, read token

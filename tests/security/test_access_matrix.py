@@ -23,6 +23,7 @@ BEARER = {
         "portfolio_lines",
         "list_alliances",
         "get_alliance",
+        "update_alliance",  # PATCH
         "list_rounds",
         "get_round",
         "round_report",
@@ -140,7 +141,7 @@ def world(app, make_user, make_alliance, make_round, invite, answer_all):
     other_round = make_round(other, "Theirs")
     respondent_token = invite(make_round(other, "Open"), "A")[0]
     with app.app_context():
-        from healthcheck.services import actions, api_tokens, review, rounds, sharing, users
+        from healthcheck.services import actions, api_tokens, review_links, rounds, sharing, users
 
         rnd = db.session.get(Round, closed)
         rounds.close_round(rnd)
@@ -150,7 +151,7 @@ def world(app, make_user, make_alliance, make_round, invite, answer_all):
 
         owner = users.by_email("owner@x.example")
         hook, _ = webhooks.create(owner, "Hook", "https://hook.invalid/h", "plain", victim)
-        reviewer = review.add_reviewer(rnd, "Rita Reviewer", "rita@x.example", None)
+        reviewer = review_links.add_reviewer(rnd, "Rita Reviewer", "rita@x.example", None)
         theirs = db.session.get(Round, other_round)
         rounds.close_round(theirs)
         _, partner_token = sharing.create(theirs, None)

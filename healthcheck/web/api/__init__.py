@@ -19,6 +19,7 @@ from healthcheck.models.base import MAX_ID
 from healthcheck.services.errors import Forbidden, InvalidInput, NotFound
 from healthcheck.services.reports import ReportNotReady
 from healthcheck.web.api import auth, problems
+from healthcheck.web.api.links import Links
 from healthcheck.web.api.routes import bp
 from healthcheck.web.api.schemas import ProblemSchema
 from healthcheck.web.ids import IdConverter
@@ -68,7 +69,7 @@ def init_app(app: Flask) -> None:
             "info": {"description": "Personal access tokens in `Authorization: Bearer`; see /api/v1/docs."},
         },
     )
-    api = Api()
+    api = Api(spec_kwargs={"extra_plugins": [Links()]})
     api.init_app(app)
     api.register_converter(
         IdConverter, lambda _c: {"type": "integer", "minimum": 0, "maximum": MAX_ID, "examples": [1]}

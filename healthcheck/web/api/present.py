@@ -18,6 +18,9 @@ def alliance(a) -> dict:
         "k_anonymity": a.k_anonymity,
         "cadence_months": a.cadence_months,
         "sides": {"A": a.side_a.name, "B": a.side_b.name},
+        "review_days": a.review_days,
+        "side_a_language": a.side_a_language,
+        "side_b_language": a.side_b_language,
     }
 
 

@@ -28,6 +28,9 @@ FIELD_NAMES = {
     "date": "happened_on",
     "text": "body",
     "alliance type": "alliance_type",
+    "review window": "review_days",
+    "side A language": "side_a_language",
+    "side B language": "side_b_language",
 }
 
 

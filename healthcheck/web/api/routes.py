@@ -146,6 +146,19 @@ def create_alliance(data):
     return present.alliance(_done(alliances.save(alliances.AllianceData(**data), _user())))
 
 
+@bp.route(ALLIANCE, methods=["PATCH"])
+@auth.writes
+@bp.arguments(s.AlliancePatch, example=s.EXAMPLES["alliance_patch"])
+@bp.response(200, s.AllianceOut)
+def update_alliance(data, alliance_id: int):
+    """Change some of an alliance's fields (those of its edit page); the others keep their value.
+    Owners and admins only, checked, all or nothing, and audited as on the page."""
+    alliance = access.alliance_for(_user(), alliance_id, edit=True)
+    if not data:
+        return present.alliance(alliance)
+    return present.alliance(_done(alliances.update(alliance, data, _user())))
+
+
 @bp.route(ALLIANCE + "/rounds", methods=["POST"])
 @auth.writes
 @bp.arguments(s.RoundIn, example=s.EXAMPLES["round"])
@@ -248,35 +261,38 @@ def list_facts(alliance_id: int):
     }
 
 
-def _add_fact(kind: str, data: dict, alliance_id: int) -> dict:
-    alliance = access.alliance_for(_user(), alliance_id, edit=True)
-    record = facts.save(alliance, kind, {k: "" if v is None else str(v) for k, v in data.items()}, _user())
-    return present.fact(kind, _done(record), facts.plain_values(record))
+FACT_ROUTES = (
+    (
+        "milestones",
+        s.MilestoneIn,
+        "add_milestone",
+        "Add a milestone (the columns of the facts CSV; refused when its key exists).",
+    ),
+    ("budget", s.BudgetIn, "add_budget_line", "Add a budget line (refused when the period and line exist)."),
+    (
+        "delivery",
+        s.DeliveryIn,
+        "add_delivery_kpi",
+        "Add a period's delivery KPIs (supplier alliances; refused when the period exists).",
+    ),
+)
 
 
-@bp.route(ALLIANCE + "/facts/milestones", methods=["POST"])
-@auth.writes
-@bp.arguments(s.MilestoneIn)
-@bp.response(201, s.FactOut)
-def add_milestone(data, alliance_id: int):
-    """Add a milestone (the columns of the facts CSV; refused when its key exists)."""
-    return _add_fact("milestones", data, alliance_id)
+def _fact_route(kind: str, schema, name: str, doc: str) -> None:
+    """POST …/facts/<kind>: one record of that kind, checked by the facts service as the CSV is."""
+
+    def view(data, alliance_id: int):
+        alliance = access.alliance_for(_user(), alliance_id, edit=True)
+        values = {k: "" if v is None else str(v) for k, v in data.items()}
+        record = facts.save(alliance, kind, values, _user())
+        return present.fact(kind, _done(record), facts.plain_values(record))
+
+    view.__name__ = view.__qualname__ = name  # the endpoint and the operationId
+    view.__doc__ = doc
+    routed = bp.response(201, s.FactOut)(view)
+    routed = auth.writes(bp.arguments(schema)(routed))
+    bp.route(ALLIANCE + f"/facts/{kind}", methods=["POST"])(routed)
 
 
-@bp.route(ALLIANCE + "/facts/budget", methods=["POST"])
-@auth.writes
-@bp.arguments(s.BudgetIn)
-@bp.response(201, s.FactOut)
-def add_budget_line(data, alliance_id: int):
-    """Add a budget line (refused when the period and line exist)."""
-    return _add_fact("budget", data, alliance_id)
-
-
-@bp.route(ALLIANCE + "/facts/delivery", methods=["POST"])
-@auth.writes
-@bp.arguments(s.DeliveryIn)
-@bp.response(201, s.FactOut)
-def add_delivery_kpi(data, alliance_id: int):
-    """Add a period's delivery KPIs (supplier alliances; refused when the period exists)."""
-    return _add_fact("delivery", data, alliance_id)
-
+for _route in FACT_ROUTES:
+    _fact_route(*_route)

@@ -7,6 +7,7 @@ from __future__ import annotations
 import marshmallow as ma
 from marshmallow import fields, validate
 
+from healthcheck.languages import LANGUAGES
 from healthcheck.models import (
     ACTION_STATUSES,
     ALLIANCE_TYPES,
@@ -18,6 +19,7 @@ from healthcheck.models import (
     VISIBILITIES,
 )
 from healthcheck.models.base import MAX_ID
+from healthcheck.models.review import MAX_REVIEW_DAYS
 from healthcheck.services.memory import TIMELINE_KINDS
 from healthcheck.web.api.pagination import DEFAULT_LIMIT, MAX_LIMIT
 
@@ -110,6 +112,9 @@ class AllianceOut(Open):
     k_anonymity = fields.Integer(required=True)
     cadence_months = fields.Integer(required=True, allow_none=True)
     sides = fields.Nested(Sides, required=True)
+    review_days = fields.Integer(required=True, metadata={"description": "the joint review window"})
+    side_a_language = fields.String(required=True, metadata={"enum": list(LANGUAGES)})
+    side_b_language = fields.String(required=True, metadata={"enum": list(LANGUAGES)})
 
 
 class AllianceIn(Closed):
@@ -137,6 +142,57 @@ class AllianceIn(Closed):
     )
     owner_emails = fields.List(fields.String(error_messages=STR_ERRORS), load_default=list)
     member_emails = fields.List(fields.String(error_messages=STR_ERRORS), load_default=list)
+
+
+def _patch_text(**kwargs):
+    return fields.String(error_messages={**STR_ERRORS, "null": "text, not null"}, **kwargs)
+
+
+def _patch_int(**kwargs):
+    messages = {**INT_ERRORS, "null": "a whole number, not null"}
+    return fields.Integer(strict=True, error_messages=messages, **kwargs)
+
+
+def _one_of(values) -> dict:
+    return {
+        "validate": validate.OneOf(values, error=f"one of {', '.join(values)}"),
+        "metadata": {"enum": list(values)},
+    }
+
+
+class AlliancePatch(Closed):
+    """The fields of the alliance's edit page; each one left out keeps its value."""
+
+    name = _patch_text()
+    side_a = _patch_text(metadata={"description": "side A's organisation"})
+    side_b = _patch_text(metadata={"description": "side B's organisation"})
+    segment = _patch_text(metadata={"enum": list(SEGMENTS)})
+    phase = _patch_text(metadata={"enum": list(PHASES)})
+    alliance_type = _patch_text(**_one_of(ALLIANCE_TYPES))
+    north_star = _patch_text()
+    k_anonymity = _patch_int(validate=validate.Range(max=50, error="at most 50"))  # as on the form
+    cadence_months = fields.Integer(
+        allow_none=True,
+        strict=True,
+        error_messages=INT_ERRORS,
+        metadata={"description": "months between rounds; null for the segment's default"},
+    )
+    review_days = _patch_int(metadata={"description": f"joint review window, 0 to {MAX_REVIEW_DAYS} days"})
+    side_a_language = _patch_text(**_one_of(LANGUAGES))
+    side_b_language = _patch_text(**_one_of(LANGUAGES))
+    owner_emails = fields.List(
+        fields.String(error_messages=STR_ERRORS),
+        metadata={"description": "replaces the owners; an empty list keeps them (as on the page)"},
+    )
+    member_emails = fields.List(
+        fields.String(error_messages=STR_ERRORS),
+        metadata={"description": "replaces the members who may read reports"},
+    )
+
+
+AlliancePatch.error_messages = {
+    "unknown": f"not a field you can change; the fields are {', '.join(AlliancePatch._declared_fields)}"
+}
 
 
 class RoundOut(Open):
@@ -324,7 +380,6 @@ EventPage = page_of(EventOut, "EventPage")
 PortfolioPage = page_of(PortfolioLineOut, "PortfolioPage")
 
 
-
 def _value(**kwargs):
     """A string or a number; the facts service checks the value and names the field."""
     return fields.Raw(load_default="", metadata={"type": ["string", "number"]}, **kwargs)
@@ -368,6 +423,7 @@ class FactsOut(Open):
     budget = fields.List(fields.Nested(FactOut), required=True)
     delivery = fields.List(fields.Nested(FactOut), required=True)
 
+
 EXAMPLES = {
     "alliance": {
         "name": "Osprey oncology",
@@ -388,6 +444,7 @@ EXAMPLES = {
         "due_on": "2027-03-01",
         "visibility": "joint",
     },
+    "alliance_patch": {"k_anonymity": 5, "review_days": 14, "side_b_language": "de"},
     "note": {
         "kind": "decision",
         "title": "Go to phase 3",

@@ -9,7 +9,7 @@ from flask_login import current_user, login_required
 
 from healthcheck.extensions import db
 from healthcheck.models import Action, Reviewer
-from healthcheck.services import access, review, review_pages
+from healthcheck.services import access, review, review_links, review_pages, review_publication, review_thread
 from healthcheck.services.errors import InvalidInput, NotFound
 from healthcheck.web import confirm as asking
 from healthcheck.web.review import confirmations
@@ -26,8 +26,8 @@ def _no_store(response):
     return response
 
 
-@bp.errorhandler(review.ReviewLinkProblem)
-def link_problem(exc: review.ReviewLinkProblem):
+@bp.errorhandler(review_links.ReviewLinkProblem)
+def link_problem(exc: review_links.ReviewLinkProblem):
     return render_template("review/link_problem.html", problem=exc), exc.status
 
 
@@ -70,7 +70,7 @@ def _day(raw: str | None) -> date | None:
 
 def _comment(rnd, who):
     form = request.form
-    return review.comment(
+    return review_thread.comment(
         rnd,
         who,
         form.get("finding", ""),
@@ -82,7 +82,7 @@ def _comment(rnd, who):
 
 def _propose(rnd, who):
     form = request.form
-    data = review.Proposal(
+    data = review_thread.Proposal(
         form.get("title", ""),
         form.get("dimension", ""),
         _day(form.get("due_on")),
@@ -91,7 +91,7 @@ def _propose(rnd, who):
         form.get("owner_b_email", ""),
         form.get("description", ""),
     )
-    return review.propose(rnd, who, data)
+    return review_thread.propose(rnd, who, data)
 
 
 def _action_of(rnd, action_id: int) -> Action:
@@ -113,7 +113,7 @@ def owner_page(alliance_id: int, round_id: int):
         rnd=rnd,
         alliance=rnd.alliance,
         token=None,
-        reviewers=review.reviewers_of(rnd),
+        reviewers=review_links.reviewers_of(rnd),
         downloads=False,
         **review_pages.page_context(rnd, "A"),
     )
@@ -124,7 +124,7 @@ def owner_page(alliance_id: int, round_id: int):
 def add_reviewer(alliance_id: int, round_id: int):
     rnd = _owner_round(alliance_id, round_id)
     name, email = request.form.get("name", ""), request.form.get("email", "")
-    outcome = attempt(lambda: review.add_reviewer(rnd, name, email, current_user))
+    outcome = attempt(lambda: review_links.add_reviewer(rnd, name, email, current_user))
     _done(outcome, f"A personal review link will be emailed to {email.strip()}.")
     return _back(rnd, anchor="reviewers")
 
@@ -138,7 +138,7 @@ def revoke_reviewer(alliance_id: int, round_id: int, reviewer_id: int):
         raise NotFound()
     if not asking.confirmed():
         return asking.page(confirmations.revoke_reviewer(rnd, reviewer))
-    review.revoke_reviewer(reviewer, current_user)
+    review_links.revoke_reviewer(reviewer, current_user)
     db.session.commit()
     flash(f"{reviewer.name}'s review link no longer works.", "success")
     return _back(rnd, anchor="reviewers")
@@ -167,7 +167,7 @@ def owner_propose(alliance_id: int, round_id: int):
 def owner_accept(alliance_id: int, round_id: int, action_id: int):
     rnd = _owner_round(alliance_id, round_id)
     action = _action_of(rnd, action_id)
-    outcome = attempt(lambda: review.accept(rnd, action, review.Participant.owner(current_user)))
+    outcome = attempt(lambda: review_thread.accept(rnd, action, review.Participant.owner(current_user)))
     _done(outcome, "Accepted.")
     return _back(rnd, anchor="joint-actions")
 
@@ -181,7 +181,7 @@ def publish(alliance_id: int, round_id: int):
         disputed = sum(f["disputed"] for f in context["findings"])
         proposed = sum(not a.accepted for a in context["proposals"])
         return asking.page(confirmations.publish(rnd, context["review"], disputed, proposed))
-    outcome = attempt(lambda: review.publish(rnd, current_user))
+    outcome = attempt(lambda: review_publication.publish(rnd, current_user))
     if outcome.ok and outcome.value is None:
         flash("Nothing changed since the last published version.", "info")
     else:
@@ -194,7 +194,7 @@ def publish(alliance_id: int, round_id: int):
 
 @bp.route(PARTNER)
 def partner_page(token: str):
-    reviewer = review.reviewer_by_token(token)
+    reviewer = review_links.reviewer_by_token(token)
     rnd = reviewer.review.round
     return render_template(
         "review/page.html",
@@ -209,7 +209,7 @@ def partner_page(token: str):
 
 
 def _partner(token: str):
-    reviewer = review.reviewer_by_token(token)
+    reviewer = review_links.reviewer_by_token(token)
     return reviewer.review.round, review.Participant.partner(reviewer)
 
 
@@ -233,6 +233,6 @@ def partner_propose(token: str):
 def partner_accept(token: str, action_id: int):
     rnd, who = _partner(token)
     action = _action_of(rnd, action_id)
-    outcome = attempt(lambda: review.accept(rnd, action, who))
+    outcome = attempt(lambda: review_thread.accept(rnd, action, who))
     _done(outcome, "Accepted.")
     return _back(rnd, token, "joint-actions")

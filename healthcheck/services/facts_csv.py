@@ -1,0 +1,79 @@
+"""The facts CSV (DESIGN §4 Facts CSV): parse a file of milestones, budget lines or delivery
+KPIs, and import it all or nothing — every bad line named with its number, nothing written.
+
+Each row is checked by the same row parsers as the facts forms (``facts.PARSERS``); an import
+adds or updates by each kind's identity and never deletes (see ``services/facts.py``).
+"""
+
+from __future__ import annotations
+
+from healthcheck.extensions import db
+from healthcheck.models import Alliance
+from healthcheck.services import alliances, audit, csvtools, facts, summaries
+from healthcheck.services.errors import InvalidInput
+
+MAX_ROWS = 10000
+
+
+def parse_csv(alliance: Alliance, kind: str, raw: bytes | str) -> list[dict]:
+    """Every row of a facts CSV as values; InvalidInput lists every bad line with its number."""
+    facts.check_kind(kind)
+    what = f"{kind} CSV"
+    try:
+        records = csvtools.rows(csvtools.decode(raw, what), facts.HEADERS[kind], what)
+    except ValueError as exc:
+        raise InvalidInput(str(exc)) from None
+    if not records:
+        raise InvalidInput(f"{what}: no rows below the header {','.join(facts.HEADERS[kind])}")
+    if len(records) > MAX_ROWS:
+        raise InvalidInput(f"{what}: at most {MAX_ROWS} rows (got {len(records)})")
+    problems, rows, seen, currencies = [], [], {}, {}
+    for line, rec in records:
+        if "__error__" in rec:
+            problems.append(f"line {line}: {rec['__error__']} ({','.join(facts.HEADERS[kind])})")
+            continue
+        values, found = facts.PARSERS[kind](rec)
+        if not found:
+            ident = facts.identity(kind, values)
+            if ident in seen:
+                found.append(f"the same {facts.identity_words(kind)} as line {seen[ident]}")
+            seen.setdefault(ident, line)
+        if kind == "budget" and not any(p.startswith("currency") for p in found):
+            currencies.setdefault(values["currency"], line)
+        problems += [f"line {line}: {p}" for p in found]
+        rows.append(values)
+    if len(currencies) > 1:
+        problems.append(
+            f"{what}: every budget line of an alliance is in one currency (got "
+            + ", ".join(f"{c} on line {n}" for c, n in currencies.items())
+            + ")"
+        )
+    elif currencies and (found := facts.currency_problem(alliance, next(iter(currencies)), set(seen))):
+        problems.append(f"line {next(iter(currencies.values()))}: {found}")
+    if problems:
+        raise InvalidInput(problems)
+    return rows
+
+
+def import_csv(alliance_name: str, kind: str, raw: bytes | str, actor=None) -> dict[str, int]:
+    """All-or-nothing import of a facts CSV; returns {"added", "updated"}."""
+    facts.check_kind(kind)
+    alliance = alliances.by_name(alliance_name or "")
+    if alliance is None:
+        raise InvalidInput(f"--alliance: no alliance named {alliance_name!r}")
+    rows = parse_csv(alliance, kind, raw)
+    existing = {facts.identity(kind, facts.values_of(r)): r for r in facts.existing_records(alliance, kind)}
+    added = updated = 0
+    for values in rows:
+        record = existing.get(facts.identity(kind, values))
+        if record is None:
+            db.session.add(facts.MODELS[kind](alliance_id=alliance.id, **values))
+            added += 1
+        else:
+            for field, value in values.items():
+                setattr(record, field, value)
+            updated += 1
+    db.session.flush()
+    audit.record("facts.import", actor, alliance, kind=kind, added=added, updated=updated)
+    summaries.refresh_alliance(alliance)
+    return {"added": added, "updated": updated}
