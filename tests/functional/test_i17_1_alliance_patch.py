@@ -162,3 +162,35 @@ def test_an_admin_patches_any_alliance_and_the_document_lists_the_operation(
     body = patch["requestBody"]["content"]["application/json"]["schema"]["$ref"]
     assert body == "#/components/schemas/AlliancePatch"
     assert spec["components"]["schemas"]["AlliancePatch"].get("required") in (None, [])
+
+
+def test_create_takes_the_review_window_and_the_side_languages(app, client):
+    headers = _token(app)
+    body = {
+        "name": "Kite",
+        "side_a": "Aurora Pharma",
+        "side_b": "Kite Bio",
+        "segment": "typical",
+        "north_star": "x",
+        "review_days": 4,
+        "side_b_language": "ja",
+    }
+    created = client.post("/api/v1/alliances", json=body, headers=headers)
+    assert created.status_code == 201, created.get_json()
+    got = _state(app, created.get_json()["id"])
+    assert got["review_days"] == 4 and got["languages"] == ("en", "ja")
+    plain = client.post(
+        "/api/v1/alliances",
+        json={**body, "name": "Kite 2", "review_days": None, "side_b_language": "en"},
+        headers=headers,
+    )
+    assert _state(app, plain.get_json()["id"])["review_days"] == 10  # null: the default window
+    bad = client.post(
+        "/api/v1/alliances", json={**body, "name": "Kite 3", "side_a_language": "it"}, headers=headers
+    )
+    assert bad.status_code == 422 and bad.content_type == PROBLEM
+    assert "side_a_language" in bad.get_data(as_text=True) and "en, de, fr, es, ja" in bad.get_data(
+        as_text=True
+    )
+    with app.app_context():
+        assert db.session.scalar(select(Alliance).where(Alliance.name == "Kite 3")) is None

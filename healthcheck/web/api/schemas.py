@@ -117,6 +117,13 @@ class AllianceOut(Open):
     side_b_language = fields.String(required=True, metadata={"enum": list(LANGUAGES)})
 
 
+def _one_of(values) -> dict:
+    return {
+        "validate": validate.OneOf(values, error=f"one of {', '.join(values)}"),
+        "metadata": {"enum": list(values)},
+    }
+
+
 class AllianceIn(Closed):
     name = _text()
     side_a = _text()
@@ -142,6 +149,15 @@ class AllianceIn(Closed):
     )
     owner_emails = fields.List(fields.String(error_messages=STR_ERRORS), load_default=list)
     member_emails = fields.List(fields.String(error_messages=STR_ERRORS), load_default=list)
+    review_days = fields.Integer(
+        load_default=None,
+        allow_none=True,
+        strict=True,
+        error_messages=INT_ERRORS,
+        metadata={"description": f"joint review window, 0 to {MAX_REVIEW_DAYS} days; null for 10"},
+    )
+    side_a_language = fields.String(load_default="en", error_messages=STR_ERRORS, **_one_of(LANGUAGES))
+    side_b_language = fields.String(load_default="en", error_messages=STR_ERRORS, **_one_of(LANGUAGES))
 
 
 def _patch_text(**kwargs):
@@ -151,13 +167,6 @@ def _patch_text(**kwargs):
 def _patch_int(**kwargs):
     messages = {**INT_ERRORS, "null": "a whole number, not null"}
     return fields.Integer(strict=True, error_messages=messages, **kwargs)
-
-
-def _one_of(values) -> dict:
-    return {
-        "validate": validate.OneOf(values, error=f"one of {', '.join(values)}"),
-        "metadata": {"enum": list(values)},
-    }
 
 
 class AlliancePatch(Closed):
