@@ -26,7 +26,7 @@ from healthcheck.extensions import db
 from healthcheck.mail import Message, backend_for, build
 from healthcheck.models import Alliance, Invitation, OutgoingMail, Round
 from healthcheck.models.base import utcnow
-from healthcheck.services import action_followup, packs, review, sharing, users
+from healthcheck.services import action_followup, packs, reader_language, review, sharing, users
 from healthcheck.services.notifications import SUBJECTS
 
 log = logging.getLogger(__name__)
@@ -163,12 +163,12 @@ def _language(mail: OutgoingMail, context: dict) -> str:
     alliance = context.get("alliance")
     if kind in ("report_shared", "review_invited"):  # read by the partner side (side B)
         return alliance.side_language("B") if alliance is not None else codes.DEFAULT
-    user = users.by_email(mail.to or "")
-    if user is not None and codes.valid(user.language):
-        return user.language
-    if kind in action_followup.KINDS and alliance is not None:
-        return alliance.side_language(context.get("side", "A"))
-    if kind == "review_published" and alliance is not None and user is None:
+    if kind in action_followup.KINDS:
+        return reader_language.of_side_person(mail.to, alliance, context.get("side", "A"))
+    preferred = reader_language.of_user_email(mail.to)
+    if preferred:
+        return preferred
+    if kind == "review_published" and alliance is not None and users.by_email(mail.to or "") is None:
         return alliance.side_language("B")  # a partner reviewer (the owners are users)
     return current_app.config.get("BABEL_DEFAULT_LOCALE", codes.DEFAULT)
 

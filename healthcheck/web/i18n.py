@@ -32,6 +32,7 @@ def init_app(app: Flask) -> None:
     app.jinja_env.globals["LANGUAGE_NAMES"] = codes.NAMES
     app.jinja_env.globals["current_language"] = current_language
     app.jinja_env.globals["action_status"] = action_status
+    app.jinja_env.globals["link_lang"] = chosen_link_language
     app.before_request(_remember_choice)
 
 
@@ -62,7 +63,12 @@ def user_language() -> str | None:
 def _remember_choice() -> None:
     """Staff pick a language with ``?lang=<code>``; it stays for their session."""
     chosen = codes.parse(request.args.get("lang"))
-    if chosen and request.blueprint not in ("respond", "reports") and session.get(SESSION_KEY) != chosen:
+    if (
+        chosen
+        and request.blueprint not in ("respond", "reports")
+        and "token" not in (request.view_args or {})  # a personal link's page: not a staff choice
+        and session.get(SESSION_KEY) != chosen
+    ):
         session[SESSION_KEY] = chosen
 
 
@@ -70,6 +76,27 @@ def use_language(code: str | None) -> None:
     """This request's pages speak ``code`` (a respondent's or partner's language)."""
     g.hc_language = code if codes.valid(code) else codes.DEFAULT
     refresh()
+
+
+def link_language(default: str | None) -> str:
+    """A page opened with a personal link (partner reviewer, action owner, panel check):
+    ``?lang=`` when given, else ``default`` (the reader's side's language). Returns the code."""
+    code = codes.parse(request.args.get("lang")) or (default if codes.valid(default) else codes.DEFAULT)
+    use_language(code)
+    return code
+
+
+def chosen_link_language() -> str | None:
+    """The ``?lang=`` of a personal link's page, to keep across its forms and redirects."""
+    return codes.parse(request.args.get("lang")) if has_request_context() else None
+
+
+def use_staff_side_language(side_default: str | None) -> None:
+    """A signed-in side-A page (the owners' joint review): the user's ``?lang=`` choice or own
+    preference when there is one, else the side's language."""
+    if codes.valid(session.get(SESSION_KEY)) or user_language():
+        return
+    use_language(side_default)
 
 
 def current_language() -> str:

@@ -4,6 +4,7 @@ Revision ID: a17d0c4a0001
 Revises: a17a0c0a0001
 Create Date: 2026-12-02 04:40:00
 """
+
 import sqlalchemy as sa
 from alembic import op
 
