@@ -312,3 +312,22 @@ def test_the_user_language_migration_goes_down_and_up(app):
         user.language = "ja"
         db.session.commit()
         assert db.session.scalar(select(User.language).where(User.email == "mig@example.com")) == "ja"
+
+
+def test_the_publication_email_speaks_german_to_the_partner_reviewer_and_english_to_the_owner(app, closed):
+    alliance_id, round_id = closed()
+    _set_side_language(app, alliance_id, "B", "de")
+    with app.app_context():
+        rnd = db.session.get(Round, round_id)
+        review.add_reviewer(rnd, "Pia Partner", "pia@partner.example", None)
+        db.session.commit()
+        delivery.deliver_due(utcnow() + timedelta(seconds=1))
+        review.publish(rnd, None)
+        db.session.commit()
+        delivery.deliver_due(utcnow() + timedelta(seconds=2))
+    published = {m["To"]: m for m in _outbox(app)}  # each person's newest message
+    assert published["pia@partner.example"]["Subject"] == (
+        "Health Check 2026-Q4 von Alliance 1: Die gemeinsame Prüfung ist veröffentlicht"
+    )
+    assert "Guten Tag," in _text(published["pia@partner.example"])
+    assert published[OWNER]["Subject"] == "Health check 2026-Q4 of Alliance 1: the joint review is published"
