@@ -33,6 +33,7 @@ def init_app(app: Flask) -> None:
     app.jinja_env.globals["current_language"] = current_language
     app.jinja_env.globals["action_status"] = action_status
     app.jinja_env.globals["link_lang"] = chosen_link_language
+    app.jinja_env.globals["rag_word"] = rag_word
     app.before_request(_remember_choice)
 
 
@@ -160,3 +161,11 @@ ACTION_STATUSES = {
 def action_status(code: str) -> str:
     """An action's status in the page's (or message's) language."""
     return gettext(ACTION_STATUSES[code]) if code in ACTION_STATUSES else (code or "").replace("_", " ")
+
+
+RAG_WORDS = {"green": N_("green"), "amber": N_("amber"), "red": N_("red")}
+
+
+def rag_word(code: str | None) -> str:
+    """A RAG status (green, amber, red) in the message's language; n/a when there is none."""
+    return gettext(RAG_WORDS[code]) if code in RAG_WORDS else gettext("n/a")
