@@ -331,3 +331,47 @@ def test_the_publication_email_speaks_german_to_the_partner_reviewer_and_english
     )
     assert "Guten Tag," in _text(published["pia@partner.example"])
     assert published[OWNER]["Subject"] == "Health check 2026-Q4 of Alliance 1: the joint review is published"
+
+
+def test_the_panel_check_page_speaks_the_partner_side_language(
+    app, client, make_user, make_alliance, make_round
+):
+    from healthcheck.services import panel_check
+
+    make_user("mo@example.com")
+    alliance_id = make_alliance(owner="mo@example.com", name="Iberia")
+    _set_side_language(app, alliance_id, "B", "es")
+    round_id = make_round(alliance_id, status="draft")
+    with app.app_context():
+        rnd = db.session.get(Round, round_id)
+        assert rnd.status == "draft"
+        _, token = panel_check.create(rnd, users.by_email("mo@example.com"), "Lucía", "lucia@b.example", 14)
+        db.session.commit()
+    html = client.get(f"/panel/{token}").get_data(as_text=True)
+    assert '<html lang="es"' in html
+    assert "Iberia — quién está invitado por Partner 1" in html
+    assert "Todavía no hay nadie invitado por Partner 1." in html
+    assert "who is invited for" not in html
+    assert "who is invited for Partner 1" in client.get(f"/panel/{token}?lang=en").get_data(as_text=True)
+
+
+def test_a_personal_links_language_choice_is_not_the_staff_sessions(
+    app, client, login, make_alliance, make_round
+):
+    """?lang= on a page opened with a personal link speaks for that page only: a staff user who
+    opens it keeps their own language on their pages."""
+    from healthcheck.services import panel_check
+
+    login("mo@example.com")
+    alliance_id = make_alliance(owner="mo@example.com")
+    round_id = make_round(alliance_id, status="draft")
+    with app.app_context():
+        rnd = db.session.get(Round, round_id)
+        _, token = panel_check.create(rnd, users.by_email("mo@example.com"), "Lucía", "lucia@b.example", 14)
+        db.session.commit()
+    assert '<html lang="ja"' in client.get(f"/panel/{token}?lang=ja").get_data(as_text=True)
+    assert '<html lang="en"' in client.get("/account/tokens").get_data(as_text=True)
+    assert '<html lang="ja"' in client.get("/account/tokens?lang=ja").get_data(
+        as_text=True
+    )  # a staff page: kept
+    assert '<html lang="ja"' in client.get("/account/tokens").get_data(as_text=True)
