@@ -20,12 +20,13 @@ from flask import current_app, render_template
 from flask_babel import force_locale, gettext
 from sqlalchemy.exc import SQLAlchemyError
 
+from healthcheck import languages as codes
 from healthcheck.config import public_base_url
 from healthcheck.extensions import db
 from healthcheck.mail import Message, backend_for, build
 from healthcheck.models import Alliance, Invitation, OutgoingMail, Round
 from healthcheck.models.base import utcnow
-from healthcheck.services import action_followup, outbox, packs, review_links, sharing
+from healthcheck.services import action_followup, outbox, packs, reader_language, review_links, sharing, users
 from healthcheck.services.notifications import SUBJECTS
 
 log = logging.getLogger(__name__)
@@ -114,17 +115,17 @@ def render(mail: OutgoingMail) -> Message | None:
         context["base_url"] = _base_url()
     if context is None:
         return None
-    fields = {
-        "alliance": getattr(context.get("alliance"), "name", ""),
-        "deadline": getattr(context.get("rnd"), "closes_on", ""),
-        "round": getattr(context.get("rnd"), "label", ""),
-        "opens_on": getattr(context.get("rnd"), "opens_on", ""),
-        "side_a": getattr(getattr(context.get("alliance"), "side_a", None), "name", ""),
-        "warnings": context.get("warning_count", 0),
-        "overdue": context.get("overdue_count", 0),
-        "outcome": _closed_outcome(context),
-    }
-    with force_locale(_language(mail.kind, context)):  # issue 17: the reader's language
+    with force_locale(_language(mail, context)):  # issue 17: the reader's language
+        fields = {
+            "alliance": getattr(context.get("alliance"), "name", ""),
+            "deadline": getattr(context.get("rnd"), "closes_on", ""),
+            "round": getattr(context.get("rnd"), "label", ""),
+            "opens_on": getattr(context.get("rnd"), "opens_on", ""),
+            "side_a": getattr(getattr(context.get("alliance"), "side_a", None), "name", ""),
+            "warnings": context.get("warning_count", 0),
+            "overdue": context.get("overdue_count", 0),
+            "outcome": _closed_outcome(context),
+        }
         subject = gettext(SUBJECTS[mail.kind]).format(**fields)
         return Message(
             mail.to,
@@ -135,21 +136,32 @@ def render(mail: OutgoingMail) -> Message | None:
         )
 
 
-def _language(kind: str, context: dict) -> str:
-    """A respondent's message speaks their invitation's language, a shared report the
-    partner side's; staff messages the default language."""
+def _language(mail: OutgoingMail, context: dict) -> str:
+    """The language of the message's reader (issue 17 item 4): a respondent's message speaks
+    their invitation's language; a staff user's (an alliance owner, the digest, a handoff) their
+    own preference; a partner reviewer's the partner side's; an action owner's their side's
+    unless they are a staff user with a preference; else the default language."""
+    kind = mail.kind
     if kind in RESPONDENT_KINDS:
-        return context["inv"].language or "en"
-    if kind == "report_shared":
-        return context["alliance"].side_b_language or "en"
-    return current_app.config.get("BABEL_DEFAULT_LOCALE", "en")
+        return context["inv"].language or codes.DEFAULT
+    alliance = context.get("alliance")
+    if kind in ("report_shared", "review_invited"):  # read by the partner side (side B)
+        return alliance.side_language("B") if alliance is not None else codes.DEFAULT
+    if kind in action_followup.KINDS:
+        return reader_language.of_side_person(mail.to, alliance, context.get("side", "A"))
+    preferred = reader_language.of_user_email(mail.to)
+    if preferred:
+        return preferred
+    if kind == "review_published" and alliance is not None and users.by_email(mail.to or "") is None:
+        return alliance.side_language("B")  # a partner reviewer (the owners are users)
+    return current_app.config.get("BABEL_DEFAULT_LOCALE", codes.DEFAULT)
 
 
 def _closed_outcome(context: dict) -> str:
     """The end of a "round closed" subject: whether the owners will find figures hidden."""
     if context.get("hidden"):
-        return f"some figures are hidden (fewer than k = {context.get('k', 3)} answered)"
-    return "the report is ready"
+        return gettext("some figures are hidden (fewer than k = {k} answered)").format(k=context.get("k", 3))
+    return gettext("the report is ready")
 
 
 def deliver_due(now: datetime | None = None, limit: int = 100) -> dict:

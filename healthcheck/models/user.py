@@ -32,6 +32,9 @@ class User(UserMixin, db.Model):
     # How much alliance-management work a manager can carry, in full-time equivalents
     # (DESIGN §3.18); the resourcing view compares it with the owned alliances' workload.
     capacity_fte: Mapped[float] = mapped_column(default=1.0, server_default="1.0")
+    # The language of this user's pages and emails (issue 17 item 4): one of
+    # healthcheck.languages, None = the browser's (pages) or the default (emails).
+    language: Mapped[str | None] = mapped_column(String(5), default=None)
 
     def set_password(self, password: str) -> None:
         self.password_hash = generate_password_hash(password)

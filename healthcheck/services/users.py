@@ -148,3 +148,17 @@ def log_out(user: User) -> None:
     """End this user's sessions server-side: the cookie they held stops working everywhere."""
     user.end_sessions()
     audit.record("logout", user, user)
+
+
+def set_language(user: User, code: str | None, actor=None) -> None:
+    """The language of the user's pages and emails (issue 17 item 4); blank: the browser's.
+    Audited like the other profile changes."""
+    from healthcheck import languages
+
+    wanted = languages.parse(code)
+    if code and code.strip() and wanted is None:
+        raise InvalidInput([languages.problem(code)])
+    if wanted == user.language:
+        return
+    old, user.language = user.language, wanted
+    audit.record("user.language", actor or user, user, old=old, new=wanted)

@@ -11,6 +11,7 @@ from healthcheck.models import User
 from healthcheck.models.base import MAX_ID
 from healthcheck.services.errors import Forbidden, InvalidInput, NotFound
 from healthcheck.web import api, assets, filters, i18n, security
+from healthcheck.web.account.routes import bp as account_bp
 from healthcheck.web.admin.routes import bp as admin_bp
 from healthcheck.web.alliances.routes import bp as alliances_bp
 from healthcheck.web.auth.routes import bp as auth_bp
@@ -57,6 +58,7 @@ def register(app: Flask) -> None:
         resourcing_bp,
         briefing_bp,
         tokens_bp,
+        account_bp,
     ):
         app.register_blueprint(bp)
     login_manager.login_view = "auth.login"

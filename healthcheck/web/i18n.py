@@ -4,7 +4,8 @@ Which language a page speaks:
 - a respondent's pages: their invitation's language (``use_language``, set by the view
   once it has found the invitation; the respondent can switch, it is kept on the invitation);
 - a partner's shared report: ``?lang=`` when given, else the partner side's default language;
-- staff pages: ``?lang=`` remembered in the session, else the browser's Accept-Language;
+- staff pages: ``?lang=`` remembered in the session, else the user's own preference
+  (``users.language``, set on their tokens page), else the browser's Accept-Language;
 - emails: ``force_locale`` with the invitation's (or the partner side's) language.
 Catalogues: ``healthcheck/translations/<lang>/LC_MESSAGES/messages.po`` and the compiled
 ``.mo`` next to it (committed, shipped as package data).
@@ -15,7 +16,7 @@ from __future__ import annotations
 from datetime import date
 
 from flask import Flask, g, has_request_context, request, session
-from flask_babel import Babel, format_date, get_locale, refresh
+from flask_babel import Babel, format_date, get_locale, gettext, refresh
 
 from healthcheck import languages as codes
 
@@ -30,6 +31,9 @@ def init_app(app: Flask) -> None:
     app.jinja_env.filters["in_sentence"] = in_sentence
     app.jinja_env.globals["LANGUAGE_NAMES"] = codes.NAMES
     app.jinja_env.globals["current_language"] = current_language
+    app.jinja_env.globals["action_status"] = action_status
+    app.jinja_env.globals["link_lang"] = chosen_link_language
+    app.jinja_env.globals["rag_word"] = rag_word
     app.before_request(_remember_choice)
 
 
@@ -42,13 +46,30 @@ def select_locale() -> str:
     chosen = session.get(SESSION_KEY)
     if codes.valid(chosen):
         return chosen
+    preferred = user_language()
+    if preferred:
+        return preferred
     return request.accept_languages.best_match(codes.LANGUAGES, default=codes.DEFAULT)
+
+
+def user_language() -> str | None:
+    """The signed-in staff user's own language preference (their tokens page), if any."""
+    from flask_login import current_user
+
+    user = current_user._get_current_object() if current_user else None
+    code = getattr(user, "language", None)
+    return code if codes.valid(code) else None
 
 
 def _remember_choice() -> None:
     """Staff pick a language with ``?lang=<code>``; it stays for their session."""
     chosen = codes.parse(request.args.get("lang"))
-    if chosen and request.blueprint not in ("respond", "reports") and session.get(SESSION_KEY) != chosen:
+    if (
+        chosen
+        and request.blueprint not in ("respond", "reports")
+        and "token" not in (request.view_args or {})  # a personal link's page: not a staff choice
+        and session.get(SESSION_KEY) != chosen
+    ):
         session[SESSION_KEY] = chosen
 
 
@@ -56,6 +77,27 @@ def use_language(code: str | None) -> None:
     """This request's pages speak ``code`` (a respondent's or partner's language)."""
     g.hc_language = code if codes.valid(code) else codes.DEFAULT
     refresh()
+
+
+def link_language(default: str | None) -> str:
+    """A page opened with a personal link (partner reviewer, action owner, panel check):
+    ``?lang=`` when given, else ``default`` (the reader's side's language). Returns the code."""
+    code = codes.parse(request.args.get("lang")) or (default if codes.valid(default) else codes.DEFAULT)
+    use_language(code)
+    return code
+
+
+def chosen_link_language() -> str | None:
+    """The ``?lang=`` of a personal link's page, to keep across its forms and redirects."""
+    return codes.parse(request.args.get("lang")) if has_request_context() else None
+
+
+def use_staff_side_language(side_default: str | None) -> None:
+    """A signed-in side-A page (the owners' joint review): the user's ``?lang=`` choice or own
+    preference when there is one, else the side's language."""
+    if codes.valid(session.get(SESSION_KEY)) or user_language():
+        return
+    use_language(side_default)
 
 
 def current_language() -> str:
@@ -91,3 +133,39 @@ READER_SUBJECTS = {
     "round_extended": N_("Health check of {alliance}: more time, now open until {deadline}"),
     "report_shared": N_("{side_a} shares the joint health-check report of {alliance}"),
 }
+
+
+# The subjects of every other message (staff, action owners, partner reviewers): marked
+# here for the catalogues, translated in jobs.delivery into the reader's language.
+OTHER_SUBJECTS = {
+    "round_closed": N_("Health check {round} of {alliance} is closed — {outcome}"),
+    "round_planned": N_("Next health check of {alliance} planned for {opens_on}: please confirm"),
+    "digest": N_("Your alliances this week: {warnings} early warnings, {overdue} overdue"),
+    "action_assigned": N_("Joint action agreed in {alliance}: you are an owner"),
+    "action_reminder": N_("Reminder: a joint action of {alliance} is due soon"),
+    "action_checkin": N_("One question about a joint action of {alliance}: did it help?"),
+    "review_invited": N_("{side_a} asks you to review the health-check report {round} of {alliance}"),
+    "review_published": N_("Health check {round} of {alliance}: the joint review is published"),
+    "handoff": N_("{alliance} is handed over to you: the successor's briefing"),
+}
+ALL_SUBJECTS = {**READER_SUBJECTS, **OTHER_SUBJECTS}
+
+ACTION_STATUSES = {
+    "open": N_("open"),
+    "in_progress": N_("in progress"),
+    "done": N_("done"),
+    "dropped": N_("dropped"),
+}
+
+
+def action_status(code: str) -> str:
+    """An action's status in the page's (or message's) language."""
+    return gettext(ACTION_STATUSES[code]) if code in ACTION_STATUSES else (code or "").replace("_", " ")
+
+
+RAG_WORDS = {"green": N_("green"), "amber": N_("amber"), "red": N_("red")}
+
+
+def rag_word(code: str | None) -> str:
+    """A RAG status (green, amber, red) in the message's language; n/a when there is none."""
+    return gettext(RAG_WORDS[code]) if code in RAG_WORDS else gettext("n/a")

@@ -54,6 +54,7 @@ TOKEN |= {"steering.shared_pack", "steering.shared_actions", "steering.panel", "
 # the joint review's partner reviewers (issue 15): their personal link is the key
 TOKEN |= {"review.partner_page", "review.partner_comment", "review.partner_propose", "review.partner_accept"}
 SIGNED_IN = {"portfolio.index", "portfolio.segments", "search.index", "auth.logout", "tokens.index"}
+SIGNED_IN |= {"account.language"}  # issue 17: a user sets their own language
 CREATE = {"alliances.new", "webhooks.index"}
 SSO_OFF = {"sso.start", "sso.callback"}  # single sign-on is not configured here: 404 for everyone
 VIEW = {

@@ -1,18 +1,25 @@
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import RadioField, TextAreaField
 from wtforms.validators import InputRequired, Length
 
 from healthcheck.services.action_followup import MAX_COMMENT
 
-SCORE_WORDS = {1: "not at all", 2: "a little", 3: "somewhat", 4: "clearly", 5: "very much"}
+SCORE_WORDS = {
+    1: _l("not at all"),
+    2: _l("a little"),
+    3: _l("somewhat"),
+    4: _l("clearly"),
+    5: _l("very much"),
+}
 
 
 class CheckinForm(FlaskForm):
     score = RadioField(
-        "Did this help?",
-        choices=[(str(n), f"{n} — {word}") for n, word in SCORE_WORDS.items()],
+        _l("Did this help?"),
+        choices=[(str(n), str(n)) for n in SCORE_WORDS],
         validators=[
-            InputRequired(message="Did this help?: choose a score from 1 (not at all) to 5 (very much)")
+            InputRequired(message=_l("Did this help?: choose a score from 1 (not at all) to 5 (very much)"))
         ],
     )
-    comment = TextAreaField("Comment (optional)", validators=[Length(max=MAX_COMMENT)])
+    comment = TextAreaField(_l("Comment (optional)"), validators=[Length(max=MAX_COMMENT)])

@@ -8,9 +8,10 @@ from flask import Blueprint, render_template
 
 from healthcheck.database import read_only
 from healthcheck.extensions import limiter
-from healthcheck.services import action_followup
+from healthcheck.services import action_followup, reader_language
 from healthcheck.services.action_followup import AlreadyAnswered
-from healthcheck.web.checkin.forms import CheckinForm
+from healthcheck.web.checkin.forms import SCORE_WORDS, CheckinForm
+from healthcheck.web.i18n import link_language
 from healthcheck.web.views import attempt
 
 bp = Blueprint("checkin", __name__, url_prefix="/checkin", template_folder="templates")
@@ -25,10 +26,19 @@ def no_store(response):
 
 @bp.errorhandler(AlreadyAnswered)
 def already(exc: AlreadyAnswered):
+    _speak(exc.checkin)
     return render_template("checkin/answered.html", checkin=exc.checkin, again=True), 409
 
 
+def _speak(checkin) -> None:
+    """The owner's language (issue 17): as their email — their account's preference, else
+    their side's language; ``?lang=`` switches."""
+    alliance = checkin.action.alliance
+    link_language(reader_language.of_side_person(checkin.email, alliance, checkin.side))
+
+
 def _page(checkin, form, problems=(), status=200):
+    _speak(checkin)
     if checkin.answered_at is not None:
         return render_template("checkin/answered.html", checkin=checkin, again=False), status
     action = checkin.action
@@ -40,6 +50,7 @@ def _page(checkin, form, problems=(), status=200):
         alliance=alliance,
         side_name=alliance.side(checkin.side).name,
         form=form,
+        words=SCORE_WORDS,
         problems=problems,
     ), status
 
@@ -59,4 +70,5 @@ def checkin(token: str):
     outcome = attempt(lambda: action_followup.answer(token, form.score.data, form.comment.data))
     if not outcome.ok:
         return _page(checkin, form, outcome.problems, 400)
+    _speak(outcome.value)
     return render_template("checkin/thanks.html", checkin=outcome.value), 200

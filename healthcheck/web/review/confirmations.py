@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import url_for
+from flask_babel import gettext
 
 from healthcheck.web.confirm import Confirmation
 
@@ -14,41 +15,61 @@ def _page(rnd) -> str:
 def publish(rnd, review, disputed: int, proposed: int) -> Confirmation:
     again = review.status == "published"
     partner = rnd.alliance.side_b.name
+    what = gettext("a new version") if again else gettext("version 1")
     lines = [
-        f"The report of {rnd.alliance.name} {rnd.label} as {partner} sees it, the review thread "
-        "(attributed to the two organisations, never to persons) and the joint actions both sides "
-        f"accepted are frozen as {'a new version' if again else 'version 1'} of the steering-committee pack.",
-        f"{partner}'s partner link then shows this pack; the owners and the reviewers are emailed.",
-        "A published version cannot be changed: later changes make a new version marked "
-        "“changed after publication”.",
+        gettext(
+            "The report of %(alliance)s %(round)s as %(partner)s sees it, the review thread "
+            "(attributed to the two organisations, never to persons) and the joint actions both sides "
+            "accepted are frozen as %(what)s of the steering-committee pack.",
+            alliance=rnd.alliance.name,
+            round=rnd.label,
+            partner=partner,
+            what=what,
+        ),
+        gettext(
+            "%(partner)s's partner link then shows this pack; the owners and the reviewers are emailed.",
+            partner=partner,
+        ),
+        gettext(
+            "A published version cannot be changed: later changes make a new version marked "
+            "“changed after publication”."
+        ),
     ]
     warnings = []
     if disputed:
-        warnings.append(f"{disputed} finding(s) are disputed; the pack shows them as disputed.")
+        warnings.append(gettext("Disputed findings: %(num)s; the pack shows them as disputed.", num=disputed))
     if proposed:
         warnings.append(
-            f"{proposed} joint action(s) are not yet accepted by both sides and stay out of the pack."
+            gettext(
+                "Joint actions not yet accepted by both sides: %(num)s; they stay out of the pack.",
+                num=proposed,
+            )
         )
     return Confirmation(
-        title="Re-publish the review?" if again else "Publish the joint review?",
+        title=gettext("Re-publish the review?") if again else gettext("Publish the joint review?"),
         lines=lines,
         warnings=warnings,
         action=url_for("review.publish", alliance_id=rnd.alliance_id, round_id=rnd.id),
-        button="Yes, publish",
+        button=gettext("Yes, publish"),
         cancel=_page(rnd),
     )
 
 
 def revoke_reviewer(rnd, reviewer) -> Confirmation:
     return Confirmation(
-        title="Revoke this reviewer's link?",
+        title=gettext("Revoke this reviewer's link?"),
         lines=[
-            f"{reviewer.name}'s personal link to the review of {rnd.alliance.name} {rnd.label} stops working "
-            "at once; what they wrote stays in the review.",
+            gettext(
+                "%(name)s's personal link to the review of %(alliance)s %(round)s stops working "
+                "at once; what they wrote stays in the review.",
+                name=reviewer.name,
+                alliance=rnd.alliance.name,
+                round=rnd.label,
+            ),
         ],
         action=url_for(
             "review.revoke_reviewer", alliance_id=rnd.alliance_id, round_id=rnd.id, reviewer_id=reviewer.id
         ),
-        button="Yes, revoke the link",
+        button=gettext("Yes, revoke the link"),
         cancel=_page(rnd),
     )

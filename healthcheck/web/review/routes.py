@@ -5,13 +5,17 @@ from __future__ import annotations
 from datetime import date
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_babel import gettext
 from flask_login import current_user, login_required
+from sqlalchemy import select
 
 from healthcheck.extensions import db
 from healthcheck.models import Action, Reviewer
+from healthcheck.models.response import hash_token
 from healthcheck.services import access, review, review_links, review_pages, review_publication, review_thread
 from healthcheck.services.errors import InvalidInput, NotFound
 from healthcheck.web import confirm as asking
+from healthcheck.web.i18n import chosen_link_language, link_language, use_staff_side_language
 from healthcheck.web.review import confirmations
 from healthcheck.web.views import attempt, flash_problems
 
@@ -28,6 +32,12 @@ def _no_store(response):
 
 @bp.errorhandler(review_links.ReviewLinkProblem)
 def link_problem(exc: review_links.ReviewLinkProblem):
+    token = (request.view_args or {}).get("token") or ""
+    known = (
+        db.session.scalar(select(Reviewer).where(Reviewer.token_hash == hash_token(token))) if token else None
+    )
+    if known is not None:  # withdrawn or expired: the partner side's language (unknown: the browser's)
+        link_language(known.review.round.alliance.side_b_language)
     return render_template("review/link_problem.html", problem=exc), exc.status
 
 
@@ -35,12 +45,15 @@ def _owner_round(alliance_id: int, round_id: int):
     rnd = access.round_for(current_user, alliance_id, round_id, edit=True)
     if review.of_round(rnd) is None:
         raise NotFound()
+    use_staff_side_language(rnd.alliance.side_a_language)  # issue 17: side A's pages and messages
     return rnd
 
 
 def _back(rnd, token=None, anchor=None):
     if token:
-        return redirect(url_for("review.partner_page", token=token, _anchor=anchor))
+        return redirect(
+            url_for("review.partner_page", token=token, lang=chosen_link_language(), _anchor=anchor)
+        )
     return redirect(
         url_for("review.owner_page", alliance_id=rnd.alliance_id, round_id=rnd.id, _anchor=anchor)
     )
@@ -57,7 +70,7 @@ def _number(raw: str | None, label: str) -> int | None:
     if not raw:
         return None
     if not raw.isascii() or not raw.isdigit() or len(raw) > 9:
-        raise InvalidInput(f"{label}: not a valid reference")
+        raise InvalidInput(gettext("%(label)s: not a valid reference", label=label))
     return int(raw)
 
 
@@ -65,7 +78,7 @@ def _day(raw: str | None) -> date | None:
     try:
         return date.fromisoformat(raw) if raw else None
     except ValueError:
-        raise InvalidInput(f"due date: {raw!r} is not a date (YYYY-MM-DD)") from None
+        raise InvalidInput(gettext("due date: %(value)r is not a date (YYYY-MM-DD)", value=raw)) from None
 
 
 def _comment(rnd, who):
@@ -76,7 +89,7 @@ def _comment(rnd, who):
         form.get("finding", ""),
         form.get("stance") or None,
         form.get("text", ""),
-        _number(form.get("reply_to"), "reply"),
+        _number(form.get("reply_to"), gettext("reply")),
     )
 
 
@@ -125,7 +138,7 @@ def add_reviewer(alliance_id: int, round_id: int):
     rnd = _owner_round(alliance_id, round_id)
     name, email = request.form.get("name", ""), request.form.get("email", "")
     outcome = attempt(lambda: review_links.add_reviewer(rnd, name, email, current_user))
-    _done(outcome, f"A personal review link will be emailed to {email.strip()}.")
+    _done(outcome, gettext("A personal review link will be emailed to %(email)s.", email=email.strip()))
     return _back(rnd, anchor="reviewers")
 
 
@@ -140,7 +153,7 @@ def revoke_reviewer(alliance_id: int, round_id: int, reviewer_id: int):
         return asking.page(confirmations.revoke_reviewer(rnd, reviewer))
     review_links.revoke_reviewer(reviewer, current_user)
     db.session.commit()
-    flash(f"{reviewer.name}'s review link no longer works.", "success")
+    flash(gettext("%(name)s's review link no longer works.", name=reviewer.name), "success")
     return _back(rnd, anchor="reviewers")
 
 
@@ -149,7 +162,7 @@ def revoke_reviewer(alliance_id: int, round_id: int, reviewer_id: int):
 def owner_comment(alliance_id: int, round_id: int):
     rnd = _owner_round(alliance_id, round_id)
     outcome = attempt(lambda: _comment(rnd, review.Participant.owner(current_user)))
-    _done(outcome, "Your comment is in the review.")
+    _done(outcome, gettext("Your comment is in the review."))
     return _back(rnd, anchor=request.form.get("finding", "").replace(":", "-") or None)
 
 
@@ -158,7 +171,7 @@ def owner_comment(alliance_id: int, round_id: int):
 def owner_propose(alliance_id: int, round_id: int):
     rnd = _owner_round(alliance_id, round_id)
     outcome = attempt(lambda: _propose(rnd, review.Participant.owner(current_user)))
-    _done(outcome, "Joint action proposed; the partner accepts it through the review link.")
+    _done(outcome, gettext("Joint action proposed; the partner accepts it through the review link."))
     return _back(rnd, anchor="joint-actions")
 
 
@@ -168,7 +181,7 @@ def owner_accept(alliance_id: int, round_id: int, action_id: int):
     rnd = _owner_round(alliance_id, round_id)
     action = _action_of(rnd, action_id)
     outcome = attempt(lambda: review_thread.accept(rnd, action, review.Participant.owner(current_user)))
-    _done(outcome, "Accepted.")
+    _done(outcome, gettext("Accepted."))
     return _back(rnd, anchor="joint-actions")
 
 
@@ -183,9 +196,9 @@ def publish(alliance_id: int, round_id: int):
         return asking.page(confirmations.publish(rnd, context["review"], disputed, proposed))
     outcome = attempt(lambda: review_publication.publish(rnd, current_user))
     if outcome.ok and outcome.value is None:
-        flash("Nothing changed since the last published version.", "info")
+        flash(gettext("Nothing changed since the last published version."), "info")
     else:
-        _done(outcome, "Published: the partner link now shows the pack.")
+        _done(outcome, gettext("Published: the partner link now shows the pack."))
     return _back(rnd)
 
 
@@ -196,6 +209,7 @@ def publish(alliance_id: int, round_id: int):
 def partner_page(token: str):
     reviewer = review_links.reviewer_by_token(token)
     rnd = reviewer.review.round
+    link_language(rnd.alliance.side_b_language)  # issue 17: the partner side's, ?lang= switches
     return render_template(
         "review/page.html",
         rnd=rnd,
@@ -210,6 +224,7 @@ def partner_page(token: str):
 
 def _partner(token: str):
     reviewer = review_links.reviewer_by_token(token)
+    link_language(reviewer.review.round.alliance.side_b_language)  # the flash messages too
     return reviewer.review.round, review.Participant.partner(reviewer)
 
 
@@ -217,7 +232,7 @@ def _partner(token: str):
 def partner_comment(token: str):
     rnd, who = _partner(token)
     outcome = attempt(lambda: _comment(rnd, who))
-    _done(outcome, "Your comment is in the review.")
+    _done(outcome, gettext("Your comment is in the review."))
     return _back(rnd, token, request.form.get("finding", "").replace(":", "-") or None)
 
 
@@ -225,7 +240,7 @@ def partner_comment(token: str):
 def partner_propose(token: str):
     rnd, who = _partner(token)
     outcome = attempt(lambda: _propose(rnd, who))
-    _done(outcome, "Joint action proposed; the other side accepts it on its review page.")
+    _done(outcome, gettext("Joint action proposed; the other side accepts it on its review page."))
     return _back(rnd, token, "joint-actions")
 
 
@@ -234,5 +249,5 @@ def partner_accept(token: str, action_id: int):
     rnd, who = _partner(token)
     action = _action_of(rnd, action_id)
     outcome = attempt(lambda: review_thread.accept(rnd, action, who))
-    _done(outcome, "Accepted.")
+    _done(outcome, gettext("Accepted."))
     return _back(rnd, token, "joint-actions")

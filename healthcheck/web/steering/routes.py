@@ -2,13 +2,16 @@
 the partner's joint-action CSV, and the panel check of side B's invitation list (issue 15)."""
 
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, session, url_for
+from flask_babel import gettext
 from flask_login import current_user, login_required
 
+from healthcheck import languages
 from healthcheck.database import writing
 from healthcheck.exports import documents
 from healthcheck.exports import steering as renderers
 from healthcheck.extensions import db
 from healthcheck.services import access, audit, packs, panel_check, sharing, steering
+from healthcheck.web.i18n import link_language, use_language
 from healthcheck.web.rounds.forms import ConfirmForm
 from healthcheck.web.views import attempt, flash_problems
 
@@ -56,6 +59,8 @@ def round_pack(alliance_id: int, round_id: int, fmt: str):
 
 @bp.errorhandler(sharing.ShareLinkProblem)
 def share_link_problem(exc: sharing.ShareLinkProblem):
+    if exc.link is not None:  # in the partner side's language, as the share page
+        use_language(languages.parse(request.args.get("lang")) or exc.link.round.alliance.side_b_language)
     return render_template("reports/link_problem.html", problem=exc), exc.status
 
 
@@ -98,7 +103,13 @@ def create_panel_check(alliance_id: int, round_id: int):
         session[NEW_PANEL_CHECK] = request.host_url.rstrip("/") + url_for(
             "steering.panel", token=outcome.value[1]
         )
-        flash(f"Panel-check link for {outcome.value[0].contact_email} created: send it to them.", "success")
+        flash(
+            gettext(
+                "Panel-check link for %(email)s created: send it to them.",
+                email=outcome.value[0].contact_email,
+            ),
+            "success",
+        )
     else:
         flash_problems(outcome.problems)
     return redirect(url_for("rounds.detail", alliance_id=alliance_id, round_id=round_id) + "#panel-check")
@@ -115,12 +126,15 @@ def revoke_panel_check(alliance_id: int, round_id: int, link_id: int):
         abort(400)
     panel_check.revoke(link, current_user)
     db.session.commit()
-    flash("The panel-check link no longer works.", "success")
+    flash(gettext("The panel-check link no longer works."), "success")
     return redirect(url_for("rounds.detail", alliance_id=alliance_id, round_id=round_id) + "#panel-check")
 
 
 @bp.errorhandler(panel_check.PanelCheckProblem)
 def panel_check_problem(exc: panel_check.PanelCheckProblem):
+    known = getattr(exc, "link", None)
+    if known is not None:  # the partner side's language (an unknown link: the browser's)
+        link_language(known.round.alliance.side_b_language)
     return render_template("steering/panel_problem.html", problem=exc), exc.status
 
 
@@ -128,6 +142,7 @@ def panel_check_problem(exc: panel_check.PanelCheckProblem):
 def panel(token: str):
     link = panel_check.by_token(token)
     rnd = link.round
+    link_language(rnd.alliance.side_b_language)  # issue 17: side B's contact reads side B's language
     page = render_template(
         "steering/panel.html",
         link=link,
