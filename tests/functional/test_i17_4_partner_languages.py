@@ -16,7 +16,7 @@ from healthcheck.extensions import db
 from healthcheck.jobs import delivery, runner
 from healthcheck.models import Alliance, AuditEvent, Round, User
 from healthcheck.models.base import utcnow
-from healthcheck.services import review, rounds, users
+from healthcheck.services import review_links, review_publication, rounds, users
 from tests.conftest import CSRF_RE, csrf_token
 from tests.functional.test_i15_1_joint_review import OWNER, closed  # noqa: F401 - the fixture
 from tests.functional.test_i15_3_action_followup import (  # noqa: F401 - the fixtures
@@ -52,7 +52,7 @@ def test_german_partner_reviewer_gets_the_invitation_and_the_review_page_in_germ
     alliance_id, round_id = closed()
     _set_side_language(app, alliance_id, "B", "de")
     with app.app_context():
-        review.add_reviewer(db.session.get(Round, round_id), "Pia Partner", "pia@partner.example", None)
+        review_links.add_reviewer(db.session.get(Round, round_id), "Pia Partner", "pia@partner.example", None)
         db.session.commit()
         delivery.deliver_due(utcnow() + timedelta(seconds=1))
     mail = next(m for m in _outbox(app) if m["To"] == "pia@partner.example")
@@ -84,7 +84,7 @@ def test_the_partner_reviewers_flash_message_speaks_their_language_and_keeps_the
     _set_side_language(app, alliance_id, "B", "fr")
     with app.app_context():
         rnd = db.session.get(Round, round_id)
-        review.add_reviewer(rnd, "Paul", "paul@partner.example", None)
+        review_links.add_reviewer(rnd, "Paul", "paul@partner.example", None)
         db.session.commit()
         delivery.deliver_due(utcnow() + timedelta(seconds=1))
         finding = review_first_finding(rnd)
@@ -126,7 +126,9 @@ def test_a_withdrawn_review_link_says_so_in_the_partner_language(app, client, cl
     alliance_id, round_id = closed()
     _set_side_language(app, alliance_id, "B", "ja")
     with app.app_context():
-        reviewer = review.add_reviewer(db.session.get(Round, round_id), "Ken", "ken@partner.example", None)
+        reviewer = review_links.add_reviewer(
+            db.session.get(Round, round_id), "Ken", "ken@partner.example", None
+        )
         db.session.commit()
         delivery.deliver_due(utcnow() + timedelta(seconds=1))
         reviewer_id = reviewer.id
@@ -134,7 +136,7 @@ def test_a_withdrawn_review_link_says_so_in_the_partner_language(app, client, cl
     with app.app_context():
         from healthcheck.models import Reviewer
 
-        review.revoke_reviewer(db.session.get(Reviewer, reviewer_id), None)
+        review_links.revoke_reviewer(db.session.get(Reviewer, reviewer_id), None)
         db.session.commit()
     response = client.get(f"/review/{token}")
     assert response.status_code == 410
@@ -319,10 +321,10 @@ def test_the_publication_email_speaks_german_to_the_partner_reviewer_and_english
     _set_side_language(app, alliance_id, "B", "de")
     with app.app_context():
         rnd = db.session.get(Round, round_id)
-        review.add_reviewer(rnd, "Pia Partner", "pia@partner.example", None)
+        review_links.add_reviewer(rnd, "Pia Partner", "pia@partner.example", None)
         db.session.commit()
         delivery.deliver_due(utcnow() + timedelta(seconds=1))
-        review.publish(rnd, None)
+        review_publication.publish(rnd, None)
         db.session.commit()
         delivery.deliver_due(utcnow() + timedelta(seconds=2))
     published = {m["To"]: m for m in _outbox(app)}  # each person's newest message
