@@ -28,6 +28,7 @@ from healthcheck.analysis import followup
 from healthcheck.extensions import db
 from healthcheck.models import Action, ActionCheckin, OutgoingMail, Round, User, hash_token
 from healthcheck.models.base import utcnow
+from healthcheck.problems import N_, problem
 from healthcheck.services import audit, notifications, summaries
 from healthcheck.services.errors import InvalidInput, NotFound
 
@@ -241,10 +242,12 @@ def answer(token: str, score, comment: str, now: datetime | None = None) -> Acti
     except (TypeError, ValueError):
         value = None
     if value not in followup.SCORES:
-        problems.append("Did this help?: choose a score from 1 (not at all) to 5 (very much)")
+        problems.append(problem(N_("Did this help?: choose a score from 1 (not at all) to 5 (very much)")))
     comment = (comment or "").strip()
     if len(comment) > MAX_COMMENT:
-        problems.append(f"comment: at most {MAX_COMMENT} characters (got {len(comment)})")
+        problems.append(
+            problem(N_("comment: at most %(n)s characters (got %(got)s)"), n=MAX_COMMENT, got=len(comment))
+        )
     if problems:
         raise InvalidInput(problems)
     saved = db.session.execute(

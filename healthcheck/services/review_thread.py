@@ -11,6 +11,7 @@ from healthcheck.extensions import db
 from healthcheck.models import Action, Alliance, ReviewComment, Round
 from healthcheck.models.base import utcnow
 from healthcheck.models.review import STANCES
+from healthcheck.problems import N_, problem
 from healthcheck.services import action_followup, audit, review_findings, review_publication
 from healthcheck.services.errors import InvalidInput
 from healthcheck.services.review import Participant, check_participant, open_review
@@ -37,18 +38,18 @@ def comment(
     titles = dict(review_findings.findings(rnd))
     problems = []
     if finding not in titles:
-        problems.append("finding: not a dimension or talking point of this report")
+        problems.append(problem(N_("finding: not a dimension or talking point of this report")))
     if stance is not None and stance not in STANCES:
-        problems.append("stance: agree or disagree")
+        problems.append(problem(N_("stance: agree or disagree")))
     if len(text) > MAX_COMMENT:
-        problems.append(f"comment: at most {MAX_COMMENT} characters")
+        problems.append(problem(N_("comment: at most %(n)s characters"), n=MAX_COMMENT))
     parent = db.session.get(ReviewComment, reply_to) if reply_to else None
     if reply_to and (parent is None or parent.round_id != rnd.id or parent.finding != finding):
-        problems.append("reply: not an entry of this finding's thread")
+        problems.append(problem(N_("reply: not an entry of this finding's thread")))
     if reply_to is None and stance is None:
-        problems.append("stance: choose agree or disagree")
+        problems.append(problem(N_("stance: choose agree or disagree")))
     if reply_to is not None and not text:
-        problems.append("reply: write something")
+        problems.append(problem(N_("reply: write something")))
     if problems:
         raise InvalidInput(problems)
     entry = ReviewComment(
@@ -100,27 +101,40 @@ def propose(rnd: Round, who: Participant, data: Proposal, now: datetime | None =
     problems = []
     title = (data.title or "").strip()
     if not title:
-        problems.append("title: required")
+        problems.append(problem(N_("title: required")))
     elif len(title) > 200:
-        problems.append("title: at most 200 characters")
+        problems.append(problem(N_("title: at most %(n)s characters"), n=200))
     keys = {d.key for d in rnd.questionnaire.dimensions}
     if data.dimension not in keys:
-        problems.append(f"dimension: one of {', '.join(sorted(keys))}")
+        problems.append(problem(N_("dimension: one of %(keys)s"), keys=", ".join(sorted(keys))))
     if data.due_on is None:
-        problems.append("due date: required (YYYY-MM-DD)")
+        problems.append(problem(N_("due date: required (YYYY-MM-DD)")))
     elif data.due_on < now.date():
-        problems.append(f"due date: {data.due_on} is in the past")
+        problems.append(problem(N_("due date: %(date)s is in the past"), date=data.due_on))
     chosen = (data.owner_a or "").strip().lower()
     owner = next((u for u in side_a_people(rnd.alliance) if chosen in (u.email.lower(), str(u.id))), None)
     if owner is None:
-        problems.append(f"owner ({rnd.alliance.side_a.name}): choose an owner or member of the alliance")
+        problems.append(
+            problem(
+                N_("owner (%(side)s): choose an owner or member of the alliance"),
+                side=rnd.alliance.side_a.name,
+            )
+        )
     b_name, b_email = (data.owner_b_name or "").strip(), (data.owner_b_email or "").strip().lower()
     if not b_name or len(b_name) > 200:
-        problems.append(f"owner ({rnd.alliance.side_b.name}): a name, at most 200 characters")
+        problems.append(
+            problem(N_("owner (%(side)s): a name, at most 200 characters"), side=rnd.alliance.side_b.name)
+        )
     if not EMAIL_RE.match(b_email) or len(b_email) > 254:
-        problems.append(f"owner's email ({rnd.alliance.side_b.name}): {b_email!r} is not an email address")
+        problems.append(
+            problem(
+                N_("owner's email (%(side)s): %(email)r is not an email address"),
+                side=rnd.alliance.side_b.name,
+                email=b_email,
+            )
+        )
     if len(data.description or "") > 5000:
-        problems.append("description: at most 5000 characters")
+        problems.append(problem(N_("description: at most %(n)s characters"), n=5000))
     if problems:
         raise InvalidInput(problems)
     action = Action(
@@ -151,7 +165,7 @@ def accept(rnd: Round, action: Action, who: Participant, now: datetime | None = 
     now = now or utcnow()
     check_participant(rnd, who, now)
     if action.round_id != rnd.id or action.visibility != "joint":
-        raise InvalidInput("action: not a joint action of this round")
+        raise InvalidInput(problem(N_("action: not a joint action of this round")))
     column = f"accepted_{who.side.lower()}_at"
     if getattr(action, column) is not None:
         return False

@@ -19,6 +19,7 @@ from flask import Flask, g, has_request_context, request, session
 from flask_babel import Babel, format_date, get_locale, gettext, refresh
 
 from healthcheck import languages as codes
+from healthcheck.problems import N_, Problem
 
 babel = Babel()
 SESSION_KEY = "language"
@@ -120,10 +121,6 @@ def long_date(value: date) -> str:
     return format_date(value, format="long")
 
 
-def N_(text: str) -> str:  # noqa: N802 - the marker pybabel extracts (``-k N_``)
-    return text
-
-
 # The subjects of the messages respondents and partners get (services.notifications.SUBJECTS,
 # translated in jobs.delivery): marked here for the catalogues; a test keeps the two in step.
 READER_SUBJECTS = {
@@ -169,3 +166,11 @@ RAG_WORDS = {"green": N_("green"), "amber": N_("amber"), "red": N_("red")}
 def rag_word(code: str | None) -> str:
     """A RAG status (green, amber, red) in the message's language; n/a when there is none."""
     return gettext(RAG_WORDS[code]) if code in RAG_WORDS else gettext("n/a")
+
+
+def translated(text: str) -> str:
+    """A service's problem in this request's language when it is translatable
+    (``healthcheck.problems.Problem``), else as it is."""
+    if isinstance(text, Problem):
+        return gettext(text.msgid, **text.args)
+    return text

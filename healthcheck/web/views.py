@@ -3,7 +3,7 @@
 ``attempt`` runs the call in the request's transaction and commits once when it succeeds;
 when the service refuses the input (InvalidInput) it rolls back, so nothing of the refused
 change is kept, and hands the problems back for the view to re-render its form with them
-or to flash them.
+or to flash them, in the page's language where the service's message is translatable.
 """
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ from flask import flash, request
 
 from healthcheck.extensions import db
 from healthcheck.services.errors import InvalidInput
+from healthcheck.web.i18n import translated
 
 
 @dataclass(frozen=True)
@@ -33,7 +34,8 @@ def attempt(call: Callable[[], Any], refused: tuple[type[Exception], ...] = (Inv
         value = call()
     except refused as exc:
         db.session.rollback()
-        return Outcome(False, problems=list(getattr(exc, "problems", None) or [str(exc)]))
+        found = getattr(exc, "problems", None) or [str(exc)]
+        return Outcome(False, problems=[translated(p) for p in found])  # the page's language
     db.session.commit()
     return Outcome(True, value)
 

@@ -10,7 +10,7 @@ from email import policy
 from email.parser import BytesParser
 from pathlib import Path
 
-from sqlalchemy import inspect, select
+from sqlalchemy import func, inspect, select
 
 from healthcheck.extensions import db
 from healthcheck.jobs import delivery, runner
@@ -377,3 +377,30 @@ def test_a_personal_links_language_choice_is_not_the_staff_sessions(
         as_text=True
     )  # a staff page: kept
     assert '<html lang="ja"' in client.get("/account/tokens").get_data(as_text=True)
+
+
+def test_a_refused_comment_tells_the_partner_why_in_their_language(app, client, closed):  # noqa: F811
+    """The service's problems (stance missing, comment too long) reach the page translated;
+    the API and logs keep the English sentence (the value of the problem)."""
+    alliance_id, round_id = closed()
+    _set_side_language(app, alliance_id, "B", "de")
+    with app.app_context():
+        rnd = db.session.get(Round, round_id)
+        review_links.add_reviewer(rnd, "Pia", "pia@partner.example", None)
+        db.session.commit()
+        delivery.deliver_due(utcnow() + timedelta(seconds=1))
+        finding = review_first_finding(rnd)
+    token = re.search(r"/review/(\S+)", _text(_outbox(app)[-1])).group(1)
+    csrf = CSRF_RE.search(client.get(f"/review/{token}").get_data(as_text=True)).group(1)
+    refused = client.post(
+        f"/review/{token}/comment",
+        data={"csrf_token": csrf, "finding": finding, "stance": "", "text": "x" * 2001},
+        follow_redirects=True,
+    ).get_data(as_text=True)
+    assert "Haltung: wählen Sie Zustimmung oder Ablehnung" in refused
+    assert "Kommentar: höchstens 2000 Zeichen" in refused
+    assert "choose agree or disagree" not in refused
+    with app.app_context():
+        from healthcheck.models import ReviewComment
+
+        assert db.session.scalar(select(func.count()).select_from(ReviewComment)) == 0
