@@ -18,6 +18,7 @@ from flask import Flask, g, has_request_context, request, session
 from flask_babel import Babel, format_date, get_locale, refresh
 
 from healthcheck import languages as codes
+from healthcheck.exports import sentences
 
 babel = Babel()
 SESSION_KEY = "language"
@@ -30,6 +31,7 @@ def init_app(app: Flask) -> None:
     app.jinja_env.filters["in_sentence"] = in_sentence
     app.jinja_env.globals["LANGUAGE_NAMES"] = codes.NAMES
     app.jinja_env.globals["current_language"] = current_language
+    app.jinja_env.globals.update(sentences.GLOBALS)  # the report's sentences in the reader's language
     app.before_request(_remember_choice)
 
 
