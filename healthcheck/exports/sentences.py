@@ -68,8 +68,8 @@ def words() -> dict[str, dict]:
         "classification": {
             "shared_strength": _("shared strength"),
             "shared_concern": _("shared concern"),
-            "gap_a_higher": _("gap, A higher"),
-            "gap_b_higher": _("gap, B higher"),
+            "gap_a_higher": _("gap a higher"),
+            "gap_b_higher": _("gap b higher"),
             "neutral": _("neutral"),
         },
         "reading": {
