@@ -14,6 +14,7 @@ Pure apart from gettext: no database, no Flask request state beyond the locale.
 from __future__ import annotations
 
 import re
+from types import SimpleNamespace
 
 from flask_babel import get_locale
 from flask_babel import gettext as _
@@ -118,6 +119,8 @@ def questionnaire_texts(questionnaire, lang: str | None = None) -> dict:
     ``lang`` (the current language by default) — only where the version declares that
     language; empty otherwise (the report's English texts stand)."""
     lang = lang or language()
+    if isinstance(questionnaire, dict):  # plain data: {"languages", "translations"}
+        questionnaire = SimpleNamespace(**questionnaire)
     if (
         questionnaire is None
         or lang == codes.DEFAULT

@@ -168,8 +168,21 @@ def pack_content(rnd: Round, review: dict | None = None, generated: datetime | N
         "k": report["k_anonymity"],
         "scale": report["scale"],
         "talking_points": [
-            {"kind": p["kind"], "message": p["message"]} for p in reports.talking_points(report, effects)
+            {
+                "kind": p["kind"],
+                "message": p["message"],
+                "dimension": p.get("dimension"),
+                "side": p.get("side"),
+            }
+            for p in reports.talking_points(report, effects)
         ],
+        # what the renderers need to say the report's sentences and titles in the pack's
+        # language (issue 17; exports.sentences): the published report and the version's texts
+        "report": report,
+        "questionnaire": {
+            "languages": rnd.questionnaire.languages,
+            "translations": rnd.questionnaire.translations,
+        },
         "hidden_reasons": anonymity.hidden_reasons(report),
         "headline": {
             "health_index": _num(report["health_index"], 0),
@@ -188,6 +201,7 @@ def pack_content(rnd: Round, review: dict | None = None, generated: datetime | N
         },
         "dimensions": [
             {
+                "key": d["key"],
                 "title": d["title"],
                 "A": _side(d["A"]),
                 "B": _side(d["B"]),

@@ -18,6 +18,7 @@ REPORT_FILES = [
     ROOT / "exports/templates/_actions.html",
     ROOT / "exports/templates/facts/_facts_panel.html",
     ROOT / "exports/templates/facts/_facts_trend.html",
+    ROOT / "exports/templates/steering/pack.html",
     ROOT / "exports/sentences.py",
     ROOT / "exports/pptx.py",
     ROOT / "exports/formatting.py",
