@@ -86,6 +86,18 @@ def words() -> dict[str, dict]:
             "done": _("done"),
             "dropped": _("dropped"),
         },
+        "function": {  # analysis.panel.FUNCTIONS, by their English label
+            "Executive": _("Executive"),
+            "Alliance management": _("Alliance management"),
+            "Research": _("Research"),
+            "Development": _("Development"),
+            "Manufacturing & quality": _("Manufacturing & quality"),
+            "Commercial": _("Commercial"),
+            "Finance": _("Finance"),
+            "Legal & compliance": _("Legal & compliance"),
+            "Digital": _("Digital"),
+            "Other": _("Other"),
+        },
         "code": {
             "low_response_rate": _("low response rate"),
             "internal_divergence": _("internal divergence"),
