@@ -175,3 +175,25 @@ def test_japanese_pdf_pack_has_japanese_headings_in_a_cjk_font(app, runner, germ
     assert "マイルストーンと実行" in text  # the questionnaire's Japanese title of "milestones"
     fonts = subprocess.run(["pdffonts", str(out)], capture_output=True, text=True, check=True).stdout
     assert "NotoSansCJKJP" in fonts.replace("-", "").replace(" ", "")  # embedded as Noto-Sans-CJK-JP
+
+
+def test_partner_pack_download_speaks_the_partner_side_unless_lang_is_given(app, client, german_round):
+    from sqlalchemy import delete
+
+    from healthcheck.models import Review
+
+    alliance_id, round_id = german_round
+    with app.app_context():
+        db.session.execute(delete(Review).where(Review.round_id == round_id))  # no review: the pack is final
+        db.session.get(Alliance, alliance_id).side_b_language = "de"
+        db.session.commit()
+    token = _share(app, round_id)
+    partner = app.test_client()
+    german = partner.get(f"/shared/{token}/pack.html").get_data(as_text=True)
+    assert '<html lang="de">' in german and "<h2>Worüber zu sprechen ist</h2>" in german
+    assert GERMAN_WARNING in german
+    french = partner.get(f"/shared/{token}/pack.html?lang=fr").get_data(as_text=True)
+    assert '<html lang="fr">' in french and "<h2>Points à aborder</h2>" in french
+    client.get("/?lang=es")  # staff: the pack follows the staff page's language
+    staff = client.get(f"/alliances/{alliance_id}/rounds/{round_id}/pack.html").get_data(as_text=True)
+    assert '<html lang="es">' in staff and "<h2>Temas para conversar</h2>" in staff
