@@ -84,14 +84,22 @@ def report_command(alliance_name, label, fmt, output, language):
 @click.option("--alliance", "alliance_name", required=True)
 @click.option("--format", "fmt", type=click.Choice(["json", "html"]), default="json", show_default=True)
 @click.option("-o", "--output", default=None)
+@click.option(
+    "--lang",
+    "language",
+    type=click.Choice(list(languages.LANGUAGES)),
+    default=languages.DEFAULT,
+    show_default=True,
+    help="Language of the html pack (the JSON trend is always English).",
+)
 @with_appcontext
-def trend_command(alliance_name, fmt, output):
+def trend_command(alliance_name, fmt, output, language):
     """Export an alliance's trend across closed rounds (JSON or an HTML pack)."""
     alliance = _alliance(alliance_name)
     if fmt == "json":
         _emit(documents.to_json(reports.trend(alliance)) + "\n", output)
         return
-    html = packs.trend_pack(alliance)
+    html = packs.trend_pack(alliance, language=language)
     _emit_pack(html, packs.write_trend_pack(alliance, html), output)
 
 

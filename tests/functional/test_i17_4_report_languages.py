@@ -134,6 +134,12 @@ def test_report_command_lang_makes_german_packs_and_english_stays_the_default(
     assert ENGLISH_WARNING in html.read_text() and ">What to talk about</h2>" in html.read_text()
     bad = runner.invoke(args=[*args, "--format", "html", "--lang", "xx"])
     assert bad.exit_code != 0 and "xx" in bad.output
+    trend = tmp_path / "trend.html"
+    result = runner.invoke(
+        args=["trend", "--alliance", name, "--format", "html", "--lang", "de", "-o", str(trend)]
+    )
+    assert result.exit_code == 0, result.output
+    assert ">Gesundheit und Übereinstimmung über die Runden</h2>" in trend.read_text()
 
 
 def _cjk_font_or_skip():
@@ -172,6 +178,7 @@ def test_japanese_pdf_pack_has_japanese_headings_in_a_cjk_font(app, runner, germ
     text = subprocess.run(["pdftotext", str(out), "-"], capture_output=True, text=True, check=True).stdout
     assert "話し合うべき点" in text  # "What to talk about"
     assert "主要指数" in text  # "Headline indices"
+    assert "ヘルスチェック 2026-Q4" in text  # the page footer
     assert "マイルストーンと実行" in text  # the questionnaire's Japanese title of "milestones"
     fonts = subprocess.run(["pdffonts", str(out)], capture_output=True, text=True, check=True).stdout
     assert "NotoSansCJKJP" in fonts.replace("-", "").replace(" ", "")  # embedded as Noto-Sans-CJK-JP
