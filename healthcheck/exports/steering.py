@@ -21,7 +21,7 @@ from markupsafe import Markup
 from healthcheck.charts import render
 from healthcheck.exports import sentences
 from healthcheck.exports.pdf import html_to_pdf
-from healthcheck.exports.pptx import _lines, _table_pages, _text_chunks, to_pptx  # noqa: F401 - re-exported
+from healthcheck.exports.pptx import to_pptx
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 MIME = {

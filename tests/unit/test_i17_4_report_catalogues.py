@@ -20,6 +20,7 @@ REPORT_FILES = [
     ROOT / "exports/templates/facts/_facts_trend.html",
     ROOT / "exports/templates/steering/pack.html",
     ROOT / "exports/sentences.py",
+    ROOT / "exports/wording.py",
     ROOT / "exports/pptx.py",
     ROOT / "exports/formatting.py",
 ]
