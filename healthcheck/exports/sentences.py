@@ -13,6 +13,7 @@ Pure apart from gettext: no database, no Flask request state beyond the locale.
 
 from __future__ import annotations
 
+import copy
 import re
 
 from flask_babel import gettext as _
@@ -387,3 +388,17 @@ def for_report(report: dict | None, questionnaire=None, effects: list | None = N
 
 # Jinja globals (the app's environment and the packs' own)
 GLOBALS = {"report_sentences": for_report, "report_word": word}
+
+
+def localised(report: dict, questionnaire=None) -> dict:
+    """A copy of ``report`` whose dimension titles and statements read in the current
+    language (the questionnaire's own, where it declares the language) — for charts, which
+    draw their labels from the report. The report itself is never changed; in English (or
+    a language the questionnaire does not declare) the copy equals it."""
+    texts = questionnaire_texts(questionnaire)
+    out = copy.deepcopy(report)
+    for d in out.get("dimensions") or []:
+        d["title"] = texts["dimensions"].get(d["key"]) or d["title"]
+    for q in out.get("questions") or []:
+        q["text"] = texts["questions"].get(q.get("key")) or q["text"]
+    return out

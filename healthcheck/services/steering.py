@@ -13,6 +13,7 @@ from datetime import date, datetime
 
 from healthcheck.analysis import anonymity
 from healthcheck.charts import sets
+from healthcheck.exports import sentences
 from healthcheck.models import Round
 from healthcheck.services import actions, reports, summaries
 from healthcheck.services import review as review_service
@@ -214,8 +215,9 @@ def pack_content(rnd: Round, review: dict | None = None, generated: datetime | N
             for d in report["dimensions"]
         ],
         "charts": {
-            "radar": sets.round_chart(report, "radar"),
-            "gaps": sets.round_chart(report, "gaps"),
+            # the charts' dimension titles in the pack's language (issue 17)
+            "radar": sets.round_chart(sentences.localised(report, rnd.questionnaire), "radar"),
+            "gaps": sets.round_chart(sentences.localised(report, rnd.questionnaire), "gaps"),
             "trend": sets.trend_chart(trend, "indices") if trend else None,
         },
         "trend_rounds": [r["round"]["label"] for r in trend["rounds"]] if trend else [rnd.label],

@@ -12,6 +12,7 @@ geantwortet (unter 60%).". The shipped questionnaire declares German: its first 
 from __future__ import annotations
 
 import json
+import re
 import shutil
 import subprocess
 
@@ -71,6 +72,8 @@ def test_partner_report_in_german_while_the_json_stays_english_and_identical(app
     assert "<strong>niedrige Rücklaufquote</strong>" in german
     assert '<th scope="row">Meilensteine und Umsetzung</th>' in german  # the questionnaire's German title
     assert '<th scope="row">Milestones and delivery</th>' not in german
+    charts = " ".join(re.findall(r"<svg.*?</svg>", german, re.S))
+    assert "Meilensteine und Umsetzung" in charts and "Milestones and delivery" not in charts  # chart labels
 
     english = app.test_client().get(f"/shared/{token}?lang=en").get_data(as_text=True)
     assert ENGLISH_WARNING in english and ">What to talk about</h2>" in english
