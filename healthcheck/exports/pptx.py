@@ -375,10 +375,12 @@ def _action_slides(deck: _Deck, c: dict) -> None:
 def _comment_slides(deck: _Deck, c: dict) -> None:
     from pptx.util import Inches
 
+    say = sentences.for_report(c.get("report"), c.get("questionnaire"))
     paragraphs = []
     for block in c["comments"]:
+        title = say.title(block.get("key"), block["dimension"])
         for side in block["sides"]:
-            paragraphs.append((f"{block['dimension']} — {side['name']}", True))
+            paragraphs.append((f"{title} — {side['name']}", True))
             paragraphs += [(f"“{t}”", False) for t in side["texts"]]
     if not paragraphs:
         paragraphs = [

@@ -225,6 +225,7 @@ def pack_content(rnd: Round, review: dict | None = None, generated: datetime | N
         "actions": _action_rows(rows, titles),
         "comments": [
             {
+                "key": d["key"],
                 "dimension": d["title"],
                 "sides": [
                     {"name": names[s], "texts": comments[d["key"]][s]}
