@@ -73,7 +73,14 @@ def trend_context(alliance) -> dict:
     if trend["rounds"]:
         charts = {name: inline_svg(render.svg(sets.trend_chart(trend, name))) for name in sets.TREND_CHARTS}
         charts |= facts_trend_chart(trend)
-    return {"trend": trend, "charts": charts}
+    closed = reports.closed_rounds(alliance)
+    # the latest closed round's questionnaire: the trend's dimension titles in the reader's
+    # language where it declares it (issue 17)
+    return {
+        "trend": trend,
+        "charts": charts,
+        "trend_questionnaire": closed[-1].questionnaire if closed else None,
+    }
 
 
 def facts_trend_chart(trend: dict) -> dict:

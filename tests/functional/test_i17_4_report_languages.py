@@ -143,6 +143,7 @@ def test_report_command_lang_makes_german_packs_and_english_stays_the_default(
     )
     assert result.exit_code == 0, result.output
     assert ">Gesundheit und Übereinstimmung über die Runden</h2>" in trend.read_text()
+    assert GERMAN_WARNING in trend.read_text()  # the round's warning, said in German in the trend
 
 
 def _cjk_font_or_skip():
