@@ -10,6 +10,7 @@ import click
 from flask.cli import with_appcontext
 from sqlalchemy import select
 
+from healthcheck import languages
 from healthcheck.exports import documents, files
 from healthcheck.extensions import db
 from healthcheck.models import Round
@@ -42,8 +43,16 @@ def _emit(body: str | bytes, output: str | None) -> None:
     show_default=True,
 )
 @click.option("-o", "--output", default=None, help="File to write; stdout for json/csv when omitted.")
+@click.option(
+    "--lang",
+    "language",
+    type=click.Choice(list(languages.LANGUAGES)),
+    default=languages.DEFAULT,
+    show_default=True,
+    help="Language of an html/pdf/pptx pack (the JSON report is always English).",
+)
 @with_appcontext
-def report_command(alliance_name, label, fmt, output):
+def report_command(alliance_name, label, fmt, output, language):
     """Export a closed round's report (DESIGN §4 JSON, CSV, XLSX, an HTML pack, or the
     steering-committee pack as PDF or PPTX)."""
     alliance = _alliance(alliance_name)
@@ -60,13 +69,13 @@ def report_command(alliance_name, label, fmt, output):
     elif fmt == "csv":
         _emit(reports.answers_csv(rnd, report), output)
     elif fmt in ("pdf", "pptx"):
-        body = packs.steering_pack(rnd, fmt)
+        body = packs.steering_pack(rnd, fmt, language=language)
         _emit(body, output or packs.steering_filename(rnd, fmt))
     elif fmt == "xlsx":
         body = reports.workbook(rnd, report)
         _emit(body, output or documents.filename(alliance.name, label, "xlsx"))
     else:
-        html = packs.round_pack(rnd)
+        html = packs.round_pack(rnd, language=language)
         _emit_pack(html, packs.write_round_pack(rnd, html), output)
     db.session.commit()
 
@@ -75,14 +84,22 @@ def report_command(alliance_name, label, fmt, output):
 @click.option("--alliance", "alliance_name", required=True)
 @click.option("--format", "fmt", type=click.Choice(["json", "html"]), default="json", show_default=True)
 @click.option("-o", "--output", default=None)
+@click.option(
+    "--lang",
+    "language",
+    type=click.Choice(list(languages.LANGUAGES)),
+    default=languages.DEFAULT,
+    show_default=True,
+    help="Language of the html pack (the JSON trend is always English).",
+)
 @with_appcontext
-def trend_command(alliance_name, fmt, output):
+def trend_command(alliance_name, fmt, output, language):
     """Export an alliance's trend across closed rounds (JSON or an HTML pack)."""
     alliance = _alliance(alliance_name)
     if fmt == "json":
         _emit(documents.to_json(reports.trend(alliance)) + "\n", output)
         return
-    html = packs.trend_pack(alliance)
+    html = packs.trend_pack(alliance, language=language)
     _emit_pack(html, packs.write_trend_pack(alliance, html), output)
 
 

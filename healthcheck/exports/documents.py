@@ -13,9 +13,12 @@ import re
 from datetime import datetime
 from pathlib import Path
 
+from flask_babel import force_locale, gettext, ngettext
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from markupsafe import Markup
 
+from healthcheck import languages
+from healthcheck.exports import sentences
 from healthcheck.exports.formatting import FILTERS
 from healthcheck.languages import NAMES as language_names
 
@@ -42,27 +45,47 @@ _env = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=select_autoesc
 _env.filters.update(FILTERS)
 _env.globals["url_for"] = _no_links
 _env.add_extension("jinja2.ext.i18n")  # the report templates mark their text (issue 17)
-_env.install_null_translations(newstyle=True)  # type: ignore[attr-defined]  # packs: English
+# packs speak the language of the Flask-Babel locale they are rendered in (``language``
+# below forces one); outside an app context gettext is English
+_env.install_gettext_callables(gettext, ngettext, newstyle=True)  # type: ignore[attr-defined]
 _env.globals["LANGUAGE_NAMES"] = language_names
+_env.globals.update(sentences.GLOBALS)
 
 
 def _css() -> Markup:
     return Markup("".join(p.read_text() for p in STYLESHEETS))  # noqa: S704 - our own stylesheets
 
 
-def _render(template: str, context: dict) -> str:
+def in_language(language: str | None):
+    """A context manager: the Flask-Babel locale is ``language`` inside (one of ours), the
+    current one when None (a page's, or English outside a request)."""
+    return force_locale(language) if languages.valid(language) else _Unchanged()
+
+
+class _Unchanged:
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *_exc):
+        return False
+
+
+def _render(template: str, context: dict, language: str | None = None) -> str:
     generated = datetime.now().strftime("%Y-%m-%d %H:%M")
-    return _env.get_template(template).render(downloads=False, css=_css(), generated=generated, **context)
+    with in_language(language):
+        return _env.get_template(template).render(
+            downloads=False, css=_css(), generated=generated, pack_language=sentences.language(), **context
+        )
 
 
-def round_pack(context: dict) -> str:
+def round_pack(context: dict, language: str | None = None) -> str:
     """``context``: what the round page shows (``services.report_pages.round_context``), with
-    ``rnd`` and ``alliance``."""
-    return _render("reports/pack_round.html", context)
+    ``rnd`` and ``alliance``; ``language``: the pack's (None: the current locale's)."""
+    return _render("reports/pack_round.html", context, language)
 
 
-def trend_pack(context: dict) -> str:
-    return _render("reports/pack_trend.html", context)
+def trend_pack(context: dict, language: str | None = None) -> str:
+    return _render("reports/pack_trend.html", context, language)
 
 
 def round_pack_path(alliance_id: int, round_id: int, version: int) -> Path:

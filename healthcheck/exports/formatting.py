@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from flask_babel import gettext
+
 from healthcheck.analysis import panel
 
 
@@ -19,7 +21,7 @@ def signed(value, digits: int = 2) -> str:
 
 def count(value, k: int) -> str:
     """A published count: the number, or "fewer than k" for the report's ``"<k"``."""
-    return f"fewer than {k}" if value == panel.HIDDEN else str(value)
+    return gettext("fewer than %(k)s", k=k) if value == panel.HIDDEN else str(value)
 
 
 FILTERS = {

@@ -1,6 +1,7 @@
 """The steering-committee pack's three renderers, from ``services.steering.pack_content``:
 HTML (inline SVG charts), PDF (that HTML through WeasyPrint: charts stay vector) and PPTX
-(python-pptx, charts as PNG at 3x: PowerPoint has no SVG every viewer reads).
+(python-pptx, charts as PNG at 3x: PowerPoint has no SVG every viewer reads; in
+``exports.pptx``).
 
 One section a page (PDF) or a slide (PPTX), in the same order; a section too long for one
 slide continues on the next ("2/3"), so no slide overflows. Text on slides is 14 pt or more
@@ -13,11 +14,14 @@ import io
 import re
 from pathlib import Path
 
+from flask_babel import gettext, ngettext
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from markupsafe import Markup
 
 from healthcheck.charts import render
+from healthcheck.exports import sentences
 from healthcheck.exports.pdf import html_to_pdf
+from healthcheck.exports.pptx import to_pptx
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 MIME = {
@@ -25,8 +29,10 @@ MIME = {
     "pptx": "application/vnd.openxmlformats-officedocument.presentationml.presentation",
     "html": "text/html; charset=utf-8",
 }
-PNG_SCALE = 3
 _env = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=select_autoescape(default=True))
+_env.add_extension("jinja2.ext.i18n")  # the pack speaks the current Flask-Babel locale (issue 17)
+_env.install_gettext_callables(gettext, ngettext, newstyle=True)  # type: ignore[attr-defined]
+_env.globals.update(sentences.GLOBALS)
 
 
 def css_text(value) -> Markup:
@@ -52,7 +58,9 @@ def _svg(chart) -> Markup | None:
 
 def to_html(content: dict, for_print: bool = False) -> str:
     charts = {name: _svg(chart) for name, chart in content["charts"].items()}
-    return _env.get_template("steering/pack.html").render(c=content, charts=charts, for_print=for_print)
+    return _env.get_template("steering/pack.html").render(
+        c=content, charts=charts, for_print=for_print, pack_language=sentences.language()
+    )
 
 
 def to_pdf(content: dict) -> bytes:
@@ -67,392 +75,6 @@ def render_as(content: dict, fmt: str) -> bytes:
     if fmt == "html":
         return to_html(content).encode("utf-8")
     raise ValueError(f"format must be one of {tuple(MIME)}")
-
-
-# --- PPTX -------------------------------------------------------------------------------
-
-
-def _lines(text: str, size: int, width_in: float) -> int:
-    """Lines a paragraph takes at ``size`` pt in a box ``width_in`` wide (an average glyph is
-    taken as 0.5 em: Calibri and Carlito average less, so the estimate errs long)."""
-    per_line = max(10, int(width_in * 72 / (size * 0.5)))
-    words, lines, used = text.split(), 1, 0
-    for word in words:
-        while len(word) > per_line:  # a word longer than a line breaks anywhere
-            lines, used, word = lines + (1 if used else 0) + 1, 0, word[per_line:]
-        if used and used + 1 + len(word) > per_line:
-            lines, used = lines + 1, len(word)
-        else:
-            used += len(word) + (1 if used else 0)
-    return lines
-
-
-def _text_chunks(
-    paragraphs: list[tuple[str, bool]], size: int, width_in: float = 12.1, height_in: float = 5.3
-):
-    """Split (text, bold) paragraphs into slides whose text fits a box of ``width_in`` ×
-    ``height_in`` inches at ``size`` pt (line height 1.2 em, 6 pt after each paragraph); a
-    paragraph too long for one slide is cut at a word."""
-    capacity = height_in * 72
-    line = size * 1.2
-    max_lines = int((capacity - 6) // line)
-    pages, page, used = [], [], 0.0
-    for text, bold in paragraphs:
-        words = text.split()
-        while _lines(text, size, width_in) > max_lines:  # cut what fits on a slide of its own
-            n = len(words)
-            while n > 1 and _lines(" ".join(words[:n]) + " …", size, width_in) > max_lines:
-                n -= 1
-            if page:
-                pages.append(page)
-                page, used = [], 0.0
-            pages.append([(" ".join(words[:n]) + " …", bold)])
-            words = ["…", *words[n:]]
-            text = " ".join(words)
-        cost = _lines(text, size, width_in) * line + 6
-        if page and used + cost > capacity:
-            pages.append(page)
-            page, used = [], 0.0
-        page.append((text, bold))
-        used += cost
-    if page:
-        pages.append(page)
-    return pages or [[]]
-
-
-def _row_height(row: list[str], widths: list[float], size: int) -> float:
-    """Points a table row takes: its tallest cell (0.1 in margins each side, 0.05 in above/below)."""
-    return max(_lines(str(v), size, w - 0.2) for v, w in zip(row, widths, strict=True)) * size * 1.2 + 7.2
-
-
-def _table_pages(
-    header: list[str], rows: list[list[str]], widths: list[float], size: int, height_in: float = 5.3
-):
-    """Rows split into slides whose table (with its header on each) fits ``height_in``."""
-    capacity = height_in * 72 - _row_height(header, widths, size)
-    pages, page, used = [], [], 0.0
-    for row in rows:
-        cost = _row_height(row, widths, size)
-        if page and used + cost > capacity:
-            pages.append(page)
-            page, used = [], 0.0
-        page.append(row)
-        used += cost
-    if page:
-        pages.append(page)
-    return pages or [[]]
-
-
-class _Deck:
-    """A 16:9 deck with a title on every slide."""
-
-    def __init__(self, footer: str):
-        from pptx import Presentation
-        from pptx.util import Inches
-
-        self.prs = Presentation()
-        self.prs.slide_width, self.prs.slide_height = Inches(13.333), Inches(7.5)
-        self.layout = self.prs.slide_layouts[5]  # "Title Only": a real title placeholder
-        self.footer = footer
-
-    def slide(self, title: str, part: tuple[int, int] | None = None):
-        from pptx.dml.color import RGBColor
-        from pptx.enum.text import PP_ALIGN
-        from pptx.util import Inches, Pt
-
-        slide = self.prs.slides.add_slide(self.layout)
-        text = title if not part or part[1] == 1 else f"{title} ({part[0]}/{part[1]})"
-        heading = slide.shapes.title
-        heading.left, heading.top, heading.width, heading.height = (
-            Inches(0.5),
-            Inches(0.3),
-            Inches(12.3),
-            Inches(0.9),
-        )
-        heading.text = text
-        para = heading.text_frame.paragraphs[0]
-        para.alignment = PP_ALIGN.LEFT
-        for run in para.runs:
-            run.font.size, run.font.bold = Pt(28), True
-            run.font.color.rgb = RGBColor(0x0B, 0x3D, 0x91)
-        self.text(
-            slide,
-            [(self.footer, False)],
-            Inches(0.5),
-            Inches(6.95),
-            Inches(12.3),
-            Inches(0.4),
-            size=12,
-            grey=True,
-        )
-        return slide, Pt
-
-    def text(self, slide, paragraphs, left, top, width, height, size=18, grey=False, bullets=False):
-        from pptx.dml.color import RGBColor
-        from pptx.util import Pt
-
-        box = slide.shapes.add_textbox(left, top, width, height)
-        frame = box.text_frame
-        frame.word_wrap = True
-        for i, (text, bold) in enumerate(paragraphs):
-            para = frame.paragraphs[0] if i == 0 else frame.add_paragraph()
-            para.text = ("• " + text) if bullets else text
-            para.space_after = Pt(6)
-            for run in para.runs:
-                run.font.size, run.font.bold = Pt(size), bold
-                run.font.color.rgb = RGBColor(0x6C, 0x75, 0x7D) if grey else RGBColor(0x21, 0x25, 0x29)
-        return box
-
-    def table(self, slide, header: list[str], rows: list[list[str]], widths: list[float], top=1.35, size=14):
-        from pptx.util import Inches, Pt
-
-        height = int(sum(_row_height(r, widths, size) for r in [header, *rows]) * 12700)  # EMU a point
-        shape = slide.shapes.add_table(
-            len(rows) + 1, len(header), Inches(0.5), Inches(top), Inches(sum(widths)), height
-        )
-        table = shape.table
-        for j, w in enumerate(widths):
-            table.columns[j].width = Inches(w)
-        for i, row in enumerate([header, *rows]):
-            for j, value in enumerate(row):
-                cell = table.cell(i, j)
-                cell.text = str(value)
-                for para in cell.text_frame.paragraphs:
-                    for run in para.runs:
-                        run.font.size, run.font.bold = Pt(size), i == 0
-        return shape
-
-    def picture(self, slide, chart, max_width=12.3, max_height=5.4, top=1.3):
-        from PIL import Image
-        from pptx.util import Inches
-
-        data = render.render_png(chart, PNG_SCALE)
-        with Image.open(io.BytesIO(data)) as img:
-            w, h = img.size
-        scale = min(max_width / w, max_height / h)
-        width, height = w * scale, h * scale
-        left = (13.333 - width) / 2
-        slide.shapes.add_picture(io.BytesIO(data), Inches(left), Inches(top), Inches(width), Inches(height))
-
-    def save(self) -> bytes:
-        out = io.BytesIO()
-        self.prs.save(out)
-        return out.getvalue()
-
-
-def _title_slide(deck: _Deck, c: dict) -> None:
-    from pptx.util import Inches
-
-    slide, _ = deck.slide(c["alliance"]["name"])
-    lines = [
-        (f"Health check {c['round']['label']} — steering-committee pack", True),
-        (f"{c['alliance']['side_a']} × {c['alliance']['side_b']}", False),
-        (
-            f"Opened {c['round']['opened_on']} · closed {c['round']['closed_on']}"
-            f" · {c['round']['questionnaire']}",
-            False,
-        ),
-    ]
-    if c["alliance"]["north_star"]:
-        lines.append((f"North Star: {c['alliance']['north_star']}", False))
-    review = c["review"]
-    if review and review["status"] == "published":
-        note = f"Review published {review['published_at']} · version {review['version']}"
-        if review["changed_after_publication"]:
-            note += " · changed after publication"
-        lines.append((note, False))
-    elif review:
-        lines.append((f"In joint review until {review['ends_on']} — not final", True))
-    deck.text(slide, lines[:1], Inches(0.5), Inches(1.6), Inches(12.3), Inches(0.8), size=24)
-    deck.text(slide, lines[1:], Inches(0.5), Inches(2.6), Inches(12.3), Inches(4.0), size=20)
-
-
-def _talking_slides(deck: _Deck, c: dict) -> None:
-    from pptx.util import Inches
-
-    points = [(p["message"], False) for p in c["talking_points"]]
-    if not points:
-        points = [("Nothing stands out in this round: no real gap, no shared concern, no warning.", False)]
-    points += [(r, False) for r in c["hidden_reasons"]]
-    pages = _text_chunks(points, 16)
-    for i, page in enumerate(pages, 1):
-        slide, _ = deck.slide("What to talk about", (i, len(pages)))
-        deck.text(slide, page, Inches(0.5), Inches(1.3), Inches(12.3), Inches(5.5), size=16, bullets=True)
-
-
-def _headline_slide(deck: _Deck, c: dict) -> None:
-    from pptx.dml.color import RGBColor
-    from pptx.util import Inches, Pt
-
-    h = c["headline"]
-    slide, _ = deck.slide("Headline indices")
-    rows = [
-        ["Alliance health index", h["health_index"], h["rag"]],
-        ["Alignment index", h["alignment_index"], "100 = both sides alike"],
-    ]
-    for s in h["sides"]:
-        answered = f"{s['answered']} answered" + (f" of {s['invited']}" if s["invited"] else "")
-        rows.append([f"Health index {s['name']} ({s['side']})", s["health_index"], answered])
-    shape = deck.table(slide, ["Index", "Value", "Note"], rows, [5.5, 2.0, 4.8], size=18)
-    colours = {"GREEN": (0x19, 0x87, 0x54), "AMBER": (0xFF, 0xC1, 0x07), "RED": (0xDC, 0x35, 0x45)}
-    if h["rag"] in colours:
-        cell = shape.table.cell(1, 2)
-        cell.fill.solid()
-        cell.fill.fore_color.rgb = RGBColor(*colours[h["rag"]])
-        for run in cell.text_frame.paragraphs[0].runs:
-            run.font.bold, run.font.size = True, Pt(18)
-    note = (
-        f"Scale {c['scale']['min']}–{c['scale']['max']}. A side's figures are shown only when at least"
-        f" k = {c['k']} of its people answered."
-    )
-    deck.text(slide, [(note, False)], Inches(0.5), Inches(5.2), Inches(12.3), Inches(1.0), size=14, grey=True)
-
-
-def _chart_slide(deck: _Deck, title: str, chart, caption: str) -> None:
-    from pptx.util import Inches
-
-    slide, _ = deck.slide(title)
-    if chart is None:
-        deck.text(slide, [(caption, False)], Inches(0.5), Inches(1.5), Inches(12.3), Inches(2), size=20)
-        return
-    deck.picture(slide, chart, max_height=5.0)
-    deck.text(
-        slide, [(caption, False)], Inches(0.5), Inches(6.35), Inches(12.3), Inches(0.6), size=14, grey=True
-    )
-
-
-def _review_slides(deck: _Deck, c: dict) -> None:
-    from pptx.util import Inches
-
-    review = c["review"]
-    if review is None:
-        slide, _ = deck.slide("Review outcome")
-        deck.text(
-            slide,
-            [("This round had no joint review.", False)],
-            Inches(0.5),
-            Inches(1.5),
-            Inches(12.3),
-            Inches(1),
-            size=20,
-        )
-        return
-    names = (c["alliance"]["side_a"], c["alliance"]["side_b"])
-    rows = [[f["title"], f["A"], f["B"], f["outcome"]] for f in review["findings"]]
-    header, widths = ["Finding", names[0], names[1], "Outcome"], [6.1, 2.2, 2.2, 1.8]
-    pages = _table_pages(header, rows, widths, 14)
-    for i, page in enumerate(pages, 1):
-        slide, _ = deck.slide("Review outcome", (i, len(pages)))
-        if not page:
-            deck.text(
-                slide,
-                [("No finding was reviewed.", False)],
-                Inches(0.5),
-                Inches(1.5),
-                Inches(12.3),
-                Inches(1),
-                size=20,
-            )
-            continue
-        deck.table(slide, header, page, widths)
-    said = []
-    for f in review["findings"]:
-        for t in f["thread"]:
-            stance = f" ({t['stance']})" if t["stance"] else ""
-            said.append((f"{f['title']} — {t['organisation']}{stance}: {t['text']}", False))
-    if said:
-        pages = _text_chunks(said, 16)
-        for i, page in enumerate(pages, 1):
-            slide, _ = deck.slide("What each side said in the review", (i, len(pages)))
-            deck.text(slide, page, Inches(0.5), Inches(1.3), Inches(12.3), Inches(5.5), size=16, bullets=True)
-
-
-def _action_slides(deck: _Deck, c: dict) -> None:
-    from pptx.util import Inches
-
-    names = (c["alliance"]["side_a"], c["alliance"]["side_b"])
-    rows = [
-        [
-            a["title"],
-            a["dimension"],
-            a["owner_a"],
-            a["owner_b"],
-            a["due_on"],
-            a["status"] + ("" if a["accepted"] else " (proposed)"),
-        ]
-        for a in c["actions"]
-    ]
-    header = ["Action", "Dimension", f"Owner {names[0]}", f"Owner {names[1]}", "Due", "Status"]
-    widths = [3.9, 1.9, 1.9, 1.9, 1.3, 1.4]
-    pages = _table_pages(header, rows, widths, 12)
-    for i, page in enumerate(pages, 1):
-        slide, _ = deck.slide("Joint action plan", (i, len(pages)))
-        if not page:
-            deck.text(
-                slide,
-                [("No joint action was agreed.", False)],
-                Inches(0.5),
-                Inches(1.5),
-                Inches(12.3),
-                Inches(1),
-                size=20,
-            )
-            continue
-        deck.table(slide, header, page, widths, size=12)
-
-
-def _comment_slides(deck: _Deck, c: dict) -> None:
-    from pptx.util import Inches
-
-    paragraphs = []
-    for block in c["comments"]:
-        for side in block["sides"]:
-            paragraphs.append((f"{block['dimension']} — {side['name']}", True))
-            paragraphs += [(f"“{t}”", False) for t in side["texts"]]
-    if not paragraphs:
-        paragraphs = [
-            (
-                "No comments to show (a side's comments appear only when at least"
-                f" k = {c['k']} of its people answered).",
-                False,
-            )
-        ]
-    pages = _text_chunks(paragraphs, 16)
-    for i, page in enumerate(pages, 1):
-        slide, _ = deck.slide("Comments", (i, len(pages)))
-        deck.text(slide, page, Inches(0.5), Inches(1.3), Inches(12.3), Inches(5.5), size=16)
-
-
-def to_pptx(c: dict) -> bytes:
-    deck = _Deck(f"{c['alliance']['name']} · health check {c['round']['label']} · generated {c['generated']}")
-    _title_slide(deck, c)
-    _talking_slides(deck, c)
-    _headline_slide(deck, c)
-    _chart_slide(
-        deck,
-        "Where the two sides agree and differ",
-        c["charts"]["radar"],
-        "Each side's mean per dimension (rings at scale values).",
-    )
-    _chart_slide(
-        deck,
-        "Perception gaps",
-        c["charts"]["gaps"],
-        "Gap per dimension with its 95 % interval (black line): real, possible (could be chance) or aligned.",
-    )
-    trend = c["charts"]["trend"]
-    _chart_slide(
-        deck,
-        "Trend",
-        trend,
-        f"Indices across rounds {', '.join(c['trend_rounds'])}."
-        if trend
-        else "The first closed round of this alliance: no trend yet.",
-    )
-    _review_slides(deck, c)
-    _action_slides(deck, c)
-    _comment_slides(deck, c)
-    return deck.save()
 
 
 # --- CSV of the joint action plan (the partner's export) -------------------------------

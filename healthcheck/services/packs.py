@@ -15,12 +15,16 @@ from healthcheck.services import briefing, reports, steering
 from healthcheck.services.report_pages import round_context, trend_context
 
 
-def round_pack(rnd: Round) -> str:
-    return documents.round_pack({"rnd": rnd, "alliance": rnd.alliance, **round_context(rnd)})
+def round_pack(rnd: Round, language: str | None = None) -> str:
+    """The round's HTML pack in ``language`` (None: the current locale's — a staff page's,
+    a partner page's, English on the command line)."""
+    with documents.in_language(language):
+        return documents.round_pack({"rnd": rnd, "alliance": rnd.alliance, **round_context(rnd)})
 
 
-def trend_pack(alliance: Alliance) -> str:
-    return documents.trend_pack({"alliance": alliance, **trend_context(alliance)})
+def trend_pack(alliance: Alliance, language: str | None = None) -> str:
+    with documents.in_language(language):
+        return documents.trend_pack({"alliance": alliance, **trend_context(alliance)})
 
 
 def _store(relative: Path, html: str) -> Path:
@@ -40,12 +44,22 @@ def write_trend_pack(alliance: Alliance, html: str | None = None) -> Path:
 # --- the steering-committee pack (issue 15): one content, three renderers ---------------
 
 
-def steering_pack(rnd: Round, fmt: str, review: dict | None = None) -> bytes:
+def steering_pack(rnd: Round, fmt: str, review: dict | None = None, language: str | None = None) -> bytes:
     """The round's steering-committee pack as PDF, PPTX or HTML bytes (ReportNotReady when
-    the round is not closed). ``review``: the review outcome, read from the review when omitted."""
+    the round is not closed). ``review``: the review outcome, read from the review when omitted;
+    ``language``: the pack's words (None: the current locale's)."""
     if fmt not in steering.FORMATS:
         raise ValueError(f"format must be one of {steering.FORMATS}")
-    return steering_renderers.render_as(steering.pack_content(rnd, review), fmt)
+    with documents.in_language(language):
+        return steering_renderers.render_as(steering.pack_content(rnd, review), fmt)
+
+
+def partner_language(rnd: Round, asked: str | None = None) -> str:
+    """The language of what a partner downloads: ``asked`` (``?lang=``) when one of ours,
+    else the partner side's default (``alliance.side_b_language``)."""
+    from healthcheck import languages  # noqa: PLC0415 - small and local
+
+    return languages.parse(asked) or rnd.alliance.side_b_language or languages.DEFAULT
 
 
 def steering_filename(rnd: Round, fmt: str) -> str:

@@ -13,6 +13,7 @@ from healthcheck.analysis import anonymity, frames
 from healthcheck.analysis import facts as facts_analysis
 from healthcheck.charts import facts as facts_charts
 from healthcheck.charts import render, sets
+from healthcheck.exports import sentences
 from healthcheck.models import Round
 from healthcheck.services import action_followup, actions, reliability, reports
 
@@ -28,9 +29,11 @@ def inline_svg(svg: str) -> Markup:
 def round_context(rnd: Round, joint_only: bool = False) -> dict:
     """Report data; ``joint_only`` for the partner: joint actions only, no internal ones."""
     report = reports.round_report(rnd)
-    # keyed by the report's content, not the round's id and version: a restored database or
+    # the charts draw the dimension titles and statements in the reader's language (issue 17)
+    drawn = sentences.localised(report, rnd.questionnaire)
+    # keyed by the drawn content, not the round's id and version: a restored database or
     # another test's round 1 must never be served this round's cached chart
-    digest = hashlib.sha256(json.dumps(report, sort_keys=True).encode()).hexdigest()
+    digest = hashlib.sha256(json.dumps(drawn, sort_keys=True).encode()).hexdigest()
     effects = actions.effects(rnd, joint_only=joint_only)
     return {
         # a joint action proposed in the review counts once both sides accepted it (issue 15)
@@ -50,10 +53,10 @@ def round_context(rnd: Round, joint_only: bool = False) -> dict:
             name: inline_svg(
                 render.svg_for(
                     ("round", digest, name),
-                    lambda name=name: sets.round_chart(report, name),
+                    lambda name=name: sets.round_chart(drawn, name),
                 )
             )
-            for name in sets.round_charts(report)
+            for name in sets.round_charts(drawn)
         },
         "meta_rows": frames.meta_rows(report).to_dict("records"),
         "dimension_titles": {d["key"]: d["title"] for d in report["dimensions"]},
@@ -70,7 +73,14 @@ def trend_context(alliance) -> dict:
     if trend["rounds"]:
         charts = {name: inline_svg(render.svg(sets.trend_chart(trend, name))) for name in sets.TREND_CHARTS}
         charts |= facts_trend_chart(trend)
-    return {"trend": trend, "charts": charts}
+    closed = reports.closed_rounds(alliance)
+    # the latest closed round's questionnaire: the trend's dimension titles in the reader's
+    # language where it declares it (issue 17)
+    return {
+        "trend": trend,
+        "charts": charts,
+        "trend_questionnaire": closed[-1].questionnaire if closed else None,
+    }
 
 
 def facts_trend_chart(trend: dict) -> dict:

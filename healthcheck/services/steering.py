@@ -13,6 +13,7 @@ from datetime import date, datetime
 
 from healthcheck.analysis import anonymity
 from healthcheck.charts import sets
+from healthcheck.exports import sentences
 from healthcheck.models import Round
 from healthcheck.services import actions, reports, review_publication, summaries
 
@@ -167,8 +168,21 @@ def pack_content(rnd: Round, review: dict | None = None, generated: datetime | N
         "k": report["k_anonymity"],
         "scale": report["scale"],
         "talking_points": [
-            {"kind": p["kind"], "message": p["message"]} for p in reports.talking_points(report, effects)
+            {
+                "kind": p["kind"],
+                "message": p["message"],
+                "dimension": p.get("dimension"),
+                "side": p.get("side"),
+            }
+            for p in reports.talking_points(report, effects)
         ],
+        # what the renderers need to say the report's sentences and titles in the pack's
+        # language (issue 17; exports.sentences): the published report and the version's texts
+        "report": report,
+        "questionnaire": {
+            "languages": rnd.questionnaire.languages,
+            "translations": rnd.questionnaire.translations,
+        },
         "hidden_reasons": anonymity.hidden_reasons(report),
         "headline": {
             "health_index": _num(report["health_index"], 0),
@@ -187,6 +201,7 @@ def pack_content(rnd: Round, review: dict | None = None, generated: datetime | N
         },
         "dimensions": [
             {
+                "key": d["key"],
                 "title": d["title"],
                 "A": _side(d["A"]),
                 "B": _side(d["B"]),
@@ -199,8 +214,9 @@ def pack_content(rnd: Round, review: dict | None = None, generated: datetime | N
             for d in report["dimensions"]
         ],
         "charts": {
-            "radar": sets.round_chart(report, "radar"),
-            "gaps": sets.round_chart(report, "gaps"),
+            # the charts' dimension titles in the pack's language (issue 17)
+            "radar": sets.round_chart(sentences.localised(report, rnd.questionnaire), "radar"),
+            "gaps": sets.round_chart(sentences.localised(report, rnd.questionnaire), "gaps"),
             "trend": sets.trend_chart(trend, "indices") if trend else None,
         },
         "trend_rounds": [r["round"]["label"] for r in trend["rounds"]] if trend else [rnd.label],
@@ -208,6 +224,7 @@ def pack_content(rnd: Round, review: dict | None = None, generated: datetime | N
         "actions": _action_rows(rows, titles),
         "comments": [
             {
+                "key": d["key"],
                 "dimension": d["title"],
                 "sides": [
                     {"name": names[s], "texts": comments[d["key"]][s]}

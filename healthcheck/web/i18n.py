@@ -19,6 +19,7 @@ from flask import Flask, g, has_request_context, request, session
 from flask_babel import Babel, format_date, get_locale, gettext, refresh
 
 from healthcheck import languages as codes
+from healthcheck.exports import sentences
 from healthcheck.problems import N_, Problem
 
 babel = Babel()
@@ -35,6 +36,7 @@ def init_app(app: Flask) -> None:
     app.jinja_env.globals["action_status"] = action_status
     app.jinja_env.globals["link_lang"] = chosen_link_language
     app.jinja_env.globals["rag_word"] = rag_word
+    app.jinja_env.globals.update(sentences.GLOBALS)  # the report's sentences in the reader's language
     app.before_request(_remember_choice)
 
 

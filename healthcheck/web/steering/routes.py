@@ -42,8 +42,10 @@ def _file(body, mimetype: str, filename: str) -> Response:
     )
 
 
-def _pack_response(rnd, fmt: str) -> Response:
-    return _file(packs.steering_pack(rnd, fmt), renderers.MIME[fmt], packs.steering_filename(rnd, fmt))
+def _pack_response(rnd, fmt: str, language: str | None = None) -> Response:
+    """``language``: the pack's (None: the page's current locale — staff's)."""
+    body = packs.steering_pack(rnd, fmt, language=language)
+    return _file(body, renderers.MIME[fmt], packs.steering_filename(rnd, fmt))
 
 
 @bp.route(f"{ROUND}/pack.{FMT}")
@@ -69,7 +71,8 @@ def shared_pack(token: str, fmt: str):
     link = sharing.by_token(token)
     if not steering.published(link.round):
         abort(409)  # in joint review: the pack is not final yet
-    response = _pack_response(link.round, fmt)
+    # in the partner side's language unless ?lang= asks for another (issue 17)
+    response = _pack_response(link.round, fmt, packs.partner_language(link.round, request.args.get("lang")))
     _audited(audit.event("share.pack", None, link.round, share_id=link.id, format=fmt))
     return response
 
