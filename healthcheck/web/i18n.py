@@ -31,6 +31,9 @@ def init_app(app: Flask) -> None:
     app.jinja_env.globals["LANGUAGE_NAMES"] = codes.NAMES
     app.jinja_env.globals["current_language"] = current_language
     app.before_request(_remember_choice)
+    from healthcheck.web import words  # staff pages' words for stored codes
+
+    words.register(app)
 
 
 def select_locale() -> str:

@@ -2,6 +2,7 @@ import time
 from urllib.parse import urlsplit
 
 from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
+from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
 from healthcheck.extensions import db, limiter
@@ -39,8 +40,8 @@ def _password_login_refused():
         return None
     audit.record("login.refused", None, None, via="password", email=(request.form.get("email") or "")[:254])
     db.session.commit()
-    message = "Passwords are switched off here: sign in with single sign-on."
-    return render_template("error.html", status=403, title="Use single sign-on", message=message), 403
+    message = _("Passwords are switched off here: sign in with single sign-on.")
+    return render_template("error.html", status=403, title=_("Use single sign-on"), message=message), 403
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -61,7 +62,7 @@ def login():
         if user is None:
             audit.record("login.failed", None, None, email=form.email.data[:254])
             db.session.commit()
-            flash("Email or password is wrong.", "error")
+            flash(_("Email or password is wrong."), "error")
         else:
             session.clear()  # a fresh session at login
             login_user(user)
@@ -79,5 +80,5 @@ def logout():
     db.session.commit()
     logout_user()
     session.clear()
-    flash("You are logged out.", "info")
+    flash(_("You are logged out."), "info")
     return redirect(url_for("auth.login"))

@@ -13,6 +13,7 @@ import time
 from authlib.common.errors import AuthlibBaseError
 from authlib.integrations.flask_client import OAuth
 from flask import Blueprint, abort, current_app, flash, redirect, request, session, url_for
+from flask_babel import gettext as _
 from flask_login import login_user
 from joserfc.errors import JoseError
 from requests import RequestException
@@ -61,7 +62,7 @@ def _refuse(reason: str, claims: dict | None = None):
     db.session.rollback()
     sso.record_refusal(reason, claims)
     db.session.commit()
-    flash(f"Single sign-on failed: {reason}.", "error")
+    flash(_("Single sign-on failed: %(reason)s.", reason=reason), "error")
     return redirect(url_for("auth.login"))
 
 
