@@ -83,6 +83,9 @@ WORDS = {
     "green": N_("green"),
 }
 
+# the short role words of the header ("Ann Smith (manager)")
+ROLE_SHORT = {"admin": N_("admin"), "manager": N_("manager"), "viewer": N_("viewer")}
+
 # labels that are shown as they are stored elsewhere (analysis.panel.FUNCTIONS, the webhook
 # event words): marked here so the catalogues hold them; ``word`` looks them up
 LABELS = (
@@ -108,12 +111,14 @@ LABELS = (
 )
 
 
-def word(value) -> str:
-    """The shown word for a stored code (or label), in the page's language."""
+def word(value, kind: str | None = None) -> str:
+    """The shown word for a stored code (or label), in the page's language; ``kind="role"``
+    gives the header's short role word."""
     if value is None:
         return ""
     text = str(value)
-    return gettext(WORDS.get(text, text)) if text else ""
+    words = ROLE_SHORT if kind == "role" else WORDS
+    return gettext(words.get(text, text)) if text else ""
 
 
 def register(app) -> None:
