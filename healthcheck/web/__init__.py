@@ -62,6 +62,7 @@ def register(app: Flask) -> None:
         app.register_blueprint(bp)
     login_manager.login_view = "auth.login"
     login_manager.login_message_category = "info"
+    login_manager.localize_callback = _  # its "Please log in" flash, in the page's language
     login_manager.user_loader(_load_user)
     api.init_app(app)
     _error_pages(app)

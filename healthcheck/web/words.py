@@ -108,6 +108,7 @@ LABELS = (
     N_("administrator"),
     N_("alliance manager"),
     N_("finished"),
+    N_("Please log in to access this page."),  # Flask-Login's message (web.create_app)
 )
 
 
