@@ -1,5 +1,6 @@
 from datetime import date, timedelta
 
+from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
@@ -50,14 +51,18 @@ class InviteForm(FlaskForm):
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200), SingleLine()])
     email = EmailField(_l("Email"), validators=[DataRequired(), Length(max=254)])
     side = SelectField(_l("Side"), choices=[("A", "A"), ("B", "B")])
-    function = SelectField(
-        _l("Function"), choices=[(k, _l(v)) for k, v in FUNCTIONS.items()], default=DEFAULT_FUNCTION
-    )
+    function = SelectField(_l("Function"), choices=list(FUNCTIONS.items()), default=DEFAULT_FUNCTION)
     delivery = SelectField(_l("Their link"), choices=DELIVERY, default="email")
     # issue 17: blank → the side's default language (set on the alliance)
     language = SelectField(
         _l("Language"), choices=[("", _l("The side's default")), *NAMES.items()], default=""
     )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # translated now, as plain text: WTForms escapes it ("Manufacturing &amp; quality"),
+        # which it does not do for a lazy string
+        self.function.choices = [(k, gettext(v)) for k, v in FUNCTIONS.items()]
 
 
 class BulkInviteForm(FlaskForm):
