@@ -129,3 +129,19 @@ def test_login_page_has_the_switch_and_speaks_japanese(client):
     assert '<nav class="lang-switch' in page and 'aria-current="true"' in page
     assert "ログイン" in _headings(page) and "パスワード" in _headings(page)
     assert _english_left(page) == []
+
+
+def test_the_language_chosen_on_the_login_page_stays_after_login_and_logout(client, make_user):
+    from tests.conftest import csrf_token
+
+    make_user()
+    client.get("/login?lang=de")
+    token = csrf_token(client)
+    done = client.post(
+        "/login", data={"email": "manager@example.com", "password": "correct-horse-battery", "csrf_token": token}
+    )
+    assert done.status_code == 302
+    portfolio = client.get("/portfolio").get_data(as_text=True)
+    assert '<html lang="de">' in portfolio and "Abmelden" in portfolio
+    client.post("/logout", data={"csrf_token": csrf_token(client, "/portfolio")})
+    assert "Anmelden" in _headings(client.get("/login").get_data(as_text=True))

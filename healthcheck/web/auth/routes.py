@@ -7,6 +7,7 @@ from flask_login import current_user, login_required, login_user, logout_user
 
 from healthcheck.extensions import db, limiter
 from healthcheck.services import audit, users
+from healthcheck.web import i18n
 from healthcheck.web.auth.forms import LoginForm
 
 bp = Blueprint("auth", __name__, template_folder="templates")
@@ -26,6 +27,14 @@ def _submitted_account() -> str:
 
 def _failed(response) -> bool:
     return response.status_code != 302  # a successful login redirects
+
+
+def fresh_session() -> None:
+    """Clear the session (no fixation), keeping only the language chosen in the header."""
+    language = session.get(i18n.SESSION_KEY)
+    session.clear()
+    if language:
+        session[i18n.SESSION_KEY] = language
 
 
 def _safe_next(target: str | None) -> str:
@@ -64,7 +73,7 @@ def login():
             db.session.commit()
             flash(_("Email or password is wrong."), "error")
         else:
-            session.clear()  # a fresh session at login
+            fresh_session()  # a fresh session at login
             login_user(user)
             session["login_at"] = session["seen_at"] = time.time()
             audit.record("login", user, user)
@@ -79,6 +88,6 @@ def logout():
     users.log_out(current_user._get_current_object())
     db.session.commit()
     logout_user()
-    session.clear()
+    fresh_session()
     flash(_("You are logged out."), "info")
     return redirect(url_for("auth.login"))

@@ -22,7 +22,7 @@ from healthcheck.config import public_base_url
 from healthcheck.database import writing
 from healthcheck.extensions import db, limiter
 from healthcheck.services import audit, sso
-from healthcheck.web.auth.routes import _safe_next
+from healthcheck.web.auth.routes import _safe_next, fresh_session
 
 bp = Blueprint("sso", __name__, template_folder="templates")
 EXTENSION = "healthcheck_oidc"
@@ -104,7 +104,7 @@ def _log_in(claims: dict):
     except sso.Refused as exc:
         return _refuse(exc.reason, claims)
     target = session.get("sso_next")
-    session.clear()  # a fresh session at login
+    fresh_session()  # a fresh session at login (the header's language kept)
     login_user(user)
     session["login_at"] = session["seen_at"] = time.time()
     audit.record("login", user, user, via="sso")
