@@ -137,9 +137,8 @@ def test_the_language_chosen_on_the_login_page_stays_after_login_and_logout(clie
     make_user()
     client.get("/login?lang=de")
     token = csrf_token(client)
-    done = client.post(
-        "/login", data={"email": "manager@example.com", "password": "correct-horse-battery", "csrf_token": token}
-    )
+    login = {"email": "manager@example.com", "password": "correct-horse-battery", "csrf_token": token}
+    done = client.post("/login", data=login)
     assert done.status_code == 302
     portfolio = client.get("/portfolio").get_data(as_text=True)
     assert '<html lang="de">' in portfolio and "Abmelden" in portfolio
