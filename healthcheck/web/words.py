@@ -86,6 +86,27 @@ WORDS = {
 # the short role words of the header ("Ann Smith (manager)")
 ROLE_SHORT = {"admin": N_("admin"), "manager": N_("manager"), "viewer": N_("viewer")}
 
+# the facts tables' column headers (services.facts.HEADERS, the CSV import's header names)
+FACT_HEADERS = {
+    "key": N_("key"),
+    "title": N_("title"),
+    "dimension": N_("dimension"),
+    "planned_on": N_("planned on"),
+    "actual_on": N_("actual on"),
+    "forecast_on": N_("forecast on"),
+    "status": N_("status"),
+    "period_start": N_("period start"),
+    "period_end": N_("period end"),
+    "line": N_("line"),
+    "planned": N_("planned"),
+    "actual": N_("actual"),
+    "currency": N_("currency"),
+    "deliveries": N_("deliveries"),
+    "on_time_in_full": N_("on time in full"),
+    "quality_deviations": N_("quality deviations"),
+}
+KINDS = {"role": ROLE_SHORT, "fact": FACT_HEADERS}
+
 # labels that are shown as they are stored elsewhere (analysis.panel.FUNCTIONS, the webhook
 # event words): marked here so the catalogues hold them; ``word`` looks them up
 LABELS = (
@@ -114,11 +135,11 @@ LABELS = (
 
 def word(value, kind: str | None = None) -> str:
     """The shown word for a stored code (or label), in the page's language; ``kind="role"``
-    gives the header's short role word."""
+    gives the header's short role word, ``kind="fact"`` a facts table's column header."""
     if value is None:
         return ""
     text = str(value)
-    words = ROLE_SHORT if kind == "role" else WORDS
+    words = KINDS.get(kind, WORDS)
     return gettext(words.get(text, text)) if text else ""
 
 
