@@ -26,7 +26,7 @@ def _log_in(page, base, email, password="correct-horse-battery"):
     page.fill("#email", email)
     page.fill("#password", password)
     page.click("button[type=submit]")
-    expect(page.locator("nav")).to_contain_text("Log out")
+    expect(page.locator("nav.navbar")).to_contain_text("Log out")
 
 
 def _serious(page) -> list[str]:
