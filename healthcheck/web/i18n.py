@@ -51,7 +51,10 @@ def select_locale() -> str:
 def _remember_choice() -> None:
     """Staff pick a language with ``?lang=<code>``; it stays for their session."""
     chosen = codes.parse(request.args.get("lang"))
-    if chosen and request.blueprint not in ("respond", "reports") and session.get(SESSION_KEY) != chosen:
+    # not on a respondent's pages nor the partner's shared report (their own language rules);
+    # the staff's own report and trend pages (blueprint "reports") remember it like the rest
+    partner = request.blueprint == "respond" or request.endpoint == "reports.shared"
+    if chosen and not partner and session.get(SESSION_KEY) != chosen:
         session[SESSION_KEY] = chosen
 
 

@@ -144,3 +144,23 @@ def test_the_language_chosen_on_the_login_page_stays_after_login_and_logout(clie
     assert '<html lang="de">' in portfolio and "Abmelden" in portfolio
     client.post("/logout", data={"csrf_token": csrf_token(client, "/portfolio")})
     assert "Anmelden" in _headings(client.get("/login").get_data(as_text=True))
+
+
+def test_staff_report_page_switches_and_the_shared_report_keeps_its_own_switch(
+    app, client, login, make_alliance, make_round
+):
+    from healthcheck.extensions import db
+    from healthcheck.models import Round
+    from healthcheck.services import sharing
+
+    alliance_id = make_alliance(owner=login())
+    round_id = make_round(alliance_id, status="closed")
+    report = client.get(f"/alliances/{alliance_id}/rounds/{round_id}/report?lang=de").get_data(as_text=True)
+    assert '<html lang="de">' in report and 'class="lang-switch' in report
+    assert "Zeitplan" in _headings(client.get(f"/alliances/{alliance_id}").get_data(as_text=True))
+    with app.app_context():
+        _link, token = sharing.create(db.session.get(Round, round_id), None, days=5)
+        db.session.commit()
+    shared = app.test_client().get(f"/shared/{token}?lang=ja").get_data(as_text=True)
+    assert '<html lang="ja">' in shared
+    assert 'class="lang-switch' not in shared and shared.count('aria-label="言語"') == 1
