@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import Blueprint, Flask, render_template
+from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
 
 from healthcheck.exports import documents
@@ -63,6 +64,7 @@ def register(app: Flask) -> None:
         app.register_blueprint(bp)
     login_manager.login_view = "auth.login"
     login_manager.login_message_category = "info"
+    login_manager.localize_callback = _  # its "Please log in" flash, in the page's language
     login_manager.user_loader(_load_user)
     api.init_app(app)
     _error_pages(app)
@@ -90,24 +92,27 @@ def _error_pages(app: Flask) -> None:
     @app.errorhandler(NotFound)
     @app.errorhandler(404)
     def not_found(_exc):
-        return _error_page(404, "Not found", "There is nothing here, or you may not see it.")
+        return _error_page(404, _("Not found"), _("There is nothing here, or you may not see it."))
 
     @app.errorhandler(Forbidden)
     @app.errorhandler(403)
     def forbidden(_exc):
-        return _error_page(403, "Not allowed", "You may see this alliance but not change it.")
+        return _error_page(403, _("Not allowed"), _("You may see this alliance but not change it."))
 
     @app.errorhandler(CSRFError)
     def csrf_error(exc):
         return _error_page(
             400,
-            "Form expired",
-            "The form was open too long or came from elsewhere. Go back, reload the page and send it again.",
+            _("Form expired"),
+            _(
+                "The form was open too long or came from elsewhere. "
+                "Go back, reload the page and send it again."
+            ),
         )
 
     @app.errorhandler(413)
     def too_large(_exc):
-        return _error_page(413, "Too large", "The upload is larger than the 2 MB allowed.")
+        return _error_page(413, _("Too large"), _("The upload is larger than the 2 MB allowed."))
 
     @app.errorhandler(429)
     def too_many(exc):
@@ -115,10 +120,10 @@ def _error_pages(app: Flask) -> None:
         message = exc.description if limit is not None and limit.error_message else None
         return _error_page(
             429,
-            "Too many requests",
-            message or "Too many attempts in a short time. Wait a minute and try again.",
+            _("Too many requests"),
+            message or _("Too many attempts in a short time. Wait a minute and try again."),
         )
 
     @app.errorhandler(InvalidInput)
     def invalid(exc):
-        return _error_page(400, "Invalid input", "; ".join(exc.problems))
+        return _error_page(400, _("Invalid input"), "; ".join(exc.problems))

@@ -38,6 +38,9 @@ def init_app(app: Flask) -> None:
     app.jinja_env.globals["rag_word"] = rag_word
     app.jinja_env.globals.update(sentences.GLOBALS)  # the report's sentences in the reader's language
     app.before_request(_remember_choice)
+    from healthcheck.web import words  # staff pages' words for stored codes
+
+    words.register(app)
 
 
 def select_locale() -> str:
@@ -67,12 +70,14 @@ def user_language() -> str | None:
 def _remember_choice() -> None:
     """Staff pick a language with ``?lang=<code>``; it stays for their session."""
     chosen = codes.parse(request.args.get("lang"))
-    if (
-        chosen
-        and request.blueprint not in ("respond", "reports")
-        and "token" not in (request.view_args or {})  # a personal link's page: not a staff choice
-        and session.get(SESSION_KEY) != chosen
-    ):
+    # not on a respondent's pages, the partner's shared report nor a personal link's page
+    # (their own language rules); the staff's own report and trend pages remember it like the rest
+    partner = (
+        request.blueprint == "respond"
+        or request.endpoint == "reports.shared"
+        or "token" in (request.view_args or {})
+    )
+    if chosen and not partner and session.get(SESSION_KEY) != chosen:
         session[SESSION_KEY] = chosen
 
 

@@ -24,7 +24,7 @@ NORTH_STAR = "Make NV-12 the first-choice biologic for moderate psoriasis in the
 
 def _log_in(page, base, email, password="correct-horse-battery"):
     log_in(page, base, email, password)
-    expect(page.locator("nav")).to_contain_text("Log out")
+    expect(page.locator("nav.navbar")).to_contain_text("Log out")
 
 
 def _serious(page) -> list[str]:

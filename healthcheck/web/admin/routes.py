@@ -1,6 +1,7 @@
 from datetime import datetime, timedelta
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from healthcheck.extensions import db
@@ -8,6 +9,7 @@ from healthcheck.models import ROLE_WORDS, User
 from healthcheck.services import audit, operations, reliability, users
 from healthcheck.web.admin.forms import NewUserForm, UserForm
 from healthcheck.web.views import attempt, form_status
+from healthcheck.web.words import word
 
 bp = Blueprint("admin", __name__, url_prefix="/admin", template_folder="templates")
 
@@ -56,7 +58,14 @@ def user_list():
     if form.validate_on_submit():
         outcome = attempt(lambda: _create(form))
         if outcome.ok:
-            flash(f"Account {outcome.value.email} created ({ROLE_WORDS[outcome.value.role]}).", "success")
+            flash(
+                _(
+                    "Account %(email)s created (%(role)s).",
+                    email=outcome.value.email,
+                    role=word(outcome.value.role),
+                ),
+                "success",
+            )
             return redirect(url_for("admin.user_list"))
         problems = outcome.problems
     return render_template(
@@ -81,7 +90,7 @@ def user_edit(user_id: int):
     if form.validate_on_submit():
         outcome = attempt(lambda: users.change(user, form.to_change(), current_user))
         if outcome.ok:
-            flash(f"Account {user.email} saved.", "success")
+            flash(_("Account %(email)s saved.", email=user.email), "success")
             return redirect(url_for("admin.user_list"))
         problems = outcome.problems
     return render_template("admin/user.html", person=user, form=form, problems=problems), form_status()

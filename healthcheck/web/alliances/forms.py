@@ -1,3 +1,4 @@
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import IntegerField, SelectField, SelectMultipleField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
@@ -14,32 +15,36 @@ def _emails(text: str | None) -> list[str]:
 
 
 class AllianceForm(FlaskForm):
-    name = StringField("Alliance name", validators=[DataRequired(), Length(max=200), SingleLine()])
+    name = StringField(_l("Alliance name"), validators=[DataRequired(), Length(max=200), SingleLine()])
     side_a = StringField(
-        "Side A (your organisation)", validators=[DataRequired(), Length(max=200), SingleLine()]
+        _l("Side A (your organisation)"), validators=[DataRequired(), Length(max=200), SingleLine()]
     )
-    side_b = StringField("Side B (the partner)", validators=[DataRequired(), Length(max=200), SingleLine()])
-    segment = SelectField("Segment", choices=[(s, s) for s in SEGMENTS])
-    phase = SelectField("Phase", choices=[(p, p) for p in PHASES])
-    alliance_type = SelectField("Type", choices=[(t, t) for t in ALLIANCE_TYPES])
-    north_star = TextAreaField("North Star", validators=[Length(max=1000)])
+    side_b = StringField(
+        _l("Side B (the partner)"), validators=[DataRequired(), Length(max=200), SingleLine()]
+    )
+    segment = SelectField(_l("Segment"), choices=[(s, _l(s)) for s in SEGMENTS])
+    phase = SelectField(_l("Phase"), choices=[(p, _l(p)) for p in PHASES])
+    alliance_type = SelectField(_l("Type"), choices=[(t, t) for t in ALLIANCE_TYPES])
+    north_star = TextAreaField(_l("North Star"), validators=[Length(max=1000)])
     k_anonymity = IntegerField(
-        "Anonymity threshold k", default=MIN_K, validators=[DataRequired(), NumberRange(min=MIN_K, max=50)]
+        _l("Anonymity threshold k"),
+        default=MIN_K,
+        validators=[DataRequired(), NumberRange(min=MIN_K, max=50)],
     )
-    cadence_months = IntegerField("Cadence (months)", validators=[Optional(), NumberRange(1, 36)])
+    cadence_months = IntegerField(_l("Cadence (months)"), validators=[Optional(), NumberRange(1, 36)])
     review_days = IntegerField(
-        "Joint review window (days)",
+        _l("Joint review window (days)"),
         default=10,
         validators=[Optional(), NumberRange(0, MAX_REVIEW_DAYS)],
     )
     # issue 17: the language each side's invitations get unless the invitation says otherwise
-    side_a_language = SelectField("Side A language", choices=list(NAMES.items()), default=DEFAULT)
-    side_b_language = SelectField("Side B language", choices=list(NAMES.items()), default=DEFAULT)
-    owners = StringField("Owners (emails, comma-separated)", validators=[Length(max=2000)])
-    members = StringField("Members who may read (emails, comma-separated)", validators=[Length(max=4000)])
+    side_a_language = SelectField(_l("Side A language"), choices=list(NAMES.items()), default=DEFAULT)
+    side_b_language = SelectField(_l("Side B language"), choices=list(NAMES.items()), default=DEFAULT)
+    owners = StringField(_l("Owners (emails, comma-separated)"), validators=[Length(max=2000)])
+    members = StringField(_l("Members who may read (emails, comma-separated)"), validators=[Length(max=4000)])
     # A manager picks from the people on their alliances instead of typing emails (issue 14 item 9)
-    owners_pick = SelectMultipleField("Owners", coerce=int, choices=[])
-    members_pick = SelectMultipleField("Members who may read reports", coerce=int, choices=[])
+    owners_pick = SelectMultipleField(_l("Owners"), coerce=int, choices=[])
+    members_pick = SelectMultipleField(_l("Members who may read reports"), coerce=int, choices=[])
     _emails_by_id: dict[int, str] = {}
 
     def offer_people(self, people) -> None:

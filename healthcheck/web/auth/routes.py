@@ -2,10 +2,12 @@ import time
 from urllib.parse import urlsplit
 
 from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
+from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
 from healthcheck.extensions import db, limiter
 from healthcheck.services import audit, users
+from healthcheck.web import i18n
 from healthcheck.web.auth.forms import LoginForm
 
 bp = Blueprint("auth", __name__, template_folder="templates")
@@ -27,6 +29,14 @@ def _failed(response) -> bool:
     return response.status_code != 302  # a successful login redirects
 
 
+def fresh_session() -> None:
+    """Clear the session (no fixation), keeping only the language chosen in the header."""
+    language = session.get(i18n.SESSION_KEY)
+    session.clear()
+    if language:
+        session[i18n.SESSION_KEY] = language
+
+
 def _safe_next(target: str | None) -> str:
     if target and target.startswith("/") and not target.startswith("//") and not urlsplit(target).netloc:
         return target
@@ -39,8 +49,8 @@ def _password_login_refused():
         return None
     audit.record("login.refused", None, None, via="password", email=(request.form.get("email") or "")[:254])
     db.session.commit()
-    message = "Passwords are switched off here: sign in with single sign-on."
-    return render_template("error.html", status=403, title="Use single sign-on", message=message), 403
+    message = _("Passwords are switched off here: sign in with single sign-on.")
+    return render_template("error.html", status=403, title=_("Use single sign-on"), message=message), 403
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -61,9 +71,9 @@ def login():
         if user is None:
             audit.record("login.failed", None, None, email=form.email.data[:254])
             db.session.commit()
-            flash("Email or password is wrong.", "error")
+            flash(_("Email or password is wrong."), "error")
         else:
-            session.clear()  # a fresh session at login
+            fresh_session()  # a fresh session at login
             login_user(user)
             session["login_at"] = session["seen_at"] = time.time()
             audit.record("login", user, user)
@@ -78,6 +88,6 @@ def logout():
     users.log_out(current_user._get_current_object())
     db.session.commit()
     logout_user()
-    session.clear()
-    flash("You are logged out.", "info")
+    fresh_session()
+    flash(_("You are logged out."), "info")
     return redirect(url_for("auth.login"))

@@ -1,6 +1,7 @@
 """Facts forms: strings in, the facts service validates (the same rules as the CSV import)."""
 
 from flask import request
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import SelectField, StringField
 from wtforms.validators import Length
@@ -11,30 +12,32 @@ _DATE = {"type": "date", "placeholder": "YYYY-MM-DD"}
 
 
 class MilestoneForm(FlaskForm):
-    key = StringField("Key (unique in the alliance)", validators=[Length(max=64)])
-    title = StringField("Title", validators=[Length(max=200)])
-    dimension = StringField("Dimension key", default="milestones", validators=[Length(max=64)])
-    planned_on = StringField("Planned on", render_kw=_DATE)
-    actual_on = StringField("Actual (when met)", render_kw=_DATE)
-    forecast_on = StringField("Forecast", render_kw=_DATE)
-    status = SelectField("Status", choices=[(s, s) for s in MILESTONE_STATUSES])
+    key = StringField(_l("Key (unique in the alliance)"), validators=[Length(max=64)])
+    title = StringField(_l("Title"), validators=[Length(max=200)])
+    dimension = StringField(_l("Dimension key"), default="milestones", validators=[Length(max=64)])
+    planned_on = StringField(_l("Planned on"), render_kw=_DATE)
+    actual_on = StringField(_l("Actual (when met)"), render_kw=_DATE)
+    forecast_on = StringField(_l("Forecast"), render_kw=_DATE)
+    status = SelectField(_l("Status"), choices=[(s, _l(s)) for s in MILESTONE_STATUSES])
 
 
 class BudgetForm(FlaskForm):
-    period_start = StringField("Period start", render_kw=_DATE)
-    period_end = StringField("Period end", render_kw=_DATE)
-    line = StringField("Budget line", validators=[Length(max=200)])
-    planned = StringField("Planned", render_kw={"inputmode": "decimal"})
-    actual = StringField("Actual", render_kw={"inputmode": "decimal"})
-    currency = StringField("Currency", default="EUR", validators=[Length(max=3)])
+    period_start = StringField(_l("Period start"), render_kw=_DATE)
+    period_end = StringField(_l("Period end"), render_kw=_DATE)
+    line = StringField(_l("Budget line"), validators=[Length(max=200)])
+    planned = StringField(_l("Planned"), render_kw={"inputmode": "decimal"})
+    actual = StringField(_l("Actual"), render_kw={"inputmode": "decimal"})
+    currency = StringField(_l("Currency"), default="EUR", validators=[Length(max=3)])
 
 
 class DeliveryForm(FlaskForm):
-    period_start = StringField("Period start", render_kw=_DATE)
-    period_end = StringField("Period end", render_kw=_DATE)
-    deliveries = StringField("Deliveries", render_kw={"inputmode": "numeric"})
-    on_time_in_full = StringField("On time in full", render_kw={"inputmode": "numeric"})
-    quality_deviations = StringField("Quality deviations", default="0", render_kw={"inputmode": "numeric"})
+    period_start = StringField(_l("Period start"), render_kw=_DATE)
+    period_end = StringField(_l("Period end"), render_kw=_DATE)
+    deliveries = StringField(_l("Deliveries"), render_kw={"inputmode": "numeric"})
+    on_time_in_full = StringField(_l("On time in full"), render_kw={"inputmode": "numeric"})
+    quality_deviations = StringField(
+        _l("Quality deviations"), default="0", render_kw={"inputmode": "numeric"}
+    )
 
 
 FORMS = {"milestones": MilestoneForm, "budget": BudgetForm, "delivery": DeliveryForm}

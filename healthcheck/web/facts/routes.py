@@ -1,16 +1,18 @@
 """Facts of an alliance (DESIGN §3.17) and the supplier business review: thin views."""
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from healthcheck.models import FACT_KINDS
 from healthcheck.services import access, business_review, facts
 from healthcheck.web.facts.forms import FORMS, prefilled, strings
+from healthcheck.web.i18n import N_
 from healthcheck.web.views import attempt, flash_problems
 
 bp = Blueprint("facts", __name__, url_prefix="/alliances/<int:alliance_id>", template_folder="templates")
 KIND = "<any(milestones, budget, delivery):kind>"
-KIND_WORDS = {"milestones": "milestone", "budget": "budget line", "delivery": "delivery KPI"}
+KIND_WORDS = {"milestones": N_("milestone"), "budget": N_("budget line"), "delivery": N_("delivery KPI")}
 
 
 @bp.before_request
@@ -49,11 +51,11 @@ def add(alliance_id: int, kind: str):
     alliance = access.alliance_for(current_user, alliance_id, edit=True)
     form = FORMS[_kind(kind)]()
     if not form.validate_on_submit():
-        return _page(alliance, {kind: form}, ["The form expired or a field is too long; try again."], 400)
+        return _page(alliance, {kind: form}, [_("The form expired or a field is too long; try again.")], 400)
     outcome = attempt(lambda: facts.save(alliance, kind, strings(form), current_user))
     if not outcome.ok:
         return _page(alliance, {kind: form}, outcome.problems, 400)
-    flash(f"The {KIND_WORDS[kind]} is recorded; the reports now hold it.", "success")
+    flash(_("Recorded; the reports now hold it."), "success")
     return redirect(url_for("facts.index", alliance_id=alliance.id) + f"#{kind}")
 
 
@@ -65,7 +67,7 @@ def edit(alliance_id: int, kind: str, fact_id: int):
     if form.validate_on_submit():
         outcome = attempt(lambda: facts.save(alliance, kind, strings(form), current_user, fact_id))
         if outcome.ok:
-            flash(f"The {KIND_WORDS[kind]} is changed.", "success")
+            flash(_("Changed."), "success")
             return redirect(url_for("facts.index", alliance_id=alliance.id) + f"#{kind}")
         problems = outcome.problems
     status = 400 if request.method == "POST" else 200
@@ -85,7 +87,7 @@ def delete(alliance_id: int, kind: str, fact_id: int):
     alliance = access.alliance_for(current_user, alliance_id, edit=True)
     outcome = attempt(lambda: facts.delete(alliance, _kind(kind), fact_id, current_user))
     if outcome.ok:
-        flash(f"The {KIND_WORDS[kind]} is deleted.", "success")
+        flash(_("Deleted."), "success")
     else:
         flash_problems(outcome.problems)
     return redirect(url_for("facts.index", alliance_id=alliance.id) + f"#{kind}")

@@ -1,6 +1,7 @@
 from datetime import date
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from healthcheck.extensions import db
@@ -10,6 +11,7 @@ from healthcheck.web.ids import id_arg
 from healthcheck.web.memory import confirmations
 from healthcheck.web.memory.forms import ActionForm, HandoffForm, NoteForm, StatusForm
 from healthcheck.web.views import attempt, form_status
+from healthcheck.web.words import word
 
 bp = Blueprint("memory", __name__, url_prefix="/alliances/<int:alliance_id>", template_folder="templates")
 
@@ -65,7 +67,7 @@ def add_note(alliance_id: int):
     )
     if not outcome.ok:
         return _timeline(alliance, note_form=form, problems=outcome.problems, status=400)
-    flash("Recorded in the alliance's timeline.", "success")
+    flash(_("Recorded in the alliance's timeline."), "success")
     return redirect(url_for("memory.timeline", alliance_id=alliance.id))
 
 
@@ -84,7 +86,10 @@ def handoff(alliance_id: int):
     )
     if not outcome.ok:
         return _timeline(alliance, handoff_form=form, problems=outcome.problems, status=400)
-    flash(f"{alliance.name} is handed over to {form.new_owner.data}.", "success")
+    flash(
+        _("%(alliance)s is handed over to %(owner)s.", alliance=alliance.name, owner=form.new_owner.data),
+        "success",
+    )
     if access.can_view(current_user, alliance):
         return redirect(url_for("memory.timeline", alliance_id=alliance.id))
     return redirect(url_for("portfolio.index"))
@@ -104,7 +109,7 @@ def new_action(alliance_id: int):
     if form.validate_on_submit():
         outcome = attempt(lambda: actions.create(alliance, form.to_data(), current_user, rnd))
         if outcome.ok:
-            flash("Action agreed.", "success")
+            flash(_("Action agreed."), "success")
             return redirect(_after_action(alliance, rnd))
         problems = outcome.problems
     return render_template(
@@ -126,9 +131,9 @@ def action_status(alliance_id: int, action_id: int):
     if form.validate_on_submit():
         actions.set_status(action, form.status.data, current_user)
         db.session.commit()
-        flash(f"“{action.title}” is now {action.status.replace('_', ' ')}.", "success")
+        flash(_("“%(title)s” is now %(status)s.", title=action.title, status=word(action.status)), "success")
     else:
-        flash("Choose a valid status.", "error")
+        flash(_("Choose a valid status."), "error")
     return redirect(
         request.form.get("back")
         if (request.form.get("back") or "").startswith("/alliances/")

@@ -1,3 +1,4 @@
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, HiddenField, TextAreaField
 from wtforms.validators import DataRequired, Length
@@ -9,9 +10,9 @@ class HandoverForm(FlaskForm):
     alliance = HiddenField(validators=[DataRequired()])
     owner = HiddenField(validators=[DataRequired()])
     body = TextAreaField(
-        "Handoff note: what the new owner needs to know",
+        _l("Handoff note: what the new owner needs to know"),
         validators=[DataRequired(), Length(max=20000)],
     )
     revoke_shares = BooleanField(
-        "Stop the partner links shared so far (the new owner can share again)", default=True
+        _l("Stop the partner links shared so far (the new owner can share again)"), default=True
     )

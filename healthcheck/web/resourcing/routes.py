@@ -1,17 +1,19 @@
 """The front door (DESIGN §3.18): workload against capacity, and what a handoff would change."""
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from healthcheck.models.base import MAX_ID
 from healthcheck.services import handoffs, resourcing
 from healthcheck.services.errors import InvalidInput
 from healthcheck.web import confirm as asking
+from healthcheck.web.i18n import N_
 from healthcheck.web.ids import id_arg
 from healthcheck.web.resourcing.forms import HandoverForm
 from healthcheck.web.views import attempt
 
-NOTE_REQUIRED = "handoff note: required — what should the new owner know?"
+NOTE_REQUIRED = N_("handoff note: required — what should the new owner know?")
 bp = Blueprint("resourcing", __name__, url_prefix="/resourcing", template_folder="templates")
 
 
@@ -65,7 +67,7 @@ def handoff():
     board, form = resourcing.overview(), HandoverForm()
     choice, problems = _what_if(board, _id(form.alliance.data), _id(form.owner.data))
     if choice is None or not form.validate_on_submit():
-        return _page(board, choice, form, problems or [NOTE_REQUIRED], 400)
+        return _page(board, choice, form, problems or [_(NOTE_REQUIRED)], 400)
     if not asking.confirmed():
         return asking.page(_confirmation(choice, form))
     outcome = attempt(
@@ -80,32 +82,54 @@ def handoff():
     if not outcome.ok:
         return _page(board, choice, form, outcome.problems, 400)
     who = choice.new_owner.display_name
-    flash(f"{choice.alliance.name} is handed over to {who}; the briefing is on its way.", "success")
+    flash(
+        _(
+            "%(alliance)s is handed over to %(owner)s; the briefing is on its way.",
+            alliance=choice.alliance.name,
+            owner=who,
+        ),
+        "success",
+    )
     return redirect(url_for("resourcing.index"))
 
 
 def _confirmation(choice, form) -> asking.Confirmation:
-    owners = ", ".join(u.display_name for u in choice.alliance.owners) or "nobody"
+    owners = ", ".join(u.display_name for u in choice.alliance.owners) or _("nobody")
     lines = [
-        f"{choice.new_owner.display_name} becomes the only owner of {choice.alliance.name}; its owners now "
-        f"({owners}) stop being owners. The handoff note is kept in the alliance's memory, and "
-        f"{choice.new_owner.display_name} is emailed the successor's briefing.",
+        _(
+            "%(new)s becomes the only owner of %(alliance)s; its owners now (%(owners)s) stop being owners. "
+            "The handoff note is kept in the alliance's memory, and %(new)s is emailed the successor's "
+            "briefing.",
+            new=choice.new_owner.display_name,
+            alliance=choice.alliance.name,
+            owners=owners,
+        ),
     ]
     lines += [
-        f"{c.manager.name}: workload {c.before:.2f} → {c.after:.2f} FTE of a capacity of "
-        f"{c.manager.capacity:.2f}" + (" — over capacity after the handoff" if c.over_after else "")
+        _(
+            "%(name)s: workload %(before)s → %(after)s FTE of a capacity of %(capacity)s",
+            name=c.manager.name,
+            before=f"{c.before:.2f}",
+            after=f"{c.after:.2f}",
+            capacity=f"{c.manager.capacity:.2f}",
+        )
+        + (_(" — over capacity after the handoff") if c.over_after else "")
         for c in choice.changes
     ]
     if form.revoke_shares.data:
-        lines.append("Every partner link shared so far stops working; the new owner can share anew.")
+        lines.append(_("Every partner link shared so far stops working; the new owner can share anew."))
     hidden = {"alliance": str(choice.alliance.id), "owner": str(choice.new_owner.id), "body": form.body.data}
     if form.revoke_shares.data:
         hidden["revoke_shares"] = "y"
     return asking.Confirmation(
-        title=f"Hand over {choice.alliance.name} to {choice.new_owner.display_name}?",
+        title=_(
+            "Hand over %(alliance)s to %(owner)s?",
+            alliance=choice.alliance.name,
+            owner=choice.new_owner.display_name,
+        ),
         lines=lines,
         action=url_for("resourcing.handoff"),
-        button="Yes, hand over",
+        button=_("Yes, hand over"),
         cancel=url_for("resourcing.index", alliance=choice.alliance.id, owner=choice.new_owner.id),
         hidden=hidden,
     )

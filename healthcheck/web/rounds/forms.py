@@ -1,5 +1,7 @@
 from datetime import date, timedelta
 
+from flask_babel import gettext
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import BooleanField, DateField, EmailField, SelectField, StringField, TextAreaField
@@ -12,9 +14,9 @@ from healthcheck.models import Round
 from healthcheck.web.validators import SingleLine
 
 DELIVERY = [
-    ("email", "We email each person their own link (you never see it)"),
-    ("page", "I give out the links myself: show them once on the next page"),
-    ("csv", "I give out the links myself: download them once as CSV"),
+    ("email", _l("We email each person their own link (you never see it)")),
+    ("page", _l("I give out the links myself: show them once on the next page")),
+    ("csv", _l("I give out the links myself: download them once as CSV")),
 ]
 
 
@@ -25,15 +27,17 @@ def _default_label() -> str:
 
 class RoundForm(FlaskForm):
     label = StringField(
-        "Label", default=_default_label, validators=[DataRequired(), Length(max=100), SingleLine()]
+        _l("Label"), default=_default_label, validators=[DataRequired(), Length(max=100), SingleLine()]
     )
-    questionnaire = SelectField("Questionnaire", coerce=int)
-    opens_on = DateField("Opens on", default=date.today, validators=[DataRequired()])
+    questionnaire = SelectField(_l("Questionnaire"), coerce=int)
+    opens_on = DateField(_l("Opens on"), default=date.today, validators=[DataRequired()])
     closes_on = DateField(
-        "Closes on", default=lambda: date.today() + timedelta(days=21), validators=[DataRequired()]
+        _l("Closes on"), default=lambda: date.today() + timedelta(days=21), validators=[DataRequired()]
     )
 
-    auto_open = BooleanField("Open automatically on the opening date and email the invitations", default=True)
+    auto_open = BooleanField(
+        _l("Open automatically on the opening date and email the invitations"), default=True
+    )
 
     def validate_closes_on(self, field):
         if self.opens_on.data and field.data:
@@ -44,23 +48,31 @@ class RoundForm(FlaskForm):
 
 
 class InviteForm(FlaskForm):
-    name = StringField("Name", validators=[DataRequired(), Length(max=200), SingleLine()])
-    email = EmailField("Email", validators=[DataRequired(), Length(max=254)])
-    side = SelectField("Side", choices=[("A", "A"), ("B", "B")])
-    function = SelectField("Function", choices=list(FUNCTIONS.items()), default=DEFAULT_FUNCTION)
-    delivery = SelectField("Their link", choices=DELIVERY, default="email")
+    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200), SingleLine()])
+    email = EmailField(_l("Email"), validators=[DataRequired(), Length(max=254)])
+    side = SelectField(_l("Side"), choices=[("A", "A"), ("B", "B")])
+    function = SelectField(_l("Function"), choices=list(FUNCTIONS.items()), default=DEFAULT_FUNCTION)
+    delivery = SelectField(_l("Their link"), choices=DELIVERY, default="email")
     # issue 17: blank → the side's default language (set on the alliance)
-    language = SelectField("Language", choices=[("", "The side's default"), *NAMES.items()], default="")
+    language = SelectField(
+        _l("Language"), choices=[("", _l("The side's default")), *NAMES.items()], default=""
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # translated now, as plain text: WTForms escapes it ("Manufacturing &amp; quality"),
+        # which it does not do for a lazy string
+        self.function.choices = [(k, gettext(v)) for k, v in FUNCTIONS.items()]
 
 
 class BulkInviteForm(FlaskForm):
-    csv_text = TextAreaField("Paste CSV (name,email,side,function)", validators=[Length(max=500_000)])
-    csv_file = FileField("…or upload a CSV file")
-    delivery = SelectField("Their links", choices=DELIVERY, default="email", id="bulk_delivery")
+    csv_text = TextAreaField(_l("Paste CSV (name,email,side,function)"), validators=[Length(max=500_000)])
+    csv_file = FileField(_l("…or upload a CSV file"))
+    delivery = SelectField(_l("Their links"), choices=DELIVERY, default="email", id="bulk_delivery")
 
 
 class ExtendForm(FlaskForm):
-    closes_on = DateField("New close date", validators=[DataRequired()])
+    closes_on = DateField(_l("New close date"), validators=[DataRequired()])
 
 
 class ConfirmForm(FlaskForm):

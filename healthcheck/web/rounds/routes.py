@@ -1,6 +1,8 @@
 from datetime import timedelta
 
 from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user, login_required
 
 from healthcheck.analysis import panel
@@ -27,6 +29,7 @@ from healthcheck.web.rounds.forms import (
     hands_out,
 )
 from healthcheck.web.views import attempt, flash_problems, form_status
+from healthcheck.web.words import word
 
 bp = Blueprint(
     "rounds", __name__, url_prefix="/alliances/<int:alliance_id>/rounds", template_folder="templates"
@@ -139,8 +142,13 @@ def invite(alliance_id: int, round_id: int):
 def _after_invite(rnd, issued, delivery: str):
     if delivery != "email":
         return _deliver_links(rnd, issued, delivery)
-    when = "now" if rnd.status == "open" else "when the round opens"
-    flash(f"Invited {len(issued)}: each person gets their own link by email {when}.", "success")
+    if rnd.status == "open":
+        message = _("Invited %(n)s: each person gets their own link by email now.", n=len(issued))
+    else:
+        message = _(
+            "Invited %(n)s: each person gets their own link by email when the round opens.", n=len(issued)
+        )
+    flash(message, "success")
     return _back(rnd)
 
 
@@ -162,7 +170,14 @@ def invite_bulk(alliance_id: int, round_id: int):
 def confirm_close(alliance_id: int, round_id: int):
     rnd = access.round_for(current_user, alliance_id, round_id, edit=True)
     if rnd.status != "open":
-        flash(f"Round {rnd.label} is {rnd.status}; only an open round closes.", "info")
+        flash(
+            _(
+                "Round %(label)s is %(status)s; only an open round closes.",
+                label=rnd.label,
+                status=word(rnd.status),
+            ),
+            "info",
+        )
         return _back(rnd)
     return asking.page(confirmations.close(rnd))
 
@@ -171,7 +186,7 @@ def confirm_close(alliance_id: int, round_id: int):
 def transition(alliance_id: int, round_id: int, transition: str):
     rnd = access.round_for(current_user, alliance_id, round_id, edit=True)
     if not ConfirmForm().validate_on_submit():
-        flash("The form expired; please try again.", "error")
+        flash(_("The form expired; please try again."), "error")
         return _back(rnd)
     if transition == "close" and not asking.confirmed():
         return asking.page(confirmations.close(rnd))
@@ -188,10 +203,11 @@ def transition(alliance_id: int, round_id: int, transition: str):
         flash(outcome.problems[0].capitalize() + ".", "error")
         return _back(rnd)
     done = outcome.value
-    flash(
-        f"Round {rnd.label} {'is now' if done else 'was already'} {rnd.status}.",
-        "success" if done else "info",
-    )
+    if done:
+        message = _("Round %(label)s is now %(status)s.", label=rnd.label, status=word(rnd.status))
+    else:
+        message = _("Round %(label)s was already %(status)s.", label=rnd.label, status=word(rnd.status))
+    flash(message, "success" if done else "info")
     return _back(rnd)
 
 
@@ -200,7 +216,7 @@ def remind(alliance_id: int, round_id: int):
     """Remind every non-respondent now, through the scheduled reminders' exactly-once claim."""
     rnd = access.round_for(current_user, alliance_id, round_id, edit=True)
     if not ConfirmForm().validate_on_submit():
-        flash("The form expired; please try again.", "error")
+        flash(_("The form expired; please try again."), "error")
         return _back(rnd)
     outcome = attempt(lambda: reminders.remind_now(rnd, actor=current_user))
     if not outcome.ok:
@@ -211,11 +227,15 @@ def remind(alliance_id: int, round_id: int):
 
 
 def _reminded_message(result) -> str:
-    parts = [f"Reminder emailed to {result.sent} {'person' if result.sent == 1 else 'people'}."]
+    parts = [
+        ngettext("Reminder emailed to %(num)s person.", "Reminder emailed to %(num)s people.", result.sent)
+    ]
     if result.recent:
-        parts.append(f"{result.recent} reminded in the last 3 days: not again yet.")
+        parts.append(_("%(n)s reminded in the last 3 days: not again yet.", n=result.recent))
     if result.used_up:
-        parts.append(f"Already reminded twice (the most we send): {', '.join(result.used_up)}.")
+        parts.append(
+            _("Already reminded twice (the most we send): %(names)s.", names=", ".join(result.used_up))
+        )
     return " ".join(parts)
 
 
@@ -232,9 +252,15 @@ def extend(alliance_id: int, round_id: int):
     if not outcome.ok:
         return _render_detail(rnd, extend_form=form, problems=outcome.problems, status=400)
     flash(
-        f"Round {rnd.label} now closes on {rnd.closes_on}; {outcome.value} "
-        f"{'person who has' if outcome.value == 1 else 'people who have'} not answered yet "
-        "will be told by email.",
+        ngettext(
+            "Round %(label)s now closes on %(date)s; %(num)s person who has not answered yet "
+            "will be told by email.",
+            "Round %(label)s now closes on %(date)s; %(num)s people who have not answered yet "
+            "will be told by email.",
+            outcome.value,
+            label=rnd.label,
+            date=rnd.closes_on,
+        ),
         "success",
     )
     return _back(rnd)
@@ -254,7 +280,7 @@ INVITATION_OPS = {
 def invitation_op(alliance_id: int, round_id: int, invitation_id: int, op: str):
     inv = access.invitation_for(current_user, alliance_id, round_id, invitation_id)
     if request.method == "POST" and not ConfirmForm().validate_on_submit():
-        flash("The form expired; please try again.", "error")
+        flash(_("The form expired; please try again."), "error")
         return _back(inv.round)
     if not asking.confirmed():
         return asking.page(confirmations.invitation(inv, op))
@@ -270,20 +296,30 @@ def invitation_op(alliance_id: int, round_id: int, invitation_id: int, op: str):
 
 def _done_message(inv, op: str) -> str:
     if op == "revoke":
-        return f"The link of {inv.name} no longer works."
-    when = "now" if inv.round.status == "open" else "when the round opens"
-    return f"{inv.name} gets a new link by email {when}; the old one no longer works."
+        return _("The link of %(name)s no longer works.", name=inv.name)
+    if inv.round.status == "open":
+        return _("%(name)s gets a new link by email now; the old one no longer works.", name=inv.name)
+    return _(
+        "%(name)s gets a new link by email when the round opens; the old one no longer works.", name=inv.name
+    )
 
 
 @bp.route("/<int:round_id>/confirm", methods=["POST"])
 def confirm(alliance_id: int, round_id: int):
     rnd = access.round_for(current_user, alliance_id, round_id, edit=True)
     if not ConfirmForm().validate_on_submit():
-        flash("The form expired; please try again.", "error")
+        flash(_("The form expired; please try again."), "error")
         return _back(rnd)
     outcome = attempt(lambda: cadence.confirm(rnd, current_user))
     if not outcome.ok:
         flash_problems(outcome.problems)
         return _back(rnd)
-    flash(f"Round {rnd.label} will open automatically on {rnd.opens_on} and invite everyone.", "success")
+    flash(
+        _(
+            "Round %(label)s will open automatically on %(date)s and invite everyone.",
+            label=rnd.label,
+            date=rnd.opens_on,
+        ),
+        "success",
+    )
     return _back(rnd)

@@ -13,6 +13,7 @@ import time
 from authlib.common.errors import AuthlibBaseError
 from authlib.integrations.flask_client import OAuth
 from flask import Blueprint, abort, current_app, flash, redirect, request, session, url_for
+from flask_babel import gettext as _
 from flask_login import login_user
 from joserfc.errors import JoseError
 from requests import RequestException
@@ -21,7 +22,7 @@ from healthcheck.config import public_base_url
 from healthcheck.database import writing
 from healthcheck.extensions import db, limiter
 from healthcheck.services import audit, sso
-from healthcheck.web.auth.routes import _safe_next
+from healthcheck.web.auth.routes import _safe_next, fresh_session
 
 bp = Blueprint("sso", __name__, template_folder="templates")
 EXTENSION = "healthcheck_oidc"
@@ -61,7 +62,7 @@ def _refuse(reason: str, claims: dict | None = None):
     db.session.rollback()
     sso.record_refusal(reason, claims)
     db.session.commit()
-    flash(f"Single sign-on failed: {reason}.", "error")
+    flash(_("Single sign-on failed: %(reason)s.", reason=reason), "error")
     return redirect(url_for("auth.login"))
 
 
@@ -103,7 +104,7 @@ def _log_in(claims: dict):
     except sso.Refused as exc:
         return _refuse(exc.reason, claims)
     target = session.get("sso_next")
-    session.clear()  # a fresh session at login
+    fresh_session()  # a fresh session at login (the header's language kept)
     login_user(user)
     session["login_at"] = session["seen_at"] = time.time()
     audit.record("login", user, user, via="sso")

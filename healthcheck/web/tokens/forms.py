@@ -1,3 +1,4 @@
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import IntegerField, SelectField, StringField
 from wtforms.validators import DataRequired, Length, NumberRange
@@ -6,12 +7,14 @@ from healthcheck.services.api_tokens import DEFAULT_DAYS, MAX_DAYS
 
 
 class TokenForm(FlaskForm):
-    name = StringField("What it is for", validators=[DataRequired(), Length(max=100)])
+    name = StringField(_l("What it is for"), validators=[DataRequired(), Length(max=100)])
     scope = SelectField(
-        "Scope", choices=[("read", "read — may only read"), ("write", "write — may also change")]
+        _l("Scope"), choices=[("read", _l("read — may only read")), ("write", _l("write — may also change"))]
     )
     days = IntegerField(
-        f"Valid for (days, 1–{MAX_DAYS})", default=DEFAULT_DAYS, validators=[NumberRange(1, MAX_DAYS)]
+        _l("Valid for (days, 1–%(max)s)", max=MAX_DAYS),
+        default=DEFAULT_DAYS,
+        validators=[NumberRange(1, MAX_DAYS)],
     )
 
 

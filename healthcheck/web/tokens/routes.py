@@ -1,6 +1,7 @@
 """The user's own page of personal access tokens: create (shown once), list, revoke."""
 
 from flask import Blueprint, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from healthcheck.models.base import utcnow
@@ -50,9 +51,9 @@ def revoke(token_id: int):
     if RevokeForm().validate_on_submit():
         outcome = attempt(lambda: api_tokens.revoke(api_tokens.own(user, token_id), actor=user))
         flash(
-            "Token revoked." if outcome.ok else "; ".join(outcome.problems),
+            _("Token revoked.") if outcome.ok else "; ".join(outcome.problems),
             "success" if outcome.ok else "error",
         )
     else:
-        flash_problems(["The form expired; please try again."])
+        flash_problems([_("The form expired; please try again.")])
     return redirect(url_for("tokens.index"))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from healthcheck.extensions import db
@@ -23,7 +24,7 @@ def _managers_and_admins():
 
 def _form() -> WebhookForm:
     form = WebhookForm()
-    choices = [("", "Every alliance (portfolio-wide)")] if current_user.role == "admin" else []
+    choices = [("", _("Every alliance (portfolio-wide)"))] if current_user.role == "admin" else []
     form.alliance.choices = choices + [
         (str(a.id), a.name) for a in webhooks.alliances_to_choose(current_user)
     ]
@@ -67,11 +68,11 @@ def send_test(hook_id: int):
     db.session.commit()
     outcome = webhook_delivery.deliver_one(delivery.id)
     words = {
-        "sent": "delivered",
-        "retry": "not delivered yet (it will be retried)",
-        "failed": "not delivered",
+        "sent": _("Test event delivered."),
+        "retry": _("Test event not delivered yet (it will be retried)."),
+        "failed": _("Test event not delivered."),
     }
-    flash(f"Test event {words.get(outcome, 'queued')}.", "info" if outcome == "sent" else "error")
+    flash(words.get(outcome, _("Test event queued.")), "info" if outcome == "sent" else "error")
     return redirect(url_for("webhooks.show", hook_id=hook_id))
 
 
@@ -92,22 +93,25 @@ def delete(hook_id: int):
         return confirm.page(_confirmation(hook, "delete"))
     webhooks.delete(current_user, hook)
     db.session.commit()
-    flash("Webhook deleted.", "info")
+    flash(_("Webhook deleted."), "info")
     return redirect(url_for("webhooks.index"))
 
 
 def _confirmation(hook, act: str) -> confirm.Confirmation:
     if act == "delete":
         title, lines, button = (
-            f"Delete webhook “{hook.name}”?",
-            [f"No more events go to {hook.url}.", "Its deliveries and their attempts are deleted too."],
-            "Yes, delete the webhook",
+            _("Delete webhook “%(name)s”?", name=hook.name),
+            [
+                _("No more events go to %(url)s.", url=hook.url),
+                _("Its deliveries and their attempts are deleted too."),
+            ],
+            _("Yes, delete the webhook"),
         )
     else:
         title, lines, button = (
-            f"New signing secret for “{hook.name}”?",
-            ["The current secret stops signing at once: the receiver must get the new one, shown once."],
-            "Yes, make a new secret",
+            _("New signing secret for “%(name)s”?", name=hook.name),
+            [_("The current secret stops signing at once: the receiver must get the new one, shown once.")],
+            _("Yes, make a new secret"),
         )
     return confirm.Confirmation(
         title=title,
