@@ -164,3 +164,17 @@ def test_staff_report_page_switches_and_the_shared_report_keeps_its_own_switch(
     shared = app.test_client().get(f"/shared/{token}?lang=ja").get_data(as_text=True)
     assert '<html lang="ja">' in shared
     assert 'class="lang-switch' not in shared and shared.count('aria-label="言語"') == 1
+
+
+def test_a_page_answering_a_post_offers_no_language_links_that_would_405(client, post, staff_round):
+    """A confirmation shown in answer to a POST lives at a POST-only address: a ?lang= link there
+    answered 405. The switch is left out of such pages; the GET confirmation keeps it."""
+    alliance_id, round_id = staff_round
+    base = f"/alliances/{alliance_id}/rounds/{round_id}"
+    assert post(f"{base}/open", token_from=base).status_code == 302
+    asked = post(f"{base}/close", token_from=base)
+    page = asked.get_data(as_text=True)
+    assert asked.status_code == 200 and "Close round 2026-Q4?" in page
+    assert '<nav class="lang-switch' not in page
+    assert client.get(f"{base}/close?lang=de").status_code == 405  # what the link would have done
+    assert '<nav class="lang-switch' in client.get(f"{base}/close/confirm").get_data(as_text=True)
