@@ -26,7 +26,16 @@ from healthcheck.extensions import db
 from healthcheck.mail import Message, backend_for, build
 from healthcheck.models import Alliance, Invitation, OutgoingMail, Round
 from healthcheck.models.base import utcnow
-from healthcheck.services import action_followup, outbox, packs, reader_language, review_links, sharing, users
+from healthcheck.services import (
+    action_followup,
+    outbox,
+    packs,
+    reader_language,
+    review_links,
+    sharing,
+    summaries,
+    users,
+)
 from healthcheck.services.notifications import SUBJECTS
 
 log = logging.getLogger(__name__)
@@ -108,6 +117,12 @@ def render(mail: OutgoingMail) -> Message | None:
         if "round_id" in context:
             rnd = db.session.get(Round, context["round_id"])
             context.update(rnd=rnd, alliance=rnd.alliance if rnd else None)
+            if mail.kind == "round_closed" and rnd is not None:
+                context.update(_report_of(rnd.id))
+        if mail.kind == "digest":
+            context["items"] = [
+                {**item, **_report_of(item.get("round_id"))} for item in context.get("items", [])
+            ]
         if "alliance_id" in context:  # e.g. the handoff email (its briefing)
             context["alliance"] = db.session.get(Alliance, context["alliance_id"])
             if context["alliance"] is None:
@@ -134,6 +149,15 @@ def render(mail: OutgoingMail) -> Message | None:
             render_template(f"mail/{mail.kind}.html", **context),
             [packs.render_attachment(ref) for ref in mail.attachments or []],  # rendered now, by reference
         )
+
+
+def _report_of(round_id: int | None) -> dict:
+    """A round's published report and questionnaire, from which a message's template says its
+    warnings and hidden-figure reasons in the reader's language (exports.sentences)."""
+    rnd = db.session.get(Round, round_id) if round_id else None
+    if rnd is None or rnd.status != "closed":
+        return {"report": None, "questionnaire": None}
+    return {"report": summaries.stored(rnd), "questionnaire": rnd.questionnaire}
 
 
 def _language(mail: OutgoingMail, context: dict) -> str:

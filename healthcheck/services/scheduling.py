@@ -139,6 +139,16 @@ def queue_reminders(now: datetime) -> int:
     )
 
 
+def _latest_closed(alliance_id: int) -> int | None:
+    """The round whose warnings the portfolio shows for an alliance: its latest closed one."""
+    return db.session.scalar(
+        select(Round.id)
+        .where(Round.alliance_id == alliance_id, Round.status == "closed")
+        .order_by(Round.closes_on.desc(), Round.id.desc())
+        .limit(1)
+    )
+
+
 def queue_digests(now: datetime) -> int:
     """A weekly digest to every manager or admin who owns alliances."""
     year, week, _ = now.isocalendar()
@@ -155,7 +165,8 @@ def queue_digests(now: datetime) -> int:
                 "health_index": x.health_index,
                 "rag": x.rag,
                 "overdue": x.overdue,
-                "warnings": [{"code": w["code"], "message": w["message"]} for w in x.warnings],
+                "warnings": [dict(w) for w in x.warnings],  # code, side, dimension, message
+                "round_id": _latest_closed(x.key) if x.warnings else None,  # its sentences, translated
             }
             for x in board.lines
         ]

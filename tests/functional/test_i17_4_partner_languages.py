@@ -404,3 +404,38 @@ def test_a_refused_comment_tells_the_partner_why_in_their_language(app, client, 
         from healthcheck.models import ReviewComment
 
         assert db.session.scalar(select(func.count()).select_from(ReviewComment)) == 0
+
+
+def test_the_owners_round_closed_and_digest_emails_say_their_warnings_in_the_owners_language(
+    app, make_user, make_alliance, make_round, invite, answer_all
+):
+    """The early warnings inside staff emails are rebuilt from the round's report in the
+    reader's language (3 of 6 invited on side A answered: 50 %, below 60 %)."""
+    from healthcheck.services import rounds, scheduling
+
+    make_user("claire@example.com")
+    with app.app_context():
+        users.by_email("claire@example.com").language = "fr"
+        db.session.commit()
+    alliance_id = make_alliance(owner="claire@example.com", name="Quartz")
+    round_id = make_round(alliance_id, status="open")
+    tokens = invite(round_id, "AAAAAABBB")
+    for token in tokens[:3] + tokens[6:]:
+        answer_all(token, score=4)
+    with app.app_context():
+        rounds.close_round(db.session.get(Round, round_id))
+        db.session.commit()
+        delivery.deliver_due(utcnow() + timedelta(seconds=1))
+        scheduling.queue_digests(utcnow())
+        db.session.commit()
+        delivery.deliver_due(utcnow() + timedelta(seconds=1))
+    mails = [m for m in _outbox(app) if m["To"] == "claire@example.com"]
+    closed_mail = next(m for m in mails if "est clos" in m["Subject"])
+    digest = next(m for m in mails if "cette semaine" in m["Subject"])
+    for mail in (closed_mail, digest):
+        text = _text(mail)
+        assert "Only 50% of invited" not in text
+        assert re.search(
+            r"Seuls 50\s?% des répondants invités de .+ ont répondu \(moins de 60\s?%\)\.", text
+        ), text
+    assert "Alertes précoces :" in _text(closed_mail)
