@@ -51,6 +51,7 @@ _env.install_gettext_callables(gettext, ngettext, newstyle=True)  # type: ignore
 _env.globals["LANGUAGE_NAMES"] = language_names
 _env.globals.update(sentences.GLOBALS)
 _env.filters["word"] = wording.code_word  # stored codes (statuses, segments …), as on the pages
+_env.filters["segment_reason"] = wording.segment_reason
 
 
 def _css() -> Markup:

@@ -7,6 +7,7 @@ Pure apart from gettext (Flask-Babel's locale; English outside an app context).
 
 from __future__ import annotations
 
+import re
 from types import SimpleNamespace
 
 from flask_babel import get_locale
@@ -124,6 +125,56 @@ def questionnaire_texts(questionnaire, lang: str | None = None) -> dict:
         },
         "questions": {k: v for k, v in (found.get("questions") or {}).items() if v},
     }
+
+
+# --- the segment review's reason (analysis.resourcing.segment_review), rebuilt ----------------
+
+_TROUBLE = re.compile(
+    r"^The latest closed round \((?P<round>.+?)\) "
+    r"(?P<why>is red|is red and carries (?P<n>\d+) early warnings \(≥ (?P<limit>\d+)\)"
+    r"|carries (?P<n2>\d+) early warnings \(≥ (?P<limit2>\d+)\)): a \w+ alliance in trouble"
+)
+_CALM = re.compile(
+    r"^Its last (?P<n>\d+) closed rounds \((?P<rounds>.+?)\) were all green with no early warning:"
+)
+
+
+def segment_reason(review) -> str:
+    """The reason of a segment review suggestion (``analysis.resourcing.Review``) in the
+    current language; its English sentence in English or when it does not read as expected."""
+    reason = getattr(review, "reason", "") or ""
+    if language() == codes.DEFAULT:
+        return reason
+    values = {"segment": code_word(review.segment), "up": code_word(review.suggested)}
+    if found := _TROUBLE.match(reason):
+        values["round"] = found["round"]
+        if found["why"] == "is red":
+            return _(
+                "The latest closed round (%(round)s) is red: a %(segment)s alliance in trouble may need "
+                "the %(up)s segment's service.",
+                **values,
+            )
+        values.update(n=found["n"] or found["n2"], limit=found["limit"] or found["limit2"])
+        if found["n"]:
+            return _(
+                "The latest closed round (%(round)s) is red and carries %(n)s early warnings (≥ %(limit)s): "
+                "a %(segment)s alliance in trouble may need the %(up)s segment's service.",
+                **values,
+            )
+        return _(
+            "The latest closed round (%(round)s) carries %(n)s early warnings (≥ %(limit)s): a %(segment)s "
+            "alliance in trouble may need the %(up)s segment's service.",
+            **values,
+        )
+    if found := _CALM.match(reason):
+        return _(
+            "Its last %(n)s closed rounds (%(rounds)s) were all green with no early warning: a %(segment)s "
+            "alliance this calm may do with the %(up)s segment's service.",
+            n=found["n"],
+            rounds=found["rounds"],
+            **values,
+        )
+    return reason
 
 
 # --- stored codes: statuses, kinds, segments, phases … (staff pages and documents) ---------

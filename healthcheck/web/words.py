@@ -15,6 +15,7 @@ from healthcheck.exports.wording import (  # noqa: F401 - the table lives with t
     ROLE_SHORT,
     WORDS,
     code_word,
+    segment_reason,
 )
 
 word = code_word
@@ -22,3 +23,4 @@ word = code_word
 
 def register(app) -> None:
     app.jinja_env.filters["word"] = word
+    app.jinja_env.filters["segment_reason"] = segment_reason  # the briefing's "segment and why"

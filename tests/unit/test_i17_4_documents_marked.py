@@ -65,7 +65,10 @@ def test_every_text_of_the_two_documents_is_translated_in_po_and_mo(code):
     from babel.messages.pofile import read_po
 
     keywords = {"_": None, "gettext": None, "ngettext": (1, 2), "N_": None}
-    sources = [(p, "jinja2") for p in DOCUMENTS] + [(ROOT.parents[1] / "services" / "briefing.py", "python")]
+    sources = [(p, "jinja2") for p in DOCUMENTS] + [
+        (ROOT.parents[1] / "services" / "briefing.py", "python"),
+        (ROOT.parents[0] / "wording.py", "python"),
+    ]
     ids = {m[1] for path, method in sources for m in extract_from_file(method, str(path), keywords=keywords)}
     assert "Segment and why" in ids and "Define — scope and North Star" in ids
     assert "The health index held from %(first)s (%(first_round)s) to %(last)s (%(last_round)s)." in ids
@@ -75,3 +78,32 @@ def test_every_text_of_the_two_documents_is_translated_in_po_and_mo(code):
     mo = read_mo(io.BytesIO((folder / "messages.mo").read_bytes()))
     assert [i for i in sorted(ids) if not (po.get(i) and po.get(i).string)] == []
     assert [i for i in sorted(ids) if not (mo.get(i) and mo.get(i).string == po.get(i).string)] == []
+
+
+def _review(segment, rounds):
+    from healthcheck.analysis import resourcing
+
+    closed = tuple(resourcing.ClosedRound(label, rag, warnings) for label, rag, warnings in rounds)
+    return resourcing.segment_review(resourcing.AllianceIn(1, "Helix", segment, (), closed))
+
+
+def test_the_segment_reviews_reason_reads_in_the_briefings_language(app):
+    from healthcheck.exports import documents, wording
+
+    red = _review("typical", [("2026-Q3", "red", 0)])
+    warned = _review("simple", [("2026-Q3", "red", 4)])
+    calm = _review("complex", [("Q1", "green", 0), ("Q2", "green", 0), ("Q3", "green", 0)])
+    with app.app_context():
+        assert wording.segment_reason(red) == red.reason  # English: the analysis' own sentence
+        with documents.in_language("de"):
+            assert wording.segment_reason(red) == (
+                "Die letzte abgeschlossene Runde (2026-Q3) ist rot: Eine Allianz im Segment typisch, die in "
+                "Schwierigkeiten ist, braucht womöglich den Service des Segments komplex."
+            )
+            assert wording.segment_reason(warned).startswith(
+                "Die letzte abgeschlossene Runde (2026-Q3) ist rot und hat 4 Frühwarnungen (≥ 3):"
+            )
+        with documents.in_language("fr"):
+            assert wording.segment_reason(calm).startswith(
+                "Ses 3 derniers cycles clôturés (Q1, Q2, Q3) étaient tous verts, sans alerte précoce :"
+            )
