@@ -18,7 +18,7 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 
 from healthcheck.exports import briefing as document
-from healthcheck.exports import documents, sentences
+from healthcheck.exports import documents, sentences, wording
 from healthcheck.exports.pdf import html_to_pdf
 from healthcheck.extensions import db
 from healthcheck.models import (
@@ -143,13 +143,25 @@ def _checkins(alliance: Alliance) -> dict[int, dict[str, int]]:
     return out
 
 
+def _dimension_titles(alliance: Alliance) -> dict[str, str]:
+    """{dimension key: title} as the action tables name them, in the briefing's language where
+    the rounds' questionnaires declare it (the latest round's title wins, as in English)."""
+    titles = actions.dimension_titles(alliance)
+    rounds = db.session.scalars(
+        select(Round).where(Round.alliance_id == alliance.id).order_by(Round.opens_on, Round.id)
+    )
+    for rnd in rounds:
+        titles.update(wording.questionnaire_texts(rnd.questionnaire)["dimensions"])
+    return titles
+
+
 def _actions(alliance: Alliance, today: date) -> dict:
     effects = {}  # an action's dimension in its round and in the next closed round
     for rnd in db.session.scalars(
         select(Round).where(Round.alliance_id == alliance.id, Round.status == "closed")
     ):
         effects.update({e["action"].id: e for e in actions.effects(rnd)})
-    titles = actions.dimension_titles(alliance)
+    titles = _dimension_titles(alliance)
     since = today - YEAR
     checkins = _checkins(alliance)
     rows = []

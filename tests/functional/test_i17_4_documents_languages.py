@@ -5,6 +5,7 @@ speaks the recipient's (their ``users.language``)."""
 from __future__ import annotations
 
 import subprocess
+from datetime import date
 from email import policy
 from email.parser import BytesParser
 from pathlib import Path
@@ -31,8 +32,17 @@ def test_the_briefing_page_and_its_pdf_speak_german_when_the_page_is_german(
     app, client, make_user, make_alliance, make_round, invite, answer_all, tmp_path
 ):
     alliance_id = _story(app, make_user, make_alliance, make_round, invite, answer_all)
+    with app.app_context():
+        from healthcheck.services import actions
+
+        alliance = db.session.get(Alliance, alliance_id)
+        data = actions.ActionData("Re-plan the CMC timeline", "Maria", date.today(), dimension="milestones")
+        actions.create(alliance, data, None)
+        db.session.commit()
     _log_in(client, "manager@example.com")
     page = _flat(client.get(f"/alliances/{alliance_id}/briefing?lang=de").get_data(as_text=True))
+    # the action's dimension under the questionnaire's German title
+    assert "<td>Re-plan the CMC timeline</td><td>Meilensteine und Umsetzung</td>" in page
     assert "Helix — Briefing für eine Nachfolge" in page
     for heading in (
         "Segment und Begründung",
@@ -100,6 +110,7 @@ def test_the_business_review_page_html_and_pdf_speak_french_when_the_page_is_fre
     assert order == sorted(order)
     assert "segment typique" in page and "fournisseur Partner 1 (B)" in page
     assert "<td>en cours</td>" in page  # the action's status in French
+    assert '<th scope="row">Qualité</th>' in page  # the questionnaire's French dimension title
     assert "Prochaine revue d’activité : <strong>" in page
     assert "Define — scope" not in page and "Next business review" not in page
     html = client.get(f"/alliances/{alliance}/business-review.html")
@@ -150,3 +161,20 @@ def test_the_handoff_email_attaches_the_briefing_in_the_new_owners_language(
     assert "Il s’agit d’une alliance du segment typique." in text
     assert "Open actions" not in text and "Segment and why" not in text
     assert NORTH_STAR in text and "Watch the CMC review." in text
+
+
+def test_the_briefing_renders_in_a_language_asked_for_japanese_included(
+    app, make_user, make_alliance, make_round, invite, answer_all, tmp_path
+):
+    alliance_id = _story(app, make_user, make_alliance, make_round, invite, answer_all)
+    with app.app_context():
+        from healthcheck.services import briefing
+
+        alliance = db.session.get(Alliance, alliance_id)
+        html = _flat(briefing.render_html(alliance, language="ja"))
+        assert '<html lang="ja">' in html and "Helix — 後任者向けブリーフィング" in html
+        assert ">セグメントとその理由</h2>" in html and ">連絡先</h2>" in html
+        english = _flat(briefing.render_html(alliance))  # no language: the current one (English here)
+        assert '<html lang="en">' in english and ">Segment and why</h2>" in english
+        text = _pdf_text(briefing.render_pdf(alliance, language="ja"), tmp_path, "ja.pdf")
+    assert "Helix — 後任者向けブリーフィング" in text and "セグメントとその理由" in text
