@@ -178,3 +178,23 @@ def test_the_briefing_renders_in_a_language_asked_for_japanese_included(
         assert '<html lang="en">' in english and ">Segment and why</h2>" in english
         text = _pdf_text(briefing.render_pdf(alliance, language="ja"), tmp_path, "ja.pdf")
     assert "Helix — 後任者向けブリーフィング" in text and "セグメントとその理由" in text
+
+
+def test_the_business_review_export_renders_in_a_language_asked_for(app, supplier):  # noqa: F811
+    alliance, _, _ = supplier
+    with app.app_context():
+        from healthcheck.services import business_review
+
+        body, mimetype, name = business_review.export(
+            db.session.get(Alliance, alliance), "html", language="es"
+        )
+        html = _flat(body.decode("utf-8"))
+        assert mimetype.startswith("text/html") and name.startswith("kemwerk-supply-business-review")
+        assert '<html lang="es">' in html and "Kemwerk Supply — revisión de negocio del proveedor" in html
+        assert (
+            ">Definir — alcance y estrella polar</h2>" in html
+            and ">Controlar — seguimientos y próxima revisión</h2>" in html
+        )
+        assert '<th scope="row">Calidad</th>' in html  # the questionnaire's Spanish title
+        english = _flat(business_review.export(db.session.get(Alliance, alliance), "html")[0].decode("utf-8"))
+        assert ">Define — scope and North Star</h2>" in english
