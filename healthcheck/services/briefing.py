@@ -47,8 +47,16 @@ def _facts(alliance: Alliance) -> dict | None:
 
 
 def _disputed(alliance: Alliance) -> list:
-    """Findings disputed in the joint reviews of the last year."""
-    return review_publication.disputed_for_alliance(alliance)
+    """Findings disputed in the joint reviews of the last year; a dimension's finding under the
+    round questionnaire's title in the briefing's language (where it declares it)."""
+    found = review_publication.disputed_for_alliance(alliance)
+    for d in found:
+        finding = d.get("finding") or ""
+        rnd = db.session.get(Round, d["round_id"]) if finding.startswith("dimension:") else None
+        if rnd is not None:
+            titles = wording.questionnaire_texts(rnd.questionnaire)["dimensions"]
+            d["title"] = titles.get(finding.removeprefix("dimension:")) or d["title"]
+    return found
 
 
 def _segment(alliance: Alliance) -> dict:

@@ -198,3 +198,28 @@ def test_the_business_review_export_renders_in_a_language_asked_for(app, supplie
         assert '<th scope="row">Calidad</th>' in html  # the questionnaire's Spanish title
         english = _flat(business_review.export(db.session.get(Alliance, alliance), "html")[0].decode("utf-8"))
         assert ">Define — scope and North Star</h2>" in english
+
+
+def test_the_briefings_disputed_findings_read_in_its_language(
+    app, client, make_user, make_alliance, make_round, invite, answer_all
+):
+    alliance_id = _story(app, make_user, make_alliance, make_round, invite, answer_all)
+    with app.app_context():
+        from healthcheck.models import Round
+        from healthcheck.services import review, review_links, review_thread, users
+
+        rnd = db.session.scalar(db.select(Round).where(Round.alliance_id == alliance_id))
+        reviewer = review_links.add_reviewer(rnd, "Pia", "pia@partner.example", None)
+        db.session.flush()
+        owner = review.Participant.owner(users.by_email("manager@example.com"))
+        review_thread.comment(rnd, owner, "dimension:finance", "agree", "Finance looks fine to us.")
+        review_thread.comment(
+            rnd, review.Participant.partner(reviewer), "dimension:finance", "disagree", "Late."
+        )
+        db.session.commit()
+    _log_in(client, "manager@example.com")
+    page = _flat(client.get(f"/alliances/{alliance_id}/briefing?lang=de").get_data(as_text=True))
+    assert ">Strittige Befunde</h2>" in page
+    assert "2026-Q3 · Finanzen und Budget: Aurora Pharma stimmt zu, Partner 1 stimmt nicht zu" in page
+    english = _flat(client.get(f"/alliances/{alliance_id}/briefing?lang=en").get_data(as_text=True))
+    assert "2026-Q3 · Finance and budget: Aurora Pharma agrees, Partner 1 disagrees" in english
