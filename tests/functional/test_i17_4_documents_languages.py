@@ -223,3 +223,20 @@ def test_the_briefings_disputed_findings_read_in_its_language(
     assert "2026-Q3 · Finanzen und Budget: Aurora Pharma stimmt zu, Partner 1 stimmt nicht zu" in page
     english = _flat(client.get(f"/alliances/{alliance_id}/briefing?lang=en").get_data(as_text=True))
     assert "2026-Q3 · Finance and budget: Aurora Pharma agrees, Partner 1 disagrees" in english
+
+
+def test_the_demo_briefing_says_why_in_german_too(app, client, runner):
+    assert runner.invoke(args=["demo"]).exit_code == 0
+    with app.app_context():
+        from healthcheck.services import alliances
+
+        lumen = alliances.by_name("Lumen Dermatology Co-promotion").id
+    token = csrf_token(client)
+    client.post(
+        "/login", data={"email": "admin@example.com", "password": "demo-admin-2026", "csrf_token": token}
+    )
+    page = _flat(client.get(f"/alliances/{lumen}/briefing?lang=de").get_data(as_text=True))
+    assert "Lena Leaver &lt;lena.leaver@example.com&gt; (Konto deaktiviert)" in page
+    assert "Überprüfung des Segments empfohlen: typisch → komplex." in page
+    assert "ist rot" in page and "braucht womöglich den Service des Segments komplex." in page
+    assert "is red" not in page and "in trouble" not in page
