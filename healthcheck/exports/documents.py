@@ -18,7 +18,7 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 from markupsafe import Markup
 
 from healthcheck import languages
-from healthcheck.exports import sentences
+from healthcheck.exports import sentences, wording
 from healthcheck.exports.formatting import FILTERS
 from healthcheck.languages import NAMES as language_names
 
@@ -50,6 +50,8 @@ _env.add_extension("jinja2.ext.i18n")  # the report templates mark their text (i
 _env.install_gettext_callables(gettext, ngettext, newstyle=True)  # type: ignore[attr-defined]
 _env.globals["LANGUAGE_NAMES"] = language_names
 _env.globals.update(sentences.GLOBALS)
+_env.filters["word"] = wording.code_word  # stored codes (statuses, segments …), as on the pages
+_env.filters["segment_reason"] = wording.segment_reason
 
 
 def _css() -> Markup:

@@ -7,6 +7,7 @@ from healthcheck.exports import documents
 filename = documents.filename
 
 
-def business_review(context: dict) -> str:
-    """``context``: ``services.business_review.context`` with ``alliance``."""
-    return documents._render("facts/pack_business_review.html", context)
+def business_review(context: dict, language: str | None = None) -> str:
+    """``context``: ``services.business_review.context`` with ``alliance``; ``language``: the
+    review's (None: the current locale's — the staff page's)."""
+    return documents._render("facts/pack_business_review.html", context, language)  # noqa: SLF001

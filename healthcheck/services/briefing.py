@@ -14,10 +14,11 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
+from flask_babel import gettext as _
 from sqlalchemy import select
 
 from healthcheck.exports import briefing as document
-from healthcheck.exports import documents
+from healthcheck.exports import documents, sentences, wording
 from healthcheck.exports.pdf import html_to_pdf
 from healthcheck.extensions import db
 from healthcheck.models import (
@@ -46,8 +47,16 @@ def _facts(alliance: Alliance) -> dict | None:
 
 
 def _disputed(alliance: Alliance) -> list:
-    """Findings disputed in the joint reviews of the last year."""
-    return review_publication.disputed_for_alliance(alliance)
+    """Findings disputed in the joint reviews of the last year; a dimension's finding under the
+    round questionnaire's title in the briefing's language (where it declares it)."""
+    found = review_publication.disputed_for_alliance(alliance)
+    for d in found:
+        finding = d.get("finding") or ""
+        rnd = db.session.get(Round, d["round_id"]) if finding.startswith("dimension:") else None
+        if rnd is not None:
+            titles = wording.questionnaire_texts(rnd.questionnaire)["dimensions"]
+            d["title"] = titles.get(finding.removeprefix("dimension:")) or d["title"]
+    return found
 
 
 def _segment(alliance: Alliance) -> dict:
@@ -76,6 +85,7 @@ def _rounds(alliance: Alliance) -> list[dict]:
     out, previous = [], None
     for rnd, summary in rows:
         report = summary.report if summary else {}
+        said = sentences.for_report(report, rnd.questionnaire)  # in the briefing's language
         health = summary.health_index if summary else None
         # changes of the whole points shown, so the table adds up as it reads
         delta = None if health is None or previous is None else round(health) - round(previous)
@@ -88,9 +98,9 @@ def _rounds(alliance: Alliance) -> list[dict]:
                 "rag": summary.rag if summary else None,
                 "delta": delta,
                 "warnings": [
-                    w.get("message", w.get("code", "")) for w in (summary.warnings if summary else [])
+                    said.warning(w) or w.get("code", "") for w in (summary.warnings if summary else [])
                 ],
-                "talking_points": [t["message"] for t in report.get("talking_points", [])],
+                "talking_points": [said.point(t) for t in report.get("talking_points", [])],
                 "k": rnd.k_anonymity,
             }
         )
@@ -99,16 +109,32 @@ def _rounds(alliance: Alliance) -> list[dict]:
 
 
 def _trend(rounds: list[dict]) -> str:
+    """The trend sentence in the current language (the briefing's)."""
     shown = [r for r in rounds if r["health_index"] is not None]
     if len(shown) < 2:
-        return "Not enough closed rounds with a shown health index for a trend."
+        return _("Not enough closed rounds with a shown health index for a trend.")
     first, last = shown[0], shown[-1]
     change = round(last["health_index"]) - round(first["health_index"])
-    word = "rose" if change > 0 else "fell" if change < 0 else "held"
-    return (
-        f"The health index {word} from {first['health_index']:.0f} ({first['label']}) to "
-        f"{last['health_index']:.0f} ({last['label']})" + (f", {change:+.0f} points." if change else ".")
-    )
+    values = {
+        "first": f"{first['health_index']:.0f}",
+        "first_round": first["label"],
+        "last": f"{last['health_index']:.0f}",
+        "last_round": last["label"],
+        "change": f"{change:+.0f}",
+    }
+    if change > 0:
+        return _(
+            "The health index rose from %(first)s (%(first_round)s) to %(last)s (%(last_round)s), "
+            "%(change)s points.",
+            **values,
+        )
+    if change < 0:
+        return _(
+            "The health index fell from %(first)s (%(first_round)s) to %(last)s (%(last_round)s), "
+            "%(change)s points.",
+            **values,
+        )
+    return _("The health index held from %(first)s (%(first_round)s) to %(last)s (%(last_round)s).", **values)
 
 
 def _checkins(alliance: Alliance) -> dict[int, dict[str, int]]:
@@ -125,13 +151,25 @@ def _checkins(alliance: Alliance) -> dict[int, dict[str, int]]:
     return out
 
 
+def _dimension_titles(alliance: Alliance) -> dict[str, str]:
+    """{dimension key: title} as the action tables name them, in the briefing's language where
+    the rounds' questionnaires declare it (the latest round's title wins, as in English)."""
+    titles = actions.dimension_titles(alliance)
+    rounds = db.session.scalars(
+        select(Round).where(Round.alliance_id == alliance.id).order_by(Round.opens_on, Round.id)
+    )
+    for rnd in rounds:
+        titles.update(wording.questionnaire_texts(rnd.questionnaire)["dimensions"])
+    return titles
+
+
 def _actions(alliance: Alliance, today: date) -> dict:
     effects = {}  # an action's dimension in its round and in the next closed round
     for rnd in db.session.scalars(
         select(Round).where(Round.alliance_id == alliance.id, Round.status == "closed")
     ):
         effects.update({e["action"].id: e for e in actions.effects(rnd)})
-    titles = actions.dimension_titles(alliance)
+    titles = _dimension_titles(alliance)
     since = today - YEAR
     checkins = _checkins(alliance)
     rows = []
@@ -218,27 +256,33 @@ def gather(alliance: Alliance, today: date | None = None, contacts: bool = True)
     }
 
 
-def render_html(alliance: Alliance, today: date | None = None) -> str:
-    """The briefing as one self-contained HTML document (what the PDF is made of)."""
-    return document.standalone(gather(alliance, today))
+def render_html(alliance: Alliance, today: date | None = None, language: str | None = None) -> str:
+    """The briefing as one self-contained HTML document (what the PDF is made of), in
+    ``language`` (None: the current locale's — the staff page's, or the email reader's)."""
+    with documents.in_language(language):
+        return document.standalone(gather(alliance, today))
 
 
 def pdf(context: dict) -> bytes:
-    """The PDF of a gathered briefing (``gather``)."""
+    """The PDF of a gathered briefing (``gather``), in the language it was gathered in."""
     return html_to_pdf(document.standalone(context))
 
 
-def render_pdf(alliance: Alliance, today: date | None = None) -> bytes:
-    """The briefing as PDF bytes (attached to the handoff email)."""
-    return pdf(gather(alliance, today))
+def render_pdf(alliance: Alliance, today: date | None = None, language: str | None = None) -> bytes:
+    """The briefing as PDF bytes (attached to the handoff email), in ``language`` (None: the
+    current locale's; the email delivery renders attachments in the reader's)."""
+    with documents.in_language(language):
+        return pdf(gather(alliance, today))
 
 
-def attachment(ref: dict) -> tuple[str, str, bytes]:
+def attachment(ref: dict, language: str | None = None) -> tuple[str, str, bytes]:
     """(filename, MIME type, bytes) of ``{"kind": "briefing", "alliance_id": …}``, rendered when
-    the email is delivered (``packs.render_attachment``); ValueError for an unknown alliance."""
+    the email is delivered (``packs.render_attachment``, inside the reader's locale);
+    ValueError for an unknown alliance."""
     alliance = (
         db.session.get(Alliance, ref.get("alliance_id")) if isinstance(ref.get("alliance_id"), int) else None
     )
     if alliance is None:
         raise ValueError(f"attachment: no alliance {ref.get('alliance_id')!r}")
-    return documents.filename(alliance.name, "briefing", "pdf"), "application/pdf", render_pdf(alliance)
+    name = documents.filename(alliance.name, "briefing", "pdf")
+    return name, "application/pdf", render_pdf(alliance, language=language)

@@ -80,9 +80,12 @@ def checkins(alliance: Alliance) -> list[dict]:
     ]
 
 
-def export(alliance: Alliance, fmt: str, today: date | None = None) -> tuple[bytes, str, str]:
-    """(body, mimetype, download name) of the review as a self-contained HTML file or a PDF."""
-    html = review.business_review({"alliance": alliance, **context(alliance, today)})
+def export(
+    alliance: Alliance, fmt: str, today: date | None = None, language: str | None = None
+) -> tuple[bytes, str, str]:
+    """(body, mimetype, download name) of the review as a self-contained HTML file or a PDF, in
+    ``language`` (None: the current locale's, the staff page's)."""
+    html = review.business_review({"alliance": alliance, **context(alliance, today)}, language)
     name = review.filename(alliance.name, "business-review", (today or date.today()).isoformat(), fmt)
     if fmt == "pdf":
         return pdf.html_to_pdf(html), "application/pdf", name

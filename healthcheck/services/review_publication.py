@@ -269,7 +269,9 @@ def disputed_for_alliance(alliance: Alliance, today: date | None = None) -> list
         content = pack_content(rnd) or {"findings": []}
         names = {"organisation_a": alliance.side_a.name, "organisation_b": alliance.side_b.name}
         out += [
-            {"round": rnd.label, "title": f["title"], "A": f["A"], "B": f["B"]} | names
+            {"round": rnd.label, "title": f["title"], "A": f["A"], "B": f["B"]}
+            | names
+            | {"finding": f.get("finding"), "round_id": rnd.id}
             for f in content["findings"]
             if f["disputed"]
         ]
