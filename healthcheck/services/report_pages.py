@@ -7,13 +7,14 @@ import hashlib
 import json
 from datetime import date
 
+from flask_babel import gettext
 from markupsafe import Markup
 
 from healthcheck.analysis import anonymity, frames
 from healthcheck.analysis import facts as facts_analysis
 from healthcheck.charts import facts as facts_charts
 from healthcheck.charts import render, sets
-from healthcheck.exports import sentences
+from healthcheck.exports import sentences, wording
 from healthcheck.models import Round
 from healthcheck.services import action_followup, actions, reliability, reports
 
@@ -52,8 +53,10 @@ def round_context(rnd: Round, joint_only: bool = False) -> dict:
         "charts": {
             name: inline_svg(
                 render.svg_for(
-                    ("round", digest, name),
-                    lambda name=name: sets.round_chart(drawn, name),
+                    # the chart's words are the reader's language: a German chart is never
+                    # served to an English reader
+                    ("round", digest, name, wording.language()),
+                    lambda name=name: sets.round_chart(drawn, name, gettext),
                 )
             )
             for name in sets.round_charts(drawn)
@@ -71,7 +74,9 @@ def trend_context(alliance) -> dict:
     trend = reports.trend(alliance)
     charts = {}
     if trend["rounds"]:
-        charts = {name: inline_svg(render.svg(sets.trend_chart(trend, name))) for name in sets.TREND_CHARTS}
+        charts = {  # cached by the specification, which holds the chart's words
+            name: inline_svg(render.svg(sets.trend_chart(trend, name, gettext))) for name in sets.TREND_CHARTS
+        }
         charts |= facts_trend_chart(trend)
     closed = reports.closed_rounds(alliance)
     # the latest closed round's questionnaire: the trend's dimension titles in the reader's
@@ -89,5 +94,5 @@ def facts_trend_chart(trend: dict) -> dict:
     if rows.empty:
         return {}
     sides = [trend["alliance"]["sides"]["A"], trend["alliance"]["sides"]["B"]]
-    chart = facts_charts.facts_trend(rows, sides, facts_analysis.FACT_SERIES)
+    chart = facts_charts.facts_trend(rows, sides, gettext(facts_analysis.FACT_SERIES), gettext)
     return {"facts": inline_svg(render.svg(chart))}
