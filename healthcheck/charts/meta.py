@@ -123,7 +123,7 @@ def meta_chart(
     domain = [r for r in READINGS if r in ALWAYS or r in present]
     panels = [
         _panel(group, scale_min, scale_max, order, domain, width, _)
-        for _, group in rows.groupby("side", sort=True)
+        for _side, group in rows.groupby("side", sort=True)
     ]
     note = [  # NOTE
         _("Blind spot: the side expects the partner to rate it higher than the partner does,"),
