@@ -21,7 +21,6 @@ LOOK_BACK = 2  # change warnings compare with at most the two closed rounds befo
 
 LOOK_UP = object()  # ``report``: read the review block of the round itself
 
-
 def structure(rnd: Round) -> tuple[list, list]:
     """(dimensions, questions) records of the round's frozen questionnaire, in order."""
     dims, questions = dataset.structure(rnd)

@@ -82,6 +82,8 @@ def invite_all(rnd: Round, now: datetime | None = None) -> int:
     return count
 
 
+
+
 def tell_extended(rnd: Round, previous, now: datetime | None = None) -> int:
     """Queue "more time" to everyone invited to an open round who has not submitted yet."""
     count = 0

@@ -9,12 +9,11 @@ Revises: 39a3e856ef3f
 Create Date: 2026-11-22 14:40:00
 
 """
-
 import sqlalchemy as sa
 from alembic import op
 
-revision = "5b1f0c2d9e7a"
-down_revision = "39a3e856ef3f"
+revision = '5b1f0c2d9e7a'
+down_revision = '39a3e856ef3f'
 branch_labels = None
 depends_on = None
 

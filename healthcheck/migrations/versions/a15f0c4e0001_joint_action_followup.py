@@ -4,7 +4,6 @@ Revision ID: a15f0c4e0001
 Revises: f15a0c7a0001
 Create Date: 2026-12-02 01:20:00
 """
-
 import sqlalchemy as sa
 from alembic import op
 

@@ -4,7 +4,6 @@ Revision ID: a17a0c0a0001
 Revises: a17b0c1a0001
 Create Date: 2026-12-02 01:20:00
 """
-
 import sqlalchemy as sa
 from alembic import op
 

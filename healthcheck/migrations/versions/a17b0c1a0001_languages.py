@@ -7,7 +7,6 @@ Create Date: 2026-12-02 01:15:00
 Existing invitations and alliances are English; existing questionnaire versions declare no
 languages (English only) and keep their content hash.
 """
-
 import sqlalchemy as sa
 from alembic import op
 

@@ -4,7 +4,6 @@ Revision ID: a17c5e0b0001
 Revises: a15f0c4e0001
 Create Date: 2026-12-02 01:20:00
 """
-
 import sqlalchemy as sa
 from alembic import op
 
@@ -29,18 +28,14 @@ def upgrade():
     op.create_table(
         "webhooks",
         sa.Column("id", sa.Integer(), primary_key=True),
-        sa.Column(
-            "alliance_id", sa.Integer(), sa.ForeignKey("alliances.id", ondelete="CASCADE"), nullable=True
-        ),
+        sa.Column("alliance_id", sa.Integer(), sa.ForeignKey("alliances.id", ondelete="CASCADE"), nullable=True),
         sa.Column("name", sa.String(100), nullable=False),
         sa.Column("url", sa.String(500), nullable=False),
         sa.Column("format", sa.String(10), nullable=False),
         sa.Column("events", sa.JSON(), nullable=False),
         sa.Column("secret_encrypted", sa.Text(), nullable=False),
         sa.Column("active", sa.Boolean(), nullable=False),
-        sa.Column(
-            "created_by_id", sa.Integer(), sa.ForeignKey("users.id", ondelete="SET NULL"), nullable=True
-        ),
+        sa.Column("created_by_id", sa.Integer(), sa.ForeignKey("users.id", ondelete="SET NULL"), nullable=True),
         sa.Column("created_at", sa.DateTime(), nullable=False),
         sa.CheckConstraint("format IN ('plain', 'slack', 'teams')", name="ck_webhooks_format"),
     )
@@ -48,9 +43,7 @@ def upgrade():
     op.create_table(
         "webhook_deliveries",
         sa.Column("id", sa.Integer(), primary_key=True),
-        sa.Column(
-            "webhook_id", sa.Integer(), sa.ForeignKey("webhooks.id", ondelete="CASCADE"), nullable=False
-        ),
+        sa.Column("webhook_id", sa.Integer(), sa.ForeignKey("webhooks.id", ondelete="CASCADE"), nullable=False),
         sa.Column("dedupe_key", sa.String(160), nullable=False),
         sa.Column("event", sa.String(40), nullable=False),
         sa.Column("payload", sa.JSON(), nullable=False),
@@ -63,8 +56,7 @@ def upgrade():
         sa.Column("delivered_at", sa.DateTime(), nullable=True),
         sa.UniqueConstraint("dedupe_key"),
         sa.CheckConstraint(
-            "status IN ('queued', 'sending', 'sent', 'failed', 'cancelled')",
-            name="ck_webhook_deliveries_status",
+            "status IN ('queued', 'sending', 'sent', 'failed', 'cancelled')", name="ck_webhook_deliveries_status"
         ),
     )
     op.create_index("ix_webhook_deliveries_webhook_id", "webhook_deliveries", ["webhook_id"])
@@ -73,10 +65,7 @@ def upgrade():
         "webhook_attempts",
         sa.Column("id", sa.Integer(), primary_key=True),
         sa.Column(
-            "delivery_id",
-            sa.Integer(),
-            sa.ForeignKey("webhook_deliveries.id", ondelete="CASCADE"),
-            nullable=False,
+            "delivery_id", sa.Integer(), sa.ForeignKey("webhook_deliveries.id", ondelete="CASCADE"), nullable=False
         ),
         sa.Column("at", sa.DateTime(), nullable=False),
         sa.Column("status_code", sa.Integer(), nullable=True),

@@ -8,25 +8,22 @@ An invitation had several valid links (the one shown to the manager and one per 
 or reminder email). From now on it has exactly one: the newest valid link of each invitation
 is kept, the older ones stop working.
 """
-
 import sqlalchemy as sa
 from alembic import op
 
 # revision identifiers, used by Alembic.
-revision = "a1c5e7f90b12"
+revision = 'a1c5e7f90b12'
 down_revision = "b1a5e55e0001"
 branch_labels = None
 depends_on = None
 
 
 def upgrade():
-    with op.batch_alter_table("invitations", schema=None) as batch_op:
-        batch_op.add_column(
-            sa.Column("link_via", sa.String(length=10), server_default="email", nullable=False)
-        )
-        batch_op.create_check_constraint("ck_invitations_link_via", "link_via IN ('email', 'manager')")
-    with op.batch_alter_table("invitation_tokens", schema=None) as batch_op:
-        batch_op.add_column(sa.Column("nonce", sa.String(length=32), nullable=True))
+    with op.batch_alter_table('invitations', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('link_via', sa.String(length=10), server_default='email', nullable=False))
+        batch_op.create_check_constraint('ck_invitations_link_via', "link_via IN ('email', 'manager')")
+    with op.batch_alter_table('invitation_tokens', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('nonce', sa.String(length=32), nullable=True))
     op.execute(
         "UPDATE invitation_tokens SET revoked_at = CURRENT_TIMESTAMP "
         "WHERE revoked_at IS NULL AND id < ("
@@ -36,8 +33,8 @@ def upgrade():
 
 
 def downgrade():
-    with op.batch_alter_table("invitation_tokens", schema=None) as batch_op:
-        batch_op.drop_column("nonce")
-    with op.batch_alter_table("invitations", schema=None) as batch_op:
-        batch_op.drop_constraint("ck_invitations_link_via", type_="check")
-        batch_op.drop_column("link_via")
+    with op.batch_alter_table('invitation_tokens', schema=None) as batch_op:
+        batch_op.drop_column('nonce')
+    with op.batch_alter_table('invitations', schema=None) as batch_op:
+        batch_op.drop_constraint('ck_invitations_link_via', type_='check')
+        batch_op.drop_column('link_via')

@@ -8,7 +8,6 @@ Revises: 5b1f0c2d9e7a
 Create Date: 2026-12-01 19:30:00
 
 """
-
 import sqlalchemy as sa
 from alembic import op
 

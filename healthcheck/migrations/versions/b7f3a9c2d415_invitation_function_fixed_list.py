@@ -13,7 +13,6 @@ The list, labels and synonyms are a frozen copy, on purpose: a migration must do
 what it does today, whatever ``healthcheck.analysis.panel`` later becomes. The downgrade
 keeps the list values (the free text is gone).
 """
-
 import re
 
 import sqlalchemy as sa
@@ -38,86 +37,38 @@ LABELS = {
 }
 SYNONYMS = {
     "executive": [
-        "exec",
-        "executives",
-        "leadership",
-        "executive leadership",
-        "senior leadership",
-        "senior management",
-        "c suite",
-        "c level",
-        "ceo",
-        "general management",
-        "board",
+        "exec", "executives", "leadership", "executive leadership", "senior leadership",
+        "senior management", "c suite", "c level", "ceo", "general management", "board",
         "steering committee",
     ],
     "alliance_management": [
-        "alliance manager",
-        "alliance managers",
-        "alliances",
-        "alliance",
-        "alliance lead",
-        "partnership management",
-        "partner management",
-        "alliance partnering",
+        "alliance manager", "alliance managers", "alliances", "alliance", "alliance lead",
+        "partnership management", "partner management", "alliance partnering",
     ],
     "research": [
-        "r d",
-        "rd",
-        "research development",
-        "discovery",
-        "drug discovery",
-        "science",
-        "preclinical",
-        "translational research",
+        "r d", "rd", "research development", "discovery", "drug discovery", "science",
+        "preclinical", "translational research",
     ],
     "development": [
-        "clinical",
-        "clinical development",
-        "clinical operations",
-        "drug development",
+        "clinical", "clinical development", "clinical operations", "drug development",
         "product development",
     ],
     "manufacturing_quality": [
-        "manufacturing",
-        "quality",
-        "quality assurance",
-        "quality control",
-        "qa",
-        "qc",
-        "cmc",
-        "production",
-        "supply",
-        "supply chain",
-        "technical operations",
+        "manufacturing", "quality", "quality assurance", "quality control", "qa", "qc", "cmc",
+        "production", "supply", "supply chain", "technical operations",
     ],
     "commercial": [
-        "sales",
-        "marketing",
-        "sales marketing",
-        "market access",
-        "commercialisation",
+        "sales", "marketing", "sales marketing", "market access", "commercialisation",
         "commercialization",
     ],
     "finance": ["financial", "controlling", "accounting", "treasury", "fp a"],
     "legal_compliance": [
-        "legal",
-        "compliance",
-        "law",
-        "ip",
-        "intellectual property",
-        "patents",
-        "contracts",
+        "legal", "compliance", "law", "ip", "intellectual property", "patents", "contracts",
         "regulatory compliance",
     ],
     "digital": [
-        "it",
-        "information technology",
-        "data science",
-        "analytics",
-        "informatics",
-        "technology",
-        "digital health",
+        "it", "information technology", "data science", "analytics", "informatics",
+        "technology", "digital health",
     ],
 }
 
@@ -127,7 +78,11 @@ def _normal(text: str) -> str:
     return " ".join(words.split())
 
 
-MATCHES = {_normal(name): key for key in LABELS for name in (key, LABELS[key], *SYNONYMS.get(key, []))}
+MATCHES = {
+    _normal(name): key
+    for key in LABELS
+    for name in (key, LABELS[key], *SYNONYMS.get(key, []))
+}
 
 
 def to_key(text: str) -> str:
@@ -152,7 +107,9 @@ def upgrade():
             server_default="other",
             existing_nullable=False,
         )
-        batch_op.create_check_constraint("ck_invitations_function", f"function IN {tuple(LABELS)}")
+        batch_op.create_check_constraint(
+            "ck_invitations_function", f"function IN {tuple(LABELS)}"
+        )
 
 
 def downgrade():

@@ -7,7 +7,6 @@ Create Date: 2026-12-01 22:00:00
 Both tables start empty; ``healthcheck rebuild-summaries`` fills them from the closed rounds
 already there (closing or importing a round fills them from then on).
 """
-
 import sqlalchemy as sa
 from alembic import op
 

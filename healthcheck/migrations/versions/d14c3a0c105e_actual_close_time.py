@@ -9,14 +9,13 @@ Pages now say when a round actually closed (``rounds.closed_at``), not its plann
 without one (written by an older release or by hand) gets its planned close date, the best
 that is known of it.
 """
-
 from datetime import datetime
 
 import sqlalchemy as sa
 from alembic import op
 
 # revision identifiers, used by Alembic.
-revision = "d14c3a0c105e"
+revision = 'd14c3a0c105e'
 down_revision = "b7f3a9c2d415"
 branch_labels = None
 depends_on = None
@@ -33,9 +32,7 @@ rounds = sa.table(
 def upgrade():
     bind = op.get_bind()
     missing = bind.execute(
-        sa.select(rounds.c.id, rounds.c.closes_on).where(
-            rounds.c.status == "closed", rounds.c.closed_at.is_(None)
-        )
+        sa.select(rounds.c.id, rounds.c.closes_on).where(rounds.c.status == "closed", rounds.c.closed_at.is_(None))
     ).all()
     for round_id, closes_on in missing:
         bind.execute(

@@ -4,7 +4,6 @@ Revision ID: e4d1a2b3c901
 Revises: a13c3e7a0001
 Create Date: 2026-12-01 22:00:00
 """
-
 import sqlalchemy as sa
 from alembic import op
 

@@ -7,7 +7,6 @@ Create Date: 2026-12-02 01:10:00
 Existing joint actions were agreed before acceptance existed: they count as accepted by
 both sides at their creation time.
 """
-
 import sqlalchemy as sa
 from alembic import op
 
@@ -34,12 +33,7 @@ def upgrade():
 def downgrade():
     with op.batch_alter_table("actions") as batch:
         for name in (
-            "checkin_sent_at",
-            "reminder_sent_at",
-            "accepted_b_at",
-            "accepted_a_at",
-            "proposed_by_side",
-            "partner_owner_email",
+            "checkin_sent_at", "reminder_sent_at", "accepted_b_at", "accepted_a_at", "proposed_by_side", "partner_owner_email",
             "partner_owner_name",
         ):
             batch.drop_column(name)
