@@ -7,7 +7,7 @@ import pandas as pd
 
 from healthcheck.charts import palette
 from healthcheck.charts.palette import base_config
-from healthcheck.charts.words import Words, formatter
+from healthcheck.charts.words import Words, formatter, translate
 
 FACT_COLOUR = palette.INK
 
@@ -18,6 +18,17 @@ def facts_trend(
     """A panel per fact kind: each side's rating of the related dimension (share of the scale,
     in its side colour) and the fact itself (dashed, ink), in %, across rounds."""
     _ = formatter(words)
+    shown_fact = translate(fact_series, words)  # the fact's series in the reader's words
+    panel_words = {  # analysis.facts.PANEL
+        "Milestones on time vs rating": _("Milestones on time vs rating"),
+        "Budget variance vs rating": _("Budget variance vs rating"),
+        "OTIF vs rating": _("OTIF vs rating"),
+    }
+    frame = frame.assign(
+        series=[shown_fact if s == fact_series else s for s in frame["series"]],
+        panel=[panel_words.get(p, p) for p in frame["panel"]],
+    )
+    fact_series = shown_fact
     rounds = list(dict.fromkeys(frame.sort_values("order")["round"]))
     domain = [*side_names, fact_series]
     colour = alt.Color(

@@ -17,6 +17,11 @@ def english(text: str) -> str:
     return text
 
 
+def translate(text: str, words: Words | None) -> str:
+    """``text`` (a value, not a format: no %%-formatting) in the reader's language."""
+    return (words or english)(text)
+
+
 def formatter(words: Words | None) -> Callable[..., str]:
     """``_(text, **values)``: ``text`` in the reader's language with ``values`` put in."""
     translate = words or english

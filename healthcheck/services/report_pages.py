@@ -94,5 +94,5 @@ def facts_trend_chart(trend: dict) -> dict:
     if rows.empty:
         return {}
     sides = [trend["alliance"]["sides"]["A"], trend["alliance"]["sides"]["B"]]
-    chart = facts_charts.facts_trend(rows, sides, gettext(facts_analysis.FACT_SERIES), gettext)
+    chart = facts_charts.facts_trend(rows, sides, facts_analysis.FACT_SERIES, gettext)
     return {"facts": inline_svg(render.svg(chart))}

@@ -113,6 +113,15 @@ def test_trend_page_in_german_has_german_wrapper_and_chart_words(client, closed_
     assert "Gesundheitsindex" in svg and "Übereinstimmungsindex" in svg and "Health index" not in svg
 
 
+def test_portfolio_chart_in_german_then_english(client, closed_round):
+    """The portfolio scatter is cached by its rows and the language: English right after German."""
+    german = _text(client.get("/portfolio?lang=de").get_data(as_text=True))
+    assert "Gesundheitsindex (0–100)" in german and "Übereinstimmungsindex (0–100)" in german
+    assert "Health index (0–100)" not in german
+    english = _text(client.get("/portfolio?lang=en").get_data(as_text=True))
+    assert "Health index (0–100)" in english and "Gesundheitsindex (0–100)" not in english
+
+
 def test_round_chart_cache_is_keyed_by_language(app, closed_round, monkeypatch):
     """The drawn report is the same in both languages here (titles not localised), so only the
     language in the cache key keeps a German chart from being served to an English reader."""

@@ -10,7 +10,7 @@ import json
 
 import pandas as pd
 
-from healthcheck.charts import bars, meta, radar, sets, trends
+from healthcheck.charts import bars, facts, meta, radar, sets, trends
 from healthcheck.charts.words import english, formatter
 
 TABLE = {
@@ -30,6 +30,8 @@ TABLE = {
     "expected by this side": "ERWARTET",
     "Perception gap per dimension": "WAHRNEHMUNGSABSTAND",
     "%(alliance)s — health check %(round)s": "%(alliance)s — HEALTH-CHECK %(round)s",
+    "Fact": "KENNZAHL",
+    "Budget variance vs rating": "BUDGETABWEICHUNG VS. BEWERTUNG",
 }
 
 
@@ -150,3 +152,21 @@ def test_download_title_is_in_the_given_words():
     heading = _("%(alliance)s — health check %(round)s", alliance=report["alliance"]["name"], round="2026-Q1")
     assert heading == "Helix — HEALTH-CHECK 2026-Q1"
     assert sets.what("gaps", words) == "WAHRNEHMUNGSABSTAND" and sets.what("gaps") == sets.WHAT["gaps"]
+
+
+def test_facts_chart_names_the_fact_series_and_panel_in_the_given_words_and_keeps_its_colour():
+    frame = pd.DataFrame(
+        {
+            "round": ["R1", "R1", "R1"],
+            "order": [0, 0, 0],
+            "panel": ["Budget variance vs rating"] * 3,
+            "series": ["Aurora", "Partner", "Fact"],
+            "value": [60.0, 50.0, 40.0],
+        }
+    )
+    spec = facts.facts_trend(frame, ["Aurora", "Partner"], "Fact", words=words).to_dict()
+    text = json.dumps(spec, ensure_ascii=False)
+    assert "BUDGETABWEICHUNG VS. BEWERTUNG" in text and '"Fact"' not in text
+    colour = spec["spec"]["layer"][0]["encoding"]["color"]["scale"]
+    assert colour["domain"] == ["Aurora", "Partner", "KENNZAHL"]
+    assert colour["range"][2] == facts.FACT_COLOUR
