@@ -70,15 +70,22 @@ def round_context(rnd: Round, joint_only: bool = False) -> dict:
     }
 
 
+def drawn_trend(trend: dict, questionnaire) -> dict:
+    """``trend`` with each round's dimension titles in the reader's language (the latest
+    closed round's questionnaire), for its charts; the trend itself is not changed."""
+    return {**trend, "rounds": [sentences.localised(r, questionnaire) for r in trend["rounds"]]}
+
+
 def trend_context(alliance) -> dict:
     trend = reports.trend(alliance)
     charts = {}
+    closed = reports.closed_rounds(alliance)
     if trend["rounds"]:
+        drawn = drawn_trend(trend, closed[-1].questionnaire if closed else None)
         charts = {  # cached by the specification, which holds the chart's words
-            name: inline_svg(render.svg(sets.trend_chart(trend, name, gettext))) for name in sets.TREND_CHARTS
+            name: inline_svg(render.svg(sets.trend_chart(drawn, name, gettext))) for name in sets.TREND_CHARTS
         }
         charts |= facts_trend_chart(trend)
-    closed = reports.closed_rounds(alliance)
     # the latest closed round's questionnaire: the trend's dimension titles in the reader's
     # language where it declares it (issue 17)
     return {

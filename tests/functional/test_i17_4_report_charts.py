@@ -111,6 +111,10 @@ def test_trend_page_in_german_has_german_wrapper_and_chart_words(client, closed_
     assert "trend for the steering committee" not in page and "HTML pack" not in page
     svg = _text(client.get(f"/alliances/{alliance_id}/trend/chart/indices.svg").get_data(as_text=True))
     assert "Gesundheitsindex" in svg and "Übereinstimmungsindex" in svg and "Health index" not in svg
+    # the dimensions' panels are headed in the questionnaire's German ("Meilensteine und Umsetzung")
+    svg = _text(client.get(f"/alliances/{alliance_id}/trend/chart/dimensions.svg").get_data(as_text=True))
+    assert "Meilensteine und Umsetzung" in svg and "Milestones and delivery" not in svg
+    assert "Meilensteine und Umsetzung" in page.split("<svg", 1)[1]
 
 
 def test_portfolio_chart_in_german_then_english(client, closed_round):

@@ -158,7 +158,9 @@ def trend_chart(alliance_id: int, name: str, fmt: str):
     data = reports.trend(alliance)
     if not data["rounds"]:
         abort(404)
-    body = render.render(sets.trend_download(data, name, gettext), fmt)
+    closed = reports.closed_rounds(alliance)
+    drawn = report_pages.drawn_trend(data, closed[-1].questionnaire if closed else None)
+    body = render.render(sets.trend_download(drawn, name, gettext), fmt)
     return _download(body, fmt, documents.filename(alliance.name, f"trend-{name}", fmt))
 
 
