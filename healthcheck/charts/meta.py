@@ -65,7 +65,9 @@ def _panel(rows: pd.DataFrame, lo: int, hi: int, order: list[str], domain: list[
                 "reading:N",
                 title=_("How well it reads the partner"),
                 scale=alt.Scale(domain=[_(r) for r in domain], range=[READINGS[r] for r in domain]),
-                legend=alt.Legend(symbolType="stroke", symbolStrokeWidth=4, labelLimit=320, columns=1),
+                legend=alt.Legend(
+                    symbolType="stroke", symbolStrokeWidth=4, labelLimit=320, titleLimit=320, columns=1
+                ),
             ),
         )
     )
@@ -79,7 +81,7 @@ def _panel(rows: pd.DataFrame, lo: int, hi: int, order: list[str], domain: list[
                 "series:N",
                 title=_("Figure"),
                 scale=alt.Scale(domain=[expected, actual], range=["circle", "diamond"]),
-                legend=alt.Legend(labelLimit=320, columns=1),
+                legend=alt.Legend(labelLimit=320, titleLimit=320, columns=1),
             ),
             fill=alt.Fill(
                 "series:N",
