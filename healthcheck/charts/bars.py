@@ -9,6 +9,7 @@ import pandas as pd
 
 from healthcheck.charts import palette
 from healthcheck.charts.palette import MIN_FONT, NOT_SHOWN, base_config
+from healthcheck.charts.words import Words, formatter
 
 # the verdict in a steering committee's words (analysis.evidence.verdict_label) → colour
 JUDGEMENTS = {**palette.VERDICT, NOT_SHOWN: palette.NOT_SHOWN_FILL}
@@ -49,24 +50,27 @@ def gap_chart(
     wrap: bool = False,
     legend_columns: int = 2,
     row_height: int = 30,
+    words: Words | None = None,
 ):
     """``gaps``: title, gap (None when it cannot be shown), judgement (the verdict in words,
     ``frames.dimension_gaps``) and the gap's 95 % interval ci_low, ci_high, drawn as an error
     bar. Bars are coloured by judgement: real gap, possible gap, aligned. Drawn for the
-    report's full width: ``width`` is the plot, labels and values come on top of it."""
+    report's full width: ``width`` is the plot, labels and values come on top of it.
+    ``words``: the reader's language (``charts.words``), English by default."""
+    _ = formatter(words)
     gaps = gaps.reindex(
         columns=[*gaps.columns, *(c for c in ("judgement", "ci_low", "ci_high") if c not in gaps)]
     )
     data = gaps.assign(
         label=[("–" if _number(g) is None else f"{g:+.2f}") for g in gaps["gap"]],
         shown=[_number(g) or 0.0 for g in gaps["gap"]],
-        judgement=[j if isinstance(j, str) else NOT_SHOWN for j in gaps["judgement"]],
+        judgement=[_(j if isinstance(j, str) else NOT_SHOWN) for j in gaps["judgement"]],
         ci_low=[_number(x) for x in gaps["ci_low"]],
         ci_high=[_number(x) for x in gaps["ci_high"]],
     )
     data = data.assign(
         interval=[
-            "–" if lo is None else f"{lo:+.2f} to {hi:+.2f}"
+            "–" if lo is None else _("%(low)s to %(high)s", low=f"{lo:+.2f}", high=f"{hi:+.2f}")
             for lo, hi in zip(data["ci_low"], data["ci_high"], strict=True)
         ]
     )
@@ -74,7 +78,7 @@ def gap_chart(
     largest = max([*ends, 0.0])
     limit = min(float(scale_range), max(scale_range / 2, float(-(-largest // 1))))
     present = set(data["judgement"])
-    domain = [j for j in JUDGEMENTS if j in ALWAYS or j in present]
+    domain = [j for j in JUDGEMENTS if j in ALWAYS or _(j) in present]
     order = list(data["title"])
     axis = alt.Axis(labelLimit=label_limit)
     if wrap:
@@ -83,15 +87,19 @@ def gap_chart(
     x = alt.X(
         "shown:Q",
         scale=alt.Scale(domain=[-limit, limit], clamp=True),
-        title=["gap (A − B)", f"← {side_b} rates higher · {side_a} rates higher →"]
+        title=[_("gap (A − B)"), _("← %(b)s rates higher · %(a)s rates higher →", a=side_a, b=side_b)]
         if not wrap
-        else ["gap (A − B)", f"← {side_b} rates higher", f"{side_a} rates higher →"],
+        else [
+            _("gap (A − B)"),
+            _("← %(side)s rates higher", side=side_b),
+            _("%(side)s rates higher →", side=side_a),
+        ],
     )
     tooltip = [
-        alt.Tooltip("title:N", title="Dimension"),
-        alt.Tooltip("label:N", title="Gap"),
-        alt.Tooltip("interval:N", title="95 % interval"),
-        alt.Tooltip("judgement:N", title="Is the gap real?"),
+        alt.Tooltip("title:N", title=_("Dimension")),
+        alt.Tooltip("label:N", title=_("Gap")),
+        alt.Tooltip("interval:N", title=_("95 %% interval")),
+        alt.Tooltip("judgement:N", title=_("Is the gap real?")),
     ]
     bars = (
         alt.Chart(data)
@@ -101,8 +109,8 @@ def gap_chart(
             y=y,
             color=alt.Color(
                 "judgement:N",
-                title="Is the gap real?",
-                scale=alt.Scale(domain=domain, range=[JUDGEMENTS[j] for j in domain]),
+                title=_("Is the gap real?"),
+                scale=alt.Scale(domain=[_(j) for j in domain], range=[JUDGEMENTS[j] for j in domain]),
                 legend=alt.Legend(
                     symbolType="square", labelLimit=360, columns=legend_columns, columnPadding=24
                 ),
@@ -127,8 +135,9 @@ def gap_chart(
         .mark_text(align="left", dx=4, fontSize=MIN_FONT)
         .encode(x=alt.value(width + 6), y=y, text=alt.Text("label:N"))
     )
+    note = _("Black line: 95 %% interval, where the true gap probably lies")  # INTERVAL_NOTE
     title = alt.TitleParams(
-        two_lines(INTERVAL_NOTE, 40) if wrap else INTERVAL_NOTE,
+        two_lines(note, 40) if wrap else note,
         anchor="start",
         fontSize=MIN_FONT,
         fontWeight="normal",
@@ -141,10 +150,17 @@ def gap_chart(
     )
 
 
-def question_heatmap(questions: pd.DataFrame, side_a: str = "A", side_b: str = "B", scale_range: int = 4):
+def question_heatmap(
+    questions: pd.DataFrame,
+    side_a: str = "A",
+    side_b: str = "B",
+    scale_range: int = 4,
+    words: Words | None = None,
+):
     """Grid of question gaps: a column per dimension, a row per statement number. A gap runs
     from side B's colour (B rates higher) through light grey (no gap) to side A's; a cell not
     shown (fewer than k answers) is hatched and says so in the key under the grid."""
+    _ = formatter(words)
     data = questions.assign(
         shown=[None if g is None or pd.isna(g) else float(g) for g in questions["gap"]],
         label=[("n<k" if g is None or pd.isna(g) else f"{g:+.1f}") for g in questions["gap"]],
@@ -154,16 +170,23 @@ def question_heatmap(questions: pd.DataFrame, side_a: str = "A", side_b: str = "
     order = list(dict.fromkeys(data["title"]))
     rows = list(dict.fromkeys(data.sort_values("number")["row"]))
     x = alt.X("title:N", sort=order, title=None, axis=alt.Axis(labelAngle=-30, labelLimit=260))
-    y = alt.Y("row:N", sort=rows, title="Statement")
+    y = alt.Y("row:N", sort=rows, title=_("Statement"))
     gap = alt.Color(
         "shown:Q",
-        title=[f"Gap ({side_a} − {side_b})", f"← {side_b} rates higher · {side_a} rates higher →"],
+        title=[
+            _("Gap (%(a)s − %(b)s)", a=side_a, b=side_b),
+            _("← %(b)s rates higher · %(a)s rates higher →", a=side_a, b=side_b),
+        ],
         scale=alt.Scale(
             domain=[-limit, 0, limit], range=[palette.SIDE_B, palette.ZERO, palette.SIDE_A], clamp=True
         ),
         legend=alt.Legend(orient="bottom", gradientLength=240, direction="horizontal", titleLimit=900),
     )
-    tooltip = [alt.Tooltip("title:N"), alt.Tooltip("text:N"), alt.Tooltip("label:N")]
+    tooltip = [
+        alt.Tooltip("title:N", title=_("Dimension")),
+        alt.Tooltip("text:N", title=_("Statement")),
+        alt.Tooltip("label:N", title=_("Gap")),
+    ]
     shown = alt.Chart(data).transform_filter("datum.shown !== null")
     hidden = alt.Chart(data).transform_filter("datum.shown === null")
     text = alt.Text("label:N")
@@ -175,23 +198,24 @@ def question_heatmap(questions: pd.DataFrame, side_a: str = "A", side_b: str = "
     cells = [shown.mark_rect(stroke="white").encode(x=x, y=y, color=gap, tooltip=tooltip)]
     any_hidden = bool(data["shown"].isna().any())
     if any_hidden:  # an empty layer would leave an unlabelled mark group (axe: svg-img-alt)
-        hatch = hidden.mark_rect(fill=palette.hatched(), stroke="#757575", description=NOT_SHOWN)
+        hatch = hidden.mark_rect(fill=palette.hatched(), stroke="#757575", description=_(NOT_SHOWN))
         cells.append(hatch.encode(x=x, y=y, tooltip=tooltip))
-    words = alt.Chart(data).mark_text(fontSize=MIN_FONT).encode(x=x, y=y, text=text, color=ink)
-    grid = alt.layer(*cells, words).properties(width=80 * len(order), height=36 * len(rows))
+    values = alt.Chart(data).mark_text(fontSize=MIN_FONT).encode(x=x, y=y, text=text, color=ink)
+    grid = alt.layer(*cells, values).properties(width=80 * len(order), height=36 * len(rows))
     if not any_hidden:
         return base_config(grid)
-    return base_config(alt.vconcat(grid, not_shown_key(), spacing=6))
+    return base_config(alt.vconcat(grid, not_shown_key(words=words), spacing=6))
 
 
-def not_shown_key(width: int = 320):
+def not_shown_key(width: int = 320, words: Words | None = None):
     """The key of a hatched cell: what "not shown" means (a legend Vega cannot draw itself)."""
-    label = pd.DataFrame({"text": [NOT_SHOWN]})
+    _ = formatter(words)
+    label = pd.DataFrame({"text": [_(NOT_SHOWN)]})
     swatch = alt.Chart(label).mark_rect(
-        fill=palette.hatched(6), stroke="#757575", width=20, height=16, description=NOT_SHOWN
+        fill=palette.hatched(6), stroke="#757575", width=20, height=16, description=_(NOT_SHOWN)
     )
-    words = alt.Chart(label).mark_text(align="left", baseline="middle", fontSize=MIN_FONT, color=palette.INK)
+    text = alt.Chart(label).mark_text(align="left", baseline="middle", fontSize=MIN_FONT, color=palette.INK)
     return alt.layer(
         swatch.encode(x=alt.value(10), y=alt.value(10)),
-        words.encode(x=alt.value(28), y=alt.value(10), text=alt.Text("text:N")),
+        text.encode(x=alt.value(28), y=alt.value(10), text=alt.Text("text:N")),
     ).properties(width=width, height=20)

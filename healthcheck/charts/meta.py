@@ -7,6 +7,7 @@ import altair as alt
 import pandas as pd
 
 from healthcheck.charts import base_config, palette
+from healthcheck.charts.words import Words, formatter
 
 # the reading in words (analysis.frames.META_WORDS) → colour of the connecting line: concern
 # colours only (blue and purple are the sides' everywhere)
@@ -24,30 +25,37 @@ NOTE = [
 ]
 
 
-def _label(error, reading: str) -> str:
+def _label(error, reading: str, _) -> str:
     if error is None or pd.isna(error):
         return "n<k"
-    return f"{round(error, 2) or 0.0:+.2f} {reading}"  # never "-0.00"
+    return f"{round(error, 2) or 0.0:+.2f} {_(reading)}"  # never "-0.00"
 
 
-def _panel(rows: pd.DataFrame, lo: int, hi: int, order: list[str], domain: list[str], width: int):
+def _panel(rows: pd.DataFrame, lo: int, hi: int, order: list[str], domain: list[str], width: int, _):
     organisation, partner = rows["organisation"].iloc[0], rows["partner"].iloc[0]
+    expected = _("expected by this side")  # EXPECTED
+    actual = _("what the partner actually rates")  # ACTUAL
+    shown = rows.assign(reading=[_(r) for r in rows["reading"]])
     points = pd.concat(
         [
-            rows.assign(series=EXPECTED, value=rows["expected"]),
-            rows.assign(series=ACTUAL, value=rows["actual"]),
+            shown.assign(series=expected, value=rows["expected"]),
+            shown.assign(series=actual, value=rows["actual"]),
         ]
     ).dropna(subset=["value"])
     y = alt.Y("title:N", sort=order, title=None, axis=alt.Axis(labelLimit=200))
-    x = alt.X("value:Q", scale=alt.Scale(domain=[lo, hi]), title=f"mean on the {lo}–{hi} scale")
+    x = alt.X(
+        "value:Q",
+        scale=alt.Scale(domain=[lo, hi]),
+        title=_("mean on the %(low)s–%(high)s scale", low=lo, high=hi),
+    )
     tooltip = [
-        alt.Tooltip("title:N", title="Dimension"),
-        alt.Tooltip("series:N", title="Figure"),
-        alt.Tooltip("value:Q", title="Mean", format=".2f"),
-        alt.Tooltip("reading:N", title="Reading"),
+        alt.Tooltip("title:N", title=_("Dimension")),
+        alt.Tooltip("series:N", title=_("Figure")),
+        alt.Tooltip("value:Q", title=_("Mean"), format=".2f"),
+        alt.Tooltip("reading:N", title=_("Reading")),
     ]
     lines = (
-        alt.Chart(rows.dropna(subset=["expected", "actual"]))
+        alt.Chart(shown.dropna(subset=["expected", "actual"]))
         .mark_rule(strokeWidth=4, opacity=0.7)
         .encode(
             x=alt.X("expected:Q", scale=alt.Scale(domain=[lo, hi])),
@@ -55,9 +63,11 @@ def _panel(rows: pd.DataFrame, lo: int, hi: int, order: list[str], domain: list[
             y=y,
             color=alt.Color(
                 "reading:N",
-                title="How well it reads the partner",
-                scale=alt.Scale(domain=domain, range=[READINGS[r] for r in domain]),
-                legend=alt.Legend(symbolType="stroke", symbolStrokeWidth=4, labelLimit=320, columns=1),
+                title=_("How well it reads the partner"),
+                scale=alt.Scale(domain=[_(r) for r in domain], range=[READINGS[r] for r in domain]),
+                legend=alt.Legend(
+                    symbolType="stroke", symbolStrokeWidth=4, labelLimit=320, titleLimit=320, columns=1
+                ),
             ),
         )
     )
@@ -69,13 +79,13 @@ def _panel(rows: pd.DataFrame, lo: int, hi: int, order: list[str], domain: list[
             y=y,
             shape=alt.Shape(
                 "series:N",
-                title="Figure",
-                scale=alt.Scale(domain=[EXPECTED, ACTUAL], range=["circle", "diamond"]),
-                legend=alt.Legend(labelLimit=320, columns=1),
+                title=_("Figure"),
+                scale=alt.Scale(domain=[expected, actual], range=["circle", "diamond"]),
+                legend=alt.Legend(labelLimit=320, titleLimit=320, columns=1),
             ),
             fill=alt.Fill(
                 "series:N",
-                scale=alt.Scale(domain=[EXPECTED, ACTUAL], range=["#ffffff", "#333333"]),
+                scale=alt.Scale(domain=[expected, actual], range=["#ffffff", "#333333"]),
                 legend=None,
             ),
             stroke=alt.value("#333333"),
@@ -85,34 +95,44 @@ def _panel(rows: pd.DataFrame, lo: int, hi: int, order: list[str], domain: list[
     text = (
         alt.Chart(
             rows.assign(
-                label=[_label(e, r) for e, r in zip(rows["meta_error"], rows["reading"], strict=True)]
+                label=[_label(e, r, _) for e, r in zip(rows["meta_error"], rows["reading"], strict=True)]
             )
         )
         .mark_text(align="left", dx=4, fontSize=palette.MIN_FONT)
         .encode(x=alt.value(width + 6), y=y, text=alt.Text("label:N"))
     )
     title = alt.TitleParams(
-        [f"What {organisation} expects {partner} to rate", f"and what {partner} rates"],
+        [
+            _("What %(side)s expects %(partner)s to rate", side=organisation, partner=partner),
+            _("and what %(partner)s rates", partner=partner),
+        ],
         anchor="start",
         fontSize=13,
     )
     return alt.layer(lines, dots, text).properties(width=width, height=28 * len(rows), title=title)
 
 
-def meta_chart(rows: pd.DataFrame, scale_min: int, scale_max: int, width: int = 260):
+def meta_chart(
+    rows: pd.DataFrame, scale_min: int, scale_max: int, width: int = 260, words: Words | None = None
+):
     """``rows``: ``frames.meta_rows`` (organisation, partner, title, expected, actual,
     meta_error, reading per side and dimension). A panel per side: a hollow circle for what
     the side expects, a dark diamond for what the partner rates, joined by a line coloured
     blind spot / undervalued / accurate; the meta error and its reading are written beside."""
+    _ = formatter(words)
     order = list(dict.fromkeys(rows["title"]))
     present = set(rows["reading"])
     domain = [r for r in READINGS if r in ALWAYS or r in present]
     panels = [
-        _panel(group, scale_min, scale_max, order, domain, width)
-        for _, group in rows.groupby("side", sort=True)
+        _panel(group, scale_min, scale_max, order, domain, width, _)
+        for _side, group in rows.groupby("side", sort=True)
+    ]
+    note = [  # NOTE
+        _("Blind spot: the side expects the partner to rate it higher than the partner does,"),
+        _("by at least 1/8 of the scale"),
     ]
     note = alt.TitleParams(
-        NOTE, anchor="start", fontSize=palette.MIN_FONT, fontWeight="normal", color="#444", orient="bottom"
+        note, anchor="start", fontSize=palette.MIN_FONT, fontWeight="normal", color="#444", orient="bottom"
     )
     chart = (
         alt.vconcat(*panels, spacing=28).properties(title=note).resolve_scale(color="shared", shape="shared")

@@ -14,6 +14,7 @@ import pandas as pd
 
 from healthcheck.charts import palette
 from healthcheck.charts.palette import MIN_FONT, base_config
+from healthcheck.charts.words import Words, formatter
 
 X_LIMIT = 1.95
 Y_LIMIT = 1.22
@@ -60,15 +61,16 @@ def points(means: pd.DataFrame, scale_min: int, scale_max: int) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=COLUMNS)
 
 
-def series_names(means: pd.DataFrame) -> pd.Series:
+def series_names(means: pd.DataFrame, words: Words | None = None) -> pd.Series:
     """One legend entry per side, saying how much of it is shown."""
+    _ = formatter(words)
     hidden = means.groupby("side", sort=False)["suppressed"].agg(["all", "any"])
     names = {}
     for side, org in zip(means["side"], means["organisation"], strict=True):
         if hidden.loc[side, "all"]:
-            names[side] = f"{org} (not shown: fewer than k answers)"
+            names[side] = _("%(side)s (not shown: fewer than k answers)", side=org)
         elif hidden.loc[side, "any"]:
-            names[side] = f"{org} (some dimensions not shown: fewer than k answers)"
+            names[side] = _("%(side)s (some dimensions not shown: fewer than k answers)", side=org)
         else:
             names[side] = org
     return means["side"].map(names)
@@ -93,9 +95,13 @@ def grid(titles: list[str], scale_min: int, scale_max: int):
     return (pd.DataFrame(rings), pd.DataFrame(spokes), pd.DataFrame(labels), pd.DataFrame(ring_labels))
 
 
-def radar_chart(means: pd.DataFrame, scale_min: int = 1, scale_max: int = 5, width: int = 560):
-    """``means``: title, organisation, mean (None when suppressed), suppressed, side."""
-    means = means.assign(series=series_names(means))
+def radar_chart(
+    means: pd.DataFrame, scale_min: int = 1, scale_max: int = 5, width: int = 560, words: Words | None = None
+):
+    """``means``: title, organisation, mean (None when suppressed), suppressed, side;
+    ``words``: the reader's language (``charts.words``)."""
+    _ = formatter(words)
+    means = means.assign(series=series_names(means, words))
     titles = list(dict.fromkeys(means["title"]))
     series = list(dict.fromkeys(means["series"]))
     rings, spokes, labels, ring_labels = grid(titles, scale_min, scale_max)
@@ -131,7 +137,11 @@ def radar_chart(means: pd.DataFrame, scale_min: int = 1, scale_max: int = 5, wid
     )
     poly = vertices(means, scale_min, scale_max)
     marks = points(means, scale_min, scale_max)
-    tooltip = [alt.Tooltip("series:N"), alt.Tooltip("dimension:N"), alt.Tooltip("mean:Q")]
+    tooltip = [
+        alt.Tooltip("series:N", title=_("Side")),
+        alt.Tooltip("dimension:N", title=_("Dimension")),
+        alt.Tooltip("mean:Q", title=_("Mean")),
+    ]
     if not poly.empty:
         layers.append(
             alt.Chart(poly)

@@ -7,13 +7,14 @@ import hashlib
 import json
 from datetime import date
 
+from flask_babel import gettext
 from markupsafe import Markup
 
 from healthcheck.analysis import anonymity, frames
 from healthcheck.analysis import facts as facts_analysis
 from healthcheck.charts import facts as facts_charts
 from healthcheck.charts import render, sets
-from healthcheck.exports import sentences
+from healthcheck.exports import sentences, wording
 from healthcheck.models import Round
 from healthcheck.services import action_followup, actions, reliability, reports
 
@@ -52,8 +53,10 @@ def round_context(rnd: Round, joint_only: bool = False) -> dict:
         "charts": {
             name: inline_svg(
                 render.svg_for(
-                    ("round", digest, name),
-                    lambda name=name: sets.round_chart(drawn, name),
+                    # the chart's words are the reader's language: a German chart is never
+                    # served to an English reader
+                    ("round", digest, name, wording.language()),
+                    lambda name=name: sets.round_chart(drawn, name, gettext),
                 )
             )
             for name in sets.round_charts(drawn)
@@ -67,13 +70,22 @@ def round_context(rnd: Round, joint_only: bool = False) -> dict:
     }
 
 
+def drawn_trend(trend: dict, questionnaire) -> dict:
+    """``trend`` with each round's dimension titles in the reader's language (the latest
+    closed round's questionnaire), for its charts; the trend itself is not changed."""
+    return {**trend, "rounds": [sentences.localised(r, questionnaire) for r in trend["rounds"]]}
+
+
 def trend_context(alliance) -> dict:
     trend = reports.trend(alliance)
     charts = {}
-    if trend["rounds"]:
-        charts = {name: inline_svg(render.svg(sets.trend_chart(trend, name))) for name in sets.TREND_CHARTS}
-        charts |= facts_trend_chart(trend)
     closed = reports.closed_rounds(alliance)
+    if trend["rounds"]:
+        drawn = drawn_trend(trend, closed[-1].questionnaire if closed else None)
+        charts = {  # cached by the specification, which holds the chart's words
+            name: inline_svg(render.svg(sets.trend_chart(drawn, name, gettext))) for name in sets.TREND_CHARTS
+        }
+        charts |= facts_trend_chart(trend)
     # the latest closed round's questionnaire: the trend's dimension titles in the reader's
     # language where it declares it (issue 17)
     return {
@@ -89,5 +101,5 @@ def facts_trend_chart(trend: dict) -> dict:
     if rows.empty:
         return {}
     sides = [trend["alliance"]["sides"]["A"], trend["alliance"]["sides"]["B"]]
-    chart = facts_charts.facts_trend(rows, sides, facts_analysis.FACT_SERIES)
+    chart = facts_charts.facts_trend(rows, sides, facts_analysis.FACT_SERIES, gettext)
     return {"facts": inline_svg(render.svg(chart))}

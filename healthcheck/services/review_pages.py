@@ -12,8 +12,11 @@ import json
 from dataclasses import dataclass
 from datetime import date
 
+from flask_babel import gettext
+
 from healthcheck.analysis import anonymity, frames
 from healthcheck.charts import render, sets
+from healthcheck.exports import wording
 from healthcheck.models import PackVersion, Round
 from healthcheck.services import reports, review, review_findings, review_publication, review_thread
 from healthcheck.services.report_pages import inline_svg, round_context
@@ -114,7 +117,10 @@ def frozen_context(version: PackVersion) -> dict:
         "today": date.today(),
         "charts": {
             name: inline_svg(
-                render.svg_for(("round", digest, name), lambda name=name: sets.round_chart(report, name))
+                render.svg_for(
+                    ("round", digest, name, wording.language()),
+                    lambda name=name: sets.round_chart(report, name, gettext),
+                )
             )
             for name in sets.round_charts(report)
         },

@@ -11,6 +11,8 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
+from flask_babel import gettext
+
 from healthcheck.analysis import anonymity
 from healthcheck.charts import sets
 from healthcheck.exports import sentences
@@ -215,9 +217,9 @@ def pack_content(rnd: Round, review: dict | None = None, generated: datetime | N
         ],
         "charts": {
             # the charts' dimension titles in the pack's language (issue 17)
-            "radar": sets.round_chart(sentences.localised(report, rnd.questionnaire), "radar"),
-            "gaps": sets.round_chart(sentences.localised(report, rnd.questionnaire), "gaps"),
-            "trend": sets.trend_chart(trend, "indices") if trend else None,
+            "radar": sets.round_chart(sentences.localised(report, rnd.questionnaire), "radar", gettext),
+            "gaps": sets.round_chart(sentences.localised(report, rnd.questionnaire), "gaps", gettext),
+            "trend": sets.trend_chart(trend, "indices", gettext) if trend else None,
         },
         "trend_rounds": [r["round"]["label"] for r in trend["rounds"]] if trend else [rnd.label],
         "review": _review_block(review, names),

@@ -1,7 +1,9 @@
 from flask import Blueprint, redirect, render_template, request, url_for
+from flask_babel import gettext
 from flask_login import current_user, login_required
 
 from healthcheck.charts import render, sets
+from healthcheck.exports import wording
 from healthcheck.models import PHASES, SEGMENTS
 from healthcheck.services import facts, portfolio
 from healthcheck.services.report_pages import inline_svg
@@ -34,7 +36,11 @@ def index():
     rows = portfolio.chart_rows(board)
     chart = None
     if any(r["health_index"] for r in rows):
-        chart = inline_svg(render.svg_for(portfolio.chart_key(rows), lambda: sets.portfolio(rows)))
+        chart = inline_svg(
+            render.svg_for(
+                (*portfolio.chart_key(rows), wording.language()), lambda: sets.portfolio(rows, gettext)
+            )
+        )
     args = {k: v for k, v in request.args.items() if k != "page"}
     return render_template(
         "portfolio/index.html",

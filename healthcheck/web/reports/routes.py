@@ -1,10 +1,11 @@
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, session, url_for
+from flask_babel import gettext
 from flask_login import current_user, login_required
 
 from healthcheck import languages
 from healthcheck.charts import render, sets
 from healthcheck.database import writing
-from healthcheck.exports import documents
+from healthcheck.exports import documents, sentences
 from healthcheck.extensions import db
 from healthcheck.services import access, audit, packs, report_pages, reports, review_pages, sharing
 from healthcheck.services.errors import NotFound
@@ -119,7 +120,9 @@ def round_chart(alliance_id: int, round_id: int, name: str, fmt: str):
     report = reports.round_report(rnd)
     if name not in sets.round_charts(report):  # the meta chart only where predictions were asked
         abort(404)
-    body = render.render(sets.round_download(report, name), fmt)
+    body = render.render(
+        sets.round_download(sentences.localised(report, rnd.questionnaire), name, gettext), fmt
+    )
     return _download(body, fmt, documents.filename(rnd.alliance.name, f"{rnd.label}-{name}", fmt))
 
 
@@ -155,7 +158,9 @@ def trend_chart(alliance_id: int, name: str, fmt: str):
     data = reports.trend(alliance)
     if not data["rounds"]:
         abort(404)
-    body = render.render(sets.trend_download(data, name), fmt)
+    closed = reports.closed_rounds(alliance)
+    drawn = report_pages.drawn_trend(data, closed[-1].questionnaire if closed else None)
+    body = render.render(sets.trend_download(drawn, name, gettext), fmt)
     return _download(body, fmt, documents.filename(alliance.name, f"trend-{name}", fmt))
 
 
