@@ -251,6 +251,8 @@ WORDS = {
     "dimension_drop": N_("dimension drop"),
     "internal_divergence": N_("internal divergence"),
     "panel_imbalance": N_("panel imbalance"),
+    "perception_fact_mismatch": N_("perception fact mismatch"),
+    "perception_below_facts": N_("perception below facts"),
     "red": N_("red"),
     "amber": N_("amber"),
     "green": N_("green"),
