@@ -32,6 +32,18 @@ def _emit(body: str | bytes, output: str | None) -> None:
     click.echo(f"wrote {path}", err=True)
 
 
+def _lang_option(help_text: str):
+    """``--lang``: the language of a pack (issue 17); JSON is always English."""
+    return click.option(
+        "--lang",
+        "language",
+        type=click.Choice(list(languages.LANGUAGES)),
+        default=languages.DEFAULT,
+        show_default=True,
+        help=help_text,
+    )
+
+
 @click.command("report")
 @click.option("--alliance", "alliance_name", required=True)
 @click.option("--round", "label", required=True)
@@ -43,14 +55,7 @@ def _emit(body: str | bytes, output: str | None) -> None:
     show_default=True,
 )
 @click.option("-o", "--output", default=None, help="File to write; stdout for json/csv when omitted.")
-@click.option(
-    "--lang",
-    "language",
-    type=click.Choice(list(languages.LANGUAGES)),
-    default=languages.DEFAULT,
-    show_default=True,
-    help="Language of an html/pdf/pptx pack (the JSON report is always English).",
-)
+@_lang_option("Language of an html/pdf/pptx pack (the JSON report is always English).")
 @with_appcontext
 def report_command(alliance_name, label, fmt, output, language):
     """Export a closed round's report (DESIGN §4 JSON, CSV, XLSX, an HTML pack, or the
@@ -84,14 +89,7 @@ def report_command(alliance_name, label, fmt, output, language):
 @click.option("--alliance", "alliance_name", required=True)
 @click.option("--format", "fmt", type=click.Choice(["json", "html"]), default="json", show_default=True)
 @click.option("-o", "--output", default=None)
-@click.option(
-    "--lang",
-    "language",
-    type=click.Choice(list(languages.LANGUAGES)),
-    default=languages.DEFAULT,
-    show_default=True,
-    help="Language of the html pack (the JSON trend is always English).",
-)
+@_lang_option("Language of the html pack (the JSON trend is always English).")
 @with_appcontext
 def trend_command(alliance_name, fmt, output, language):
     """Export an alliance's trend across closed rounds (JSON or an HTML pack)."""

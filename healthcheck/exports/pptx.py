@@ -303,21 +303,7 @@ def _review_slides(deck: _Deck, c: dict) -> None:
     names = (c["alliance"]["side_a"], c["alliance"]["side_b"])
     rows = [[f["title"], f["A"], f["B"], f["outcome"]] for f in review["findings"]]
     header, widths = [_("Finding"), names[0], names[1], _("Outcome")], [6.1, 2.2, 2.2, 1.8]
-    pages = _table_pages(header, rows, widths, 14)
-    for i, page in enumerate(pages, 1):
-        slide, _unit = deck.slide(_("Review outcome"), (i, len(pages)))
-        if not page:
-            deck.text(
-                slide,
-                [(_("No finding was reviewed."), False)],
-                Inches(0.5),
-                Inches(1.5),
-                Inches(12.3),
-                Inches(1),
-                size=20,
-            )
-            continue
-        deck.table(slide, header, page, widths)
+    _table_slides(deck, _("Review outcome"), header, rows, widths, 14, _("No finding was reviewed."))
     said = []
     for f in review["findings"]:
         for t in f["thread"]:
@@ -330,8 +316,21 @@ def _review_slides(deck: _Deck, c: dict) -> None:
             deck.text(slide, page, Inches(0.5), Inches(1.3), Inches(12.3), Inches(5.5), size=16, bullets=True)
 
 
-def _action_slides(deck: _Deck, c: dict) -> None:
+def _table_slides(deck: _Deck, title: str, header, rows, widths, per_page: int, empty: str, size: int = 14):
+    """A table over as many numbered slides as its rows need; one slide saying ``empty``
+    when it has none."""
     from pptx.util import Inches
+
+    pages = _table_pages(header, rows, widths, per_page)
+    for i, page in enumerate(pages, 1):
+        slide, _unit = deck.slide(title, (i, len(pages)))
+        if page:
+            deck.table(slide, header, page, widths, size=size)
+        else:
+            deck.text(slide, [(empty, False)], Inches(0.5), Inches(1.5), Inches(12.3), Inches(1), size=20)
+
+
+def _action_slides(deck: _Deck, c: dict) -> None:
 
     names = (c["alliance"]["side_a"], c["alliance"]["side_b"])
     rows = [
@@ -355,21 +354,9 @@ def _action_slides(deck: _Deck, c: dict) -> None:
         _("Status"),
     ]
     widths = [3.9, 1.9, 1.9, 1.9, 1.3, 1.4]
-    pages = _table_pages(header, rows, widths, 12)
-    for i, page in enumerate(pages, 1):
-        slide, _unit = deck.slide(_("Joint action plan"), (i, len(pages)))
-        if not page:
-            deck.text(
-                slide,
-                [(_("No joint action was agreed."), False)],
-                Inches(0.5),
-                Inches(1.5),
-                Inches(12.3),
-                Inches(1),
-                size=20,
-            )
-            continue
-        deck.table(slide, header, page, widths, size=12)
+    _table_slides(
+        deck, _("Joint action plan"), header, rows, widths, 12, _("No joint action was agreed."), size=12
+    )
 
 
 def _comment_slides(deck: _Deck, c: dict) -> None:
