@@ -16,6 +16,20 @@ from flask_babel import gettext as _
 from healthcheck import languages as codes
 from healthcheck.problems import N_
 
+# the early warnings' codes (analysis.warnings, analysis.facts) as words: one list for the
+# report's sentences and the staff pages' badges
+WARNINGS = {
+    "low_response_rate": N_("low response rate"),
+    "internal_divergence": N_("internal divergence"),
+    "dimension_drop": N_("dimension drop"),
+    "gap_widening": N_("gap widening"),
+    "index_drop": N_("index drop"),
+    "overdue": N_("overdue"),
+    "panel_imbalance": N_("panel imbalance"),
+    "perception_fact_mismatch": N_("perception fact mismatch"),
+    "perception_below_facts": N_("perception below facts"),
+}
+
 
 def language() -> str:
     try:
@@ -77,17 +91,7 @@ def words() -> dict[str, dict]:
             "Digital": _("Digital"),
             "Other": _("Other"),
         },
-        "code": {
-            "low_response_rate": _("low response rate"),
-            "internal_divergence": _("internal divergence"),
-            "dimension_drop": _("dimension drop"),
-            "gap_widening": _("gap widening"),
-            "index_drop": _("index drop"),
-            "overdue": _("overdue"),
-            "panel_imbalance": _("panel imbalance"),
-            "perception_fact_mismatch": _("perception fact mismatch"),
-            "perception_below_facts": _("perception below facts"),
-        },
+        "code": {code: _(text) for code, text in WARNINGS.items()},
     }
 
 
@@ -243,16 +247,7 @@ WORDS = {
     "sent": N_("sent"),
     "retry": N_("retry"),
     "queued": N_("queued"),
-    # warnings on the portfolio (analysis codes)
-    "overdue": N_("overdue"),
-    "gap_widening": N_("gap widening"),
-    "index_drop": N_("index drop"),
-    "low_response_rate": N_("low response rate"),
-    "dimension_drop": N_("dimension drop"),
-    "internal_divergence": N_("internal divergence"),
-    "panel_imbalance": N_("panel imbalance"),
-    "perception_fact_mismatch": N_("perception fact mismatch"),
-    "perception_below_facts": N_("perception below facts"),
+    **WARNINGS,  # warnings on the portfolio (analysis codes)
     "red": N_("red"),
     "amber": N_("amber"),
     "green": N_("green"),

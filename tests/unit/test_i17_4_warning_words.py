@@ -1,5 +1,5 @@
 """Every early-warning code the analysis can raise has a word on the staff pages (the
-portfolio's badges), in every language — not the bare code."""
+portfolio's badges) and in the report, the same in both and in every language — not the bare code."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ import pytest
 from flask_babel import force_locale
 
 from healthcheck import languages
-from healthcheck.exports.wording import code_word
+from healthcheck.exports.wording import code_word, word
 
 ANALYSIS = Path(__file__).resolve().parents[2] / "healthcheck" / "analysis"
 
@@ -35,3 +35,4 @@ def test_every_warning_code_reads_as_words_in_every_language(app, code):
         for warning in sorted(_warning_codes()):
             shown = code_word(warning)
             assert shown != warning and "_" not in shown, (code, warning, shown)
+            assert word("code", warning) == shown  # the report's sentences say the same word
