@@ -72,13 +72,8 @@ def words() -> dict[str, dict]:
             "accurate": _("accurate"),
             "not shown: fewer than k answers": _("not shown: fewer than k answers"),
         },
-        "rag": {"green": _("green"), "amber": _("amber"), "red": _("red")},
-        "status": {
-            "open": _("open"),
-            "in_progress": _("in progress"),
-            "done": _("done"),
-            "dropped": _("dropped"),
-        },
+        "rag": {code: code_word(code) for code in ("green", "amber", "red")},
+        "status": {code: code_word(code) for code in ("open", "in_progress", "done", "dropped")},
         "function": {  # analysis.panel.FUNCTIONS, by their English label
             "Executive": _("Executive"),
             "Alliance management": _("Alliance management"),

@@ -20,6 +20,7 @@ from flask_babel import Babel, format_date, get_locale, gettext, refresh
 
 from healthcheck import languages as codes
 from healthcheck.exports import sentences
+from healthcheck.exports.wording import code_word
 from healthcheck.problems import N_, Problem
 
 babel = Babel()
@@ -154,25 +155,14 @@ OTHER_SUBJECTS = {
 }
 ALL_SUBJECTS = {**READER_SUBJECTS, **OTHER_SUBJECTS}
 
-ACTION_STATUSES = {
-    "open": N_("open"),
-    "in_progress": N_("in progress"),
-    "done": N_("done"),
-    "dropped": N_("dropped"),
-}
-
-
 def action_status(code: str) -> str:
     """An action's status in the page's (or message's) language."""
-    return gettext(ACTION_STATUSES[code]) if code in ACTION_STATUSES else (code or "").replace("_", " ")
-
-
-RAG_WORDS = {"green": N_("green"), "amber": N_("amber"), "red": N_("red")}
+    return code_word(code)
 
 
 def rag_word(code: str | None) -> str:
     """A RAG status (green, amber, red) in the message's language; n/a when there is none."""
-    return gettext(RAG_WORDS[code]) if code in RAG_WORDS else gettext("n/a")
+    return code_word(code) if code in ("green", "amber", "red") else gettext("n/a")
 
 
 def translated(text: str) -> str:
