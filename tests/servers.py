@@ -217,3 +217,22 @@ def record(name: str, **figures) -> None:
 
 import urllib.error  # noqa: E402
 import urllib.parse  # noqa: E402
+
+
+def start_smtp():
+    """A real SMTP server on loopback (aiosmtpd) that keeps every message it is given.
+    Returns (controller, port, received envelopes); the caller stops the controller."""
+    from aiosmtpd.controller import Controller
+    from aiosmtpd.handlers import Sink
+
+    received = []
+
+    class Keep(Sink):
+        async def handle_DATA(self, server, session, envelope):
+            received.append(envelope)
+            return "250 OK"
+
+    port = free_port()
+    controller = Controller(Keep(), hostname="127.0.0.1", port=port)
+    controller.start()
+    return controller, port, received

@@ -21,6 +21,7 @@ from healthcheck.models.base import utcnow
 from healthcheck.services import action_followup, rounds
 from healthcheck.services.errors import NotFound
 from tests.conftest import CSRF_RE, csrf_token
+from tests.servers import start_smtp
 
 D0 = datetime(2026, 3, 2, 9, 0)
 ACCEPTED = datetime(2026, 2, 1, 12, 0)
@@ -216,24 +217,7 @@ def test_two_concurrent_runs_queue_each_reminder_once(app, make_action):
 
 
 def _smtp():
-    import socket
-
-    from aiosmtpd.controller import Controller
-    from aiosmtpd.handlers import Sink
-
-    received = []
-
-    class Keep(Sink):
-        async def handle_DATA(self, server, session, envelope):
-            received.append(envelope)
-            return "250 OK"
-
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    controller = Controller(Keep(), hostname="127.0.0.1", port=port)
-    controller.start()
-    return controller, port, received
+    return start_smtp()
 
 
 def test_checkin_arrives_exactly_once_through_the_outbox_and_a_real_smtp_server(make_app, make_action):

@@ -15,6 +15,7 @@ from sqlalchemy import delete, select
 
 from healthcheck.extensions import db
 from healthcheck.models import Action, Alliance, OutgoingMail, Review, Round
+from tests.servers import start_smtp
 
 SECRET_B = "SECRETBCOMMENT"  # side B has 2 answers, k = 3: never shown anywhere
 REVIEW = {
@@ -280,22 +281,7 @@ def test_report_page_offers_the_pack_and_access_is_checked(app, pack_round, clie
 
 
 def _smtp():
-    from aiosmtpd.controller import Controller
-    from aiosmtpd.handlers import Sink
-
-    from tests.functional.test_scheduling import _free_port
-
-    received = []
-
-    class Keep(Sink):
-        async def handle_DATA(self, server, session, envelope):
-            received.append(envelope)
-            return "250 OK"
-
-    port = _free_port()
-    controller = Controller(Keep(), hostname="127.0.0.1", port=port)
-    controller.start()
-    return controller, port, received
+    return start_smtp()
 
 
 def test_pack_files_are_attached_at_delivery_and_reach_a_real_smtp_server_once(

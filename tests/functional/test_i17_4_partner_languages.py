@@ -26,6 +26,7 @@ from tests.functional.test_i15_3_action_followup import (  # noqa: F401 - the fi
     make_action,
     owner,
 )
+from tests.servers import start_smtp
 
 
 def _outbox(app) -> list:
@@ -218,22 +219,9 @@ def test_without_a_csrf_token_the_language_is_not_changed(app, client, login):
 def test_a_french_staff_user_gets_the_round_closed_email_in_french_through_a_real_smtp_server(
     app, make_app
 ):  # ``app`` builds the schema and the questionnaire library
-    from aiosmtpd.controller import Controller
-    from aiosmtpd.handlers import Sink
-
     from healthcheck.services import alliances, invitations, questionnaires
-    from tests.functional.test_scheduling import _free_port
 
-    received = []
-
-    class Keep(Sink):
-        async def handle_DATA(self, server, session, envelope):
-            received.append(envelope)
-            return "250 OK"
-
-    port = _free_port()
-    controller = Controller(Keep(), hostname="127.0.0.1", port=port)
-    controller.start()
+    controller, port, received = start_smtp()
     try:
         smtp_app = make_app(MAIL_BACKEND="smtp", MAIL_HOST="127.0.0.1", MAIL_PORT=port, MAIL_SECURITY="none")
         start = datetime(2026, 3, 2, 9, 0)

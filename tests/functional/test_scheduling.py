@@ -17,6 +17,7 @@ from healthcheck.extensions import db
 from healthcheck.jobs import runner
 from healthcheck.models import Alliance, JobRun, OutgoingMail, Reminder, Round
 from healthcheck.services import alliances, invitations, questionnaires, rounds, scheduling
+from tests.servers import free_port, start_smtp
 
 D0 = datetime(2026, 1, 5, 9, 0)  # a Monday
 ALL_JOBS = [
@@ -214,28 +215,8 @@ def test_two_scheduler_processes_send_each_reminder_once(app, alliance_with_roun
         )
 
 
-def _free_port() -> int:
-    import socket
-
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def test_mail_reaches_a_real_smtp_server(make_app, alliance_with_round):
-    from aiosmtpd.controller import Controller
-    from aiosmtpd.handlers import Sink
-
-    received = []
-
-    class Keep(Sink):
-        async def handle_DATA(self, server, session, envelope):
-            received.append(envelope)
-            return "250 OK"
-
-    port = _free_port()
-    controller = Controller(Keep(), hostname="127.0.0.1", port=port)
-    controller.start()
+    controller, port, received = start_smtp()
     try:
         app = make_app(MAIL_BACKEND="smtp", MAIL_HOST="127.0.0.1", MAIL_PORT=port, MAIL_SECURITY="none")
         with app.app_context():
@@ -254,7 +235,7 @@ def test_mail_reaches_a_real_smtp_server(make_app, alliance_with_round):
 
 
 def test_sending_failures_are_retried_with_backoff_and_never_undo_a_round(make_app, alliance_with_round):
-    dead_port = _free_port()  # nothing listens there
+    dead_port = free_port()  # nothing listens there
     app = make_app(
         MAIL_BACKEND="smtp",
         MAIL_HOST="127.0.0.1",
