@@ -5,7 +5,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.flows import new_alliance_round_and_links
+from tests.browser.flows import follow, new_alliance_round_and_links
 
 pytestmark = pytest.mark.browser
 PHONE = {"width": 390, "height": 844}
@@ -20,16 +20,16 @@ def test_respondent_saves_resumes_and_submits_on_a_phone(
     page = context.new_page()
     page.goto(f"{live_server}/r/{token}")
     shot(page, "respondent-welcome")
-    page.click("text=Start")
+    follow(page, "text=Start")
     page.click("text=Jump to a section")  # the questionnaire comes in steps; this test wants one page
-    page.click("text=All sections on one page")
+    follow(page, "text=All sections on one page")
     groups = page.locator("fieldset.question")
     count = groups.count()
     assert count == 33
     for i in range(10):
         groups.nth(i).locator("label").nth(3).click()  # "4 Agree"
     page.fill("#c-milestones", "Plan is clear.")
-    page.click("button[value=save]")
+    follow(page, "button[value=save]")
     assert page.locator("text=Your answers are saved").is_visible()
     # come back later with the same link in a fresh browser
     again = browser.new_context(viewport=PHONE, is_mobile=True, has_touch=True).new_page()
@@ -42,7 +42,7 @@ def test_respondent_saves_resumes_and_submits_on_a_phone(
     again.keyboard.press("ArrowRight")
     for i in range(11, count):
         groups.nth(i).locator("label").last.click()  # N/A
-    again.click("button[value=submit]")
+    follow(again, "button[value=submit]")
     assert again.locator("text=Thank you").is_visible()
     shot(again, "respondent-thanks")
     again.goto(f"{live_server}/r/{token}")
@@ -66,7 +66,7 @@ def test_manager_sets_up_invites_watches_and_reads_report(
         north_star="Make NV-12 first choice.",
     )
     assert len(links) == 6
-    page.click("button:text('Open round')")
+    follow(page, "button:text('Open round')")
     assert "0/3" in page.inner_text("[data-testid=rate-A]")
     round_url = page.url
     for link in links:

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from tests.browser.conftest import ARTIFACTS
-from tests.browser.flows import new_alliance_round_and_links
+from tests.browser.flows import follow, new_alliance_round_and_links
 
 pytestmark = pytest.mark.browser
 DESKTOP = {"width": 1280, "height": 900}
@@ -64,7 +64,7 @@ def test_i14_1_new_manager_two_per_side_warned_confirms_and_reads_why(
     )
     _both_widths(browser, context, shot, round_url, "round-open", "[data-testid=k-standing]")
     # before closing: a confirmation page that names what will be hidden
-    page.click("a:text('Close round')")
+    follow(page, "a:text('Close round')")
     assert page.locator("h1").inner_text() == "Close round 2026-Q4?"
     warnings = page.inner_text("[data-testid=confirm-warnings]")
     assert "Side B · Helix Bio: 2 invited — fewer than k = 3" in warnings
@@ -72,10 +72,10 @@ def test_i14_1_new_manager_two_per_side_warned_confirms_and_reads_why(
     page.click("button:text('Yes, close the round')")  # the tick box is required: nothing is sent
     assert page.locator("h1").inner_text() == "Close round 2026-Q4?"
     page.check("#confirm-tick")
-    page.click("button:text('Yes, close the round')")
+    follow(page, "button:text('Yes, close the round')")
     assert "Round 2026-Q4 is now closed." in page.inner_text("main")
     assert "closed on" in page.inner_text("h1 + p")
-    page.click("a:text('Report')")
+    follow(page, "a:text('Report')")
     reasons = page.inner_text("[data-testid=hidden-reasons]")
     assert "Why some figures are hidden" in reasons
     assert "Helix Bio (B): 2 answered, fewer than k = 3 — its figures and comments are hidden" in reasons

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.browser.flows import log_in
+from tests.browser.flows import follow, log_in
 
 pytestmark = pytest.mark.browser
 DESKTOP = {"width": 1280, "height": 900}
@@ -40,7 +40,7 @@ def test_i14_4_links_batch_download_beacon_and_reminder_in_chromium(
     page.goto(f"{live_server}/alliances/{alliance}/rounds/{rnd}")
     page.fill("#csv_text", BULK)
     page.select_option("#bulk_delivery", "page")
-    page.click("button:text('Invite all')")
+    follow(page, "button:text('Invite all')")
     shown = [el.input_value() for el in page.locator("input[data-copy]").all()]
     assert len(shown) == 3
     assert page.locator("button:text('Copy all links')").is_visible()
@@ -55,14 +55,14 @@ def test_i14_4_links_batch_download_beacon_and_reminder_in_chromium(
     respondent = browser.new_context(viewport=PHONE, is_mobile=True).new_page()
     respondent.goto(shown[0])
     respondent.wait_for_load_state("networkidle")
-    page.click("text=Back to the round")
+    follow(page, "text=Back to the round")
     page.wait_for_selector("[data-testid=remind-now]")
     statuses = page.locator("td .badge").all_inner_texts()
     assert sorted(statuses) == ["opened", "pending", "pending"]
     shot(page, "i14-round-progress-desktop")
-    page.click("button:text('Remind non-respondents now')")
+    follow(page, "button:text('Remind non-respondents now')")
     assert "Reminder emailed to 3 people." in page.inner_text("main")
-    page.click("button:text('Remind non-respondents now')")  # a second click sends nothing
+    follow(page, "button:text('Remind non-respondents now')")  # a second click sends nothing
     assert "Reminder emailed to 0 people." in page.inner_text("main")
     phone = browser.new_context(viewport=PHONE, is_mobile=True).new_page()
     log_in(phone, live_server, "manager@example.com")
