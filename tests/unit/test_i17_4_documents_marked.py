@@ -35,11 +35,10 @@ def test_the_document_files_exist_and_are_not_empty(path):
     assert path.is_file() and "_(" in path.read_text()
 
 
-def test_pages_and_documents_share_one_table_of_stored_codes():
+def test_pages_and_documents_share_one_table_of_stored_codes(app):
     from healthcheck.exports import documents, wording
-    from healthcheck.web import words
 
-    assert words.word is wording.code_word and words.WORDS is wording.WORDS
+    assert app.jinja_env.filters["word"] is wording.code_word  # the staff pages' filter
     assert documents._env.filters["word"] is wording.code_word  # noqa: SLF001 - the packs' environment
     assert wording.code_word("in_progress") == "in progress"  # English outside an app context
     assert wording.code_word("joint") == "joint"

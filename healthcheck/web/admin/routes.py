@@ -4,12 +4,12 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
+from healthcheck.exports.wording import code_word as word
 from healthcheck.extensions import db
 from healthcheck.models import ROLE_WORDS, User
 from healthcheck.services import audit, operations, reliability, users
 from healthcheck.web.admin.forms import NewUserForm, UserForm
 from healthcheck.web.views import attempt, form_status
-from healthcheck.web.words import word
 
 bp = Blueprint("admin", __name__, url_prefix="/admin", template_folder="templates")
 

@@ -4,6 +4,7 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
+from healthcheck.exports.wording import code_word as word
 from healthcheck.extensions import db
 from healthcheck.services import access, actions, handoffs, memory
 from healthcheck.web import confirm as asking
@@ -11,7 +12,6 @@ from healthcheck.web.ids import id_arg
 from healthcheck.web.memory import confirmations
 from healthcheck.web.memory.forms import ActionForm, HandoffForm, NoteForm, StatusForm
 from healthcheck.web.views import attempt, form_status
-from healthcheck.web.words import word
 
 bp = Blueprint("memory", __name__, url_prefix="/alliances/<int:alliance_id>", template_folder="templates")
 

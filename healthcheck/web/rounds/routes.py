@@ -6,6 +6,7 @@ from flask_babel import ngettext
 from flask_login import current_user, login_required
 
 from healthcheck.analysis import panel
+from healthcheck.exports.wording import code_word as word
 from healthcheck.models import PROGRESS_WORDS, IllegalTransition
 from healthcheck.services import (
     access,
@@ -29,7 +30,6 @@ from healthcheck.web.rounds.forms import (
     hands_out,
 )
 from healthcheck.web.views import attempt, flash_problems, form_status
-from healthcheck.web.words import word
 
 bp = Blueprint(
     "rounds", __name__, url_prefix="/alliances/<int:alliance_id>/rounds", template_folder="templates"
