@@ -43,9 +43,7 @@ def _text(response) -> str:
 
 def test_a_milestone_with_a_bad_date_is_refused_in_german(app, client, german_owner):
     url = f"/alliances/{german_owner}/facts"
-    response = client.post(
-        f"{url}/milestones", data={**BAD_MILESTONE, "csrf_token": csrf_token(client, url)}
-    )
+    response = client.post(f"{url}/milestones", data={**BAD_MILESTONE, "csrf_token": csrf_token(client, url)})
     assert response.status_code == 400
     page = _text(response)
     assert '<html lang="de">' in page
@@ -58,15 +56,21 @@ def test_a_milestone_with_a_bad_date_is_refused_in_german(app, client, german_ow
 def test_a_milestone_met_without_a_date_and_a_clash_are_refused_in_german(app, client, german_owner):
     url = f"/alliances/{german_owner}/facts"
     good = {**BAD_MILESTONE, "planned_on": "2026-03-01"}
-    assert client.post(f"{url}/milestones", data={**good, "csrf_token": csrf_token(client, url)}).status_code == 302
+    assert (
+        client.post(f"{url}/milestones", data={**good, "csrf_token": csrf_token(client, url)}).status_code
+        == 302
+    )
     again = client.post(f"{url}/milestones", data={**good, "csrf_token": csrf_token(client, url)})
     assert again.status_code == 400
-    assert "key: Helix hat bereits einen Eintrag damit" in _text(again)
+    assert "key: Helix hat bereits einen Eintrag mit diesem Schlüssel" in _text(again)
     met = client.post(
         f"{url}/milestones",
         data={**good, "key": "fih", "status": "met", "csrf_token": csrf_token(client, url)},
     )
-    assert "actual_on: erforderlich, wenn der Status „met“ ist (das Datum, an dem er erreicht wurde)" in _text(met)
+    assert (
+        "actual_on: erforderlich, wenn der Status „erreicht“ ist (das Datum, an dem er erreicht wurde)"
+        in _text(met)
+    )
 
 
 def test_a_webhook_with_a_bad_url_is_refused_in_german(app, client, german_owner):
@@ -84,7 +88,7 @@ def test_a_webhook_with_a_bad_url_is_refused_in_german(app, client, german_owner
     assert response.status_code == 400
     page = _text(response)
     assert '<html lang="de">' in page
-    assert "url: eine http://- oder https://-Adresse mit einem Hostnamen" in page
+    assert "URL: eine http://- oder https://-Adresse mit einem Hostnamen" in page
     assert "an http:// or https:// address" not in page
     with app.app_context():
         assert db.session.scalars(db.select(Webhook)).all() == []

@@ -81,13 +81,17 @@ def test_a_problem_inside_a_problem_is_said_in_the_page_language_too(app):
 
 
 def test_a_list_of_problems_is_listed_in_the_page_language(app):
-    pieces = [problem(N_("%(currency)s on line %(line)s"), currency=c, line=n) for c, n in (("EUR", 2), ("USD", 5))]
+    pieces = [
+        problem(N_("%(currency)s on line %(line)s"), currency=c, line=n) for c, n in (("EUR", 2), ("USD", 5))
+    ]
     found = problem(
         N_("%(kind)s CSV: every budget line of an alliance is in one currency (got %(found)s)"),
         kind="budget",
         found=pieces,
     )
-    assert found == "budget CSV: every budget line of an alliance is in one currency (got EUR on line 2, USD on line 5)"
+    assert found == (
+        "budget CSV: every budget line of an alliance is in one currency (got EUR on line 2, USD on line 5)"
+    )
     with app.test_request_context("/"), force_locale("de"):
         said = i18n.translated(found)
     assert "EUR in Zeile 2, USD in Zeile 5" in said and "on line" not in said
@@ -100,7 +104,10 @@ def test_a_facts_csv_refused_on_a_german_page_keeps_its_line_number(app):
     from healthcheck.services import alliances, facts_csv
     from healthcheck.web.views import attempt
 
-    raw = "key,title,dimension,planned_on,actual_on,forecast_on,status\nind,IND,milestones,2026-13-01,,,planned\n"
+    raw = (
+        "key,title,dimension,planned_on,actual_on,forecast_on,status\n"
+        "ind,IND,milestones,2026-13-01,,,planned\n"
+    )
     with app.test_request_context("/"):
         alliances.save(alliances.AllianceData("Helix", "Aurora Pharma", "Partner", "typical"), None)
         db.session.commit()
