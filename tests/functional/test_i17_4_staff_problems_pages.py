@@ -11,9 +11,10 @@ import html
 import pytest
 
 from healthcheck.extensions import db
-from healthcheck.models import Milestone, Webhook
+from healthcheck.models import AuditEvent, Milestone, Webhook
 from healthcheck.services import api_tokens, users
 from tests.conftest import csrf_token
+from tests.functional.test_i17_3_sso import make_sso_app, provider, sso_login  # noqa: F401 - fixtures
 
 OWNER = "owner@example.com"
 BAD_MILESTONE = {
@@ -106,3 +107,23 @@ def test_the_api_answers_the_english_sentence_for_the_same_milestone(app, client
     assert response.status_code == 422
     details = [e["detail"] for e in response.json["errors"]]
     assert "planned_on: a date YYYY-MM-DD (got '2026-13-01')" in details
+
+
+def test_a_single_sign_on_refusal_is_told_in_the_login_page_language(make_sso_app, provider):  # noqa: F811
+    """The provider vouches for an unverified address: the login page says why in German,
+    the audit keeps the English sentence."""
+    app = make_sso_app()
+    client = app.test_client()
+    client.get("/login?lang=de")
+    response = sso_login(client, "eve", "eve-pass")  # admin@example.com, not verified
+    assert response.status_code == 302
+    page = _text(client.get("/login"))
+    assert (
+        "Single Sign-on fehlgeschlagen: der Anbieter hat die E-Mail-Adresse admin@example.com"
+        " nicht bestätigt (email_verified)." in page
+    )
+    with app.app_context():
+        event = db.session.scalars(db.select(AuditEvent).where(AuditEvent.action == "login.failed")).one()
+        assert event.detail["reason"] == (
+            "the provider has not verified the email address admin@example.com (email_verified)"
+        )
