@@ -4,6 +4,10 @@ A service builds ``problem(N_("comment: at most %(n)s characters"), n=2000)``: t
 an ordinary ``str`` holding the English sentence (the API, the CLI and the logs read it as
 before), and it keeps its message id and arguments so the web layer can translate it
 (``healthcheck.web.i18n.translated``). Pure: no Flask, importable from every layer.
+
+A sentence made of parts stays one message: ``problem(N_("line %(line)s: %(problem)s"),
+line=3, problem=inner)`` — an argument that is itself a problem is translated with it, and a
+list argument (of problems or plain values) is listed with ", ".
 """
 
 from __future__ import annotations
@@ -20,7 +24,7 @@ class Problem(str):
     args: dict
 
     def __new__(cls, msgid: str, **args):
-        value = super().__new__(cls, msgid % args if args else msgid)
+        value = super().__new__(cls, msgid % {k: listed(v) for k, v in args.items()} if args else msgid)
         value.msgid = msgid
         value.args = args
         return value
@@ -28,3 +32,9 @@ class Problem(str):
 
 def problem(msgid: str, **args) -> Problem:
     return Problem(msgid, **args)
+
+
+def listed(value, say=str):
+    """An argument as it goes into its sentence: a list is its items (each said by ``say``)
+    joined with ", "; anything else as it is."""
+    return ", ".join(say(v) for v in value) if isinstance(value, list) else value

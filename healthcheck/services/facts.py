@@ -31,6 +31,7 @@ from healthcheck.models import (
     Round,
     RoundSummary,
 )
+from healthcheck.problems import N_, problem
 from healthcheck.services import audit, facts_data, summaries
 from healthcheck.services.errors import InvalidInput, NotFound
 from healthcheck.services.text import single_line_problem
@@ -52,23 +53,27 @@ def _date(rec: dict, name: str, problems: list, required: bool = True) -> date |
     text = rec.get(name, "").strip()
     if not text:
         if required:
-            problems.append(f"{name}: required, a date YYYY-MM-DD")
+            problems.append(problem(N_("%(field)s: required, a date YYYY-MM-DD"), field=name))
         return None
     try:
         if not _DATE.fullmatch(text):
             raise ValueError
         return date.fromisoformat(text)
     except ValueError:
-        problems.append(f"{name}: a date YYYY-MM-DD (got {text!r})")
+        problems.append(problem(N_("%(field)s: a date YYYY-MM-DD (got %(got)r)"), field=name, got=text))
         return None
 
 
 def _text(rec: dict, name: str, problems: list, limit: int) -> str:
     text = rec.get(name, "").strip()
     if not text:
-        problems.append(f"{name}: required, at most {limit} characters")
+        problems.append(problem(N_("%(field)s: required, at most %(n)s characters"), field=name, n=limit))
     elif len(text) > limit:
-        problems.append(f"{name}: at most {limit} characters (got {len(text)})")
+        problems.append(
+            problem(
+                N_("%(field)s: at most %(n)s characters (got %(got)s)"), field=name, n=limit, got=len(text)
+            )
+        )
     elif found := single_line_problem(name, text):
         problems.append(found)
     return text
@@ -78,7 +83,13 @@ def _amount(rec: dict, name: str, problems: list) -> float | None:
     text = rec.get(name, "").strip()
     value = float(text) if _AMOUNT.fullmatch(text) else math.nan
     if not math.isfinite(value):
-        problems.append(f"{name}: a number ≥ 0 with a dot for decimals, e.g. 12500.50 (got {text!r})")
+        problems.append(
+            problem(
+                N_("%(field)s: a number ≥ 0 with a dot for decimals, e.g. 12500.50 (got %(got)r)"),
+                field=name,
+                got=text,
+            )
+        )
         return None
     return value
 
@@ -86,7 +97,7 @@ def _amount(rec: dict, name: str, problems: list) -> float | None:
 def _count(rec: dict, name: str, problems: list) -> int | None:
     text = rec.get(name, "").strip()
     if not _COUNT.fullmatch(text):
-        problems.append(f"{name}: a whole number ≥ 0 (got {text!r})")
+        problems.append(problem(N_("%(field)s: a whole number ≥ 0 (got %(got)r)"), field=name, got=text))
         return None
     return int(text)
 
@@ -94,7 +105,13 @@ def _count(rec: dict, name: str, problems: list) -> int | None:
 def _period(rec: dict, problems: list) -> tuple[date | None, date | None]:
     start, end = _date(rec, "period_start", problems), _date(rec, "period_end", problems)
     if start and end and start > end:
-        problems.append(f"period_end: on or after period_start ({start.isoformat()}), got {end.isoformat()}")
+        problems.append(
+            problem(
+                N_("period_end: on or after period_start (%(start)s), got %(end)s"),
+                start=start.isoformat(),
+                end=end.isoformat(),
+            )
+        )
     return start, end
 
 
@@ -104,13 +121,22 @@ def parse_milestone(rec: dict) -> tuple[dict, list[str]]:
     key = rec.get("key", "").strip()
     if not _KEY.fullmatch(key):
         problems.append(
-            f"key: 1–64 letters, digits, '.', '_' or '-', starting with a letter or digit (got {key!r})"
+            problem(
+                N_(
+                    "key: 1–64 letters, digits, '.', '_' or '-', starting with a letter or digit"
+                    " (got %(got)r)"
+                ),
+                got=key,
+            )
         )
     title = _text(rec, "title", problems, 200)
     dimension = rec.get("dimension", "").strip() or "milestones"
     if len(dimension) > 64:
         problems.append(
-            f"dimension: a dimension key such as milestones, at most 64 characters (got {len(dimension)})"
+            problem(
+                N_("dimension: a dimension key such as milestones, at most 64 characters (got %(got)s)"),
+                got=len(dimension),
+            )
         )
     elif found := single_line_problem("dimension", dimension):
         problems.append(found)
@@ -119,9 +145,15 @@ def parse_milestone(rec: dict) -> tuple[dict, list[str]]:
     forecast_on = _date(rec, "forecast_on", problems, required=False)
     status = rec.get("status", "").strip().lower()
     if status not in MILESTONE_STATUSES:
-        problems.append(f"status: one of {', '.join(MILESTONE_STATUSES)} (got {rec.get('status', '')!r})")
+        problems.append(
+            problem(
+                N_("status: one of %(choices)s (got %(got)r)"),
+                choices=list(MILESTONE_STATUSES),
+                got=rec.get("status", ""),
+            )
+        )
     elif status == "met" and actual_on is None and not any(p.startswith("actual_on") for p in problems):
-        problems.append("actual_on: required when status is met (the date it was met)")
+        problems.append(problem(N_("actual_on: required when status is met (the date it was met)")))
     values = {
         "key": key,
         "title": title,
@@ -142,7 +174,9 @@ def parse_budget(rec: dict) -> tuple[dict, list[str]]:
     planned, actual = _amount(rec, "planned", problems), _amount(rec, "actual", problems)
     currency = rec.get("currency", "").strip()
     if not _CURRENCY.fullmatch(currency):
-        problems.append(f"currency: a three-letter ISO 4217 code such as EUR (got {currency!r})")
+        problems.append(
+            problem(N_("currency: a three-letter ISO 4217 code such as EUR (got %(got)r)"), got=currency)
+        )
     values = {
         "period_start": start,
         "period_end": end,
@@ -163,7 +197,13 @@ def parse_delivery(rec: dict) -> tuple[dict, list[str]]:
     given = rec.get("quality_deviations", "").strip() or "0"  # blank: none
     deviations = _count({"quality_deviations": given}, "quality_deviations", problems)
     if deliveries is not None and otif is not None and otif > deliveries:
-        problems.append(f"on_time_in_full: at most deliveries ({deliveries}), got {otif}")
+        problems.append(
+            problem(
+                N_("on_time_in_full: at most deliveries (%(deliveries)s), got %(got)s"),
+                deliveries=deliveries,
+                got=otif,
+            )
+        )
     values = {
         "period_start": start,
         "period_end": end,
@@ -199,8 +239,12 @@ def currency_problem(alliance: Alliance, currency: str, replacing: set[tuple]) -
         if identity("budget", values_of(b)) not in replacing
     }
     if others and currency not in others:
-        held = ", ".join(sorted(others))
-        return f"currency: every budget line of {alliance.name} is in {held} (got {currency})"
+        return problem(
+            N_("currency: every budget line of %(alliance)s is in %(held)s (got %(got)s)"),
+            alliance=alliance.name,
+            held=sorted(others),
+            got=currency,
+        )
     return None
 
 
@@ -214,8 +258,17 @@ def values_of(record) -> dict:
     return {f: getattr(record, f) for f in HEADERS[kind]}
 
 
-def identity_words(kind: str) -> str:
-    return {"milestones": "key", "budget": "period and line", "delivery": "period"}[kind]
+# what an import matches a record by, said in the refusals of a second record with it
+CLASH = {
+    "milestones": N_("key: %(alliance)s already has a record with it"),
+    "budget": N_("period and line: %(alliance)s already has a record with it"),
+    "delivery": N_("period: %(alliance)s already has a record with it"),
+}
+SAME_AS_LINE = {
+    "milestones": N_("the same key as line %(line)s"),
+    "budget": N_("the same period and line as line %(line)s"),
+    "delivery": N_("the same period as line %(line)s"),
+}
 
 
 def check_kind(kind: str) -> None:
@@ -266,7 +319,7 @@ def save(alliance: Alliance, kind: str, rec: dict, actor, fact_id: int | None = 
             None,
         )
         if clash is not None:
-            problems.append(f"{identity_words(kind)}: {alliance.name} already has a record with it")
+            problems.append(problem(CLASH[kind], alliance=alliance.name))
         if kind == "budget":
             replacing = {identity(kind, values_of(record))} if record is not None else set()
             if found := currency_problem(alliance, values["currency"], replacing):

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from healthcheck.extensions import db
 from healthcheck.models import Alliance
+from healthcheck.problems import N_, problem
 from healthcheck.services import alliances, audit, csvtools, facts, summaries
 from healthcheck.services.errors import InvalidInput
 
@@ -22,37 +23,61 @@ def parse_csv(alliance: Alliance, kind: str, raw: bytes | str) -> list[dict]:
     try:
         records = csvtools.rows(csvtools.decode(raw, what), facts.HEADERS[kind], what)
     except ValueError as exc:
-        raise InvalidInput(str(exc)) from None
+        raise InvalidInput(exc.args[0] if exc.args else str(exc)) from None  # a Problem stays one
+    header = ",".join(facts.HEADERS[kind])
     if not records:
-        raise InvalidInput(f"{what}: no rows below the header {','.join(facts.HEADERS[kind])}")
+        raise InvalidInput(
+            problem(N_("%(kind)s CSV: no rows below the header %(header)s"), kind=kind, header=header)
+        )
     if len(records) > MAX_ROWS:
-        raise InvalidInput(f"{what}: at most {MAX_ROWS} rows (got {len(records)})")
+        raise InvalidInput(
+            problem(
+                N_("%(kind)s CSV: at most %(n)s rows (got %(got)s)"), kind=kind, n=MAX_ROWS, got=len(records)
+            )
+        )
     problems, rows, seen, currencies = [], [], {}, {}
     for line, rec in records:
         if "__error__" in rec:
-            problems.append(f"line {line}: {rec['__error__']} ({','.join(facts.HEADERS[kind])})")
+            problems.append(
+                problem(
+                    N_("line %(line)s: %(problem)s (%(header)s)"),
+                    line=line,
+                    problem=rec["__error__"],
+                    header=header,
+                )
+            )
             continue
         values, found = facts.PARSERS[kind](rec)
         if not found:
             ident = facts.identity(kind, values)
             if ident in seen:
-                found.append(f"the same {facts.identity_words(kind)} as line {seen[ident]}")
+                found.append(problem(facts.SAME_AS_LINE[kind], line=seen[ident]))
             seen.setdefault(ident, line)
         if kind == "budget" and not any(p.startswith("currency") for p in found):
             currencies.setdefault(values["currency"], line)
-        problems += [f"line {line}: {p}" for p in found]
+        problems += [at_line(line, p) for p in found]
         rows.append(values)
     if len(currencies) > 1:
         problems.append(
-            f"{what}: every budget line of an alliance is in one currency (got "
-            + ", ".join(f"{c} on line {n}" for c, n in currencies.items())
-            + ")"
+            problem(
+                N_("%(kind)s CSV: every budget line of an alliance is in one currency (got %(found)s)"),
+                kind=kind,
+                found=[
+                    problem(N_("%(currency)s on line %(line)s"), currency=c, line=n)
+                    for c, n in currencies.items()
+                ],
+            )
         )
     elif currencies and (found := facts.currency_problem(alliance, next(iter(currencies)), set(seen))):
-        problems.append(f"line {next(iter(currencies.values()))}: {found}")
+        problems.append(at_line(next(iter(currencies.values())), found))
     if problems:
         raise InvalidInput(problems)
     return rows
+
+
+def at_line(line: int, found: str) -> str:
+    """A row's problem named with its line number: one sentence to translate."""
+    return problem(N_("line %(line)s: %(problem)s"), line=line, problem=found)
 
 
 def import_csv(alliance_name: str, kind: str, raw: bytes | str, actor=None) -> dict[str, int]:

@@ -28,6 +28,7 @@ from sqlalchemy import select
 from healthcheck.extensions import db
 from healthcheck.models import ROLES, User, UserIdentity
 from healthcheck.models.base import utcnow
+from healthcheck.problems import N_, problem
 from healthcheck.services import audit, users
 from healthcheck.services.errors import InvalidInput
 from healthcheck.services.text import EMAIL_RE
@@ -37,7 +38,8 @@ UNUSABLE_PASSWORD = "!sso-only:"  # not a werkzeug hash: no password ever matche
 
 
 class Refused(Exception):
-    """The provider vouched for someone this app will not let in; ``reason`` says why."""
+    """The provider vouched for someone this app will not let in; ``reason`` says why (a
+    ``Problem``: English in the audit, the login page's language on the page)."""
 
     def __init__(self, reason: str):
         super().__init__(reason)
@@ -110,11 +112,15 @@ def _identity(issuer: str, subject: str) -> UserIdentity | None:
 def _verified_email(claims: dict, settings: Settings) -> str:
     email = str(claims.get("email") or "").strip().lower()
     if not email or not EMAIL_RE.match(email) or len(email) > 254:
-        raise Refused("the provider sent no usable email address (the email claim)")
+        raise Refused(problem(N_("the provider sent no usable email address (the email claim)")))
     verified = claims.get(settings.email_verified_claim)
     if settings.require_email_verified and verified is not True and verified != "true":
         raise Refused(
-            f"the provider has not verified the email address {email} ({settings.email_verified_claim})"
+            problem(
+                N_("the provider has not verified the email address %(email)s (%(claim)s)"),
+                email=email,
+                claim=settings.email_verified_claim,
+            )
         )
     return email
 
@@ -122,7 +128,9 @@ def _verified_email(claims: dict, settings: Settings) -> str:
 def _new_user(email: str, claims: dict, settings: Settings) -> User:
     role = mapped_role(claims, settings) or settings.default_role
     if role not in ROLES:
-        raise Refused("no role for this account: ask an admin to add you to a group that maps to one")
+        raise Refused(
+            problem(N_("no role for this account: ask an admin to add you to a group that maps to one"))
+        )
     name = " ".join(str(claims.get("name") or "").split())[:200]
     user = User(email=email, role=role, name=name, password_hash=UNUSABLE_PASSWORD + secrets.token_hex(8))
     db.session.add(user)
@@ -147,7 +155,7 @@ def login(claims: dict, settings: Settings, now: datetime | None = None) -> User
     Flushes; the caller commits, then starts a fresh session for the user."""
     issuer, subject = str(claims.get("iss") or "").rstrip("/"), str(claims.get("sub") or "")
     if issuer != settings.issuer or not subject or len(subject) > 255:
-        raise Refused("the ID token has no subject of the configured issuer")
+        raise Refused(problem(N_("the ID token has no subject of the configured issuer")))
     identity = _identity(issuer, subject)
     if identity is None:
         email = _verified_email(claims, settings)
@@ -157,7 +165,7 @@ def login(claims: dict, settings: Settings, now: datetime | None = None) -> User
         audit.record("sso.link", None, user, issuer=issuer)
     user = db.session.get(User, identity.user_id)
     if not user.active:
-        raise Refused("this account is deactivated")
+        raise Refused(problem(N_("this account is deactivated")))
     _sync_role(user, claims, settings)
     identity.last_login_at = now or utcnow()
     db.session.flush()

@@ -44,6 +44,7 @@ from healthcheck.models import (
 )
 from healthcheck.models.alliance import alliance_owners
 from healthcheck.models.base import utcnow
+from healthcheck.problems import N_, problem
 from healthcheck.services import access, audit
 from healthcheck.services.errors import InvalidInput, NotFound
 from healthcheck.services.text import single_line_problem
@@ -119,19 +120,19 @@ def alliances_to_choose(user) -> list[Alliance]:
 def url_problem(url: str) -> str | None:
     """Why ``url`` cannot receive webhooks (syntax only; addresses are checked at delivery)."""
     if not url:
-        return "url: required, e.g. https://hooks.slack.com/services/…"
+        return problem(N_("url: required, e.g. https://hooks.slack.com/services/…"))
     if len(url) > 500:
-        return "url: at most 500 characters"
+        return problem(N_("url: at most %(n)s characters"), n=500)
     try:
         parts = urlsplit(url)
     except ValueError:
-        return "url: not a valid URL"
+        return problem(N_("url: not a valid URL"))
     if parts.scheme not in ("http", "https") or not parts.hostname:
-        return "url: an http:// or https:// address with a host name"
+        return problem(N_("url: an http:// or https:// address with a host name"))
     if parts.username or parts.password:
-        return "url: no user name or password in the address (use the signing secret)"
+        return problem(N_("url: no user name or password in the address (use the signing secret)"))
     if any(ch.isspace() for ch in url):
-        return "url: no spaces"
+        return problem(N_("url: no spaces"))
     return None
 
 
@@ -139,27 +140,40 @@ def create(user, name: str, url: str, fmt: str, alliance_id: int | None, events=
     """A new webhook and its signing secret (returned once, stored encrypted). All or nothing."""
     name, url = (name or "").strip(), (url or "").strip()
     events = list(WEBHOOK_EVENTS) if events is None else list(events)
-    problems = [] if events else ["events: tick at least one event"]
+    problems = [] if events else [problem(N_("events: tick at least one event"))]
     if not name or len(name) > 100:
-        problems.append("name: required, at most 100 characters")
+        problems.append(problem(N_("name: required, at most %(n)s characters"), n=100))
     elif found := single_line_problem("name", name):
         problems.append(found)
     if found := url_problem(url):
         problems.append(found)
     if fmt not in WEBHOOK_FORMATS:
-        problems.append(f"format: one of {', '.join(WEBHOOK_FORMATS)} (got {fmt!r})")
+        problems.append(
+            problem(N_("format: one of %(choices)s (got %(got)r)"), choices=list(WEBHOOK_FORMATS), got=fmt)
+        )
     if unknown := [e for e in events if e not in WEBHOOK_EVENTS]:
-        problems.append(f"events: one of {', '.join(WEBHOOK_EVENTS)} (got {', '.join(map(repr, unknown))})")
+        problems.append(
+            problem(
+                N_("events: one of %(choices)s (got %(got)s)"),
+                choices=list(WEBHOOK_EVENTS),
+                got=[repr(e) for e in unknown],
+            )
+        )
     alliance = None
     if alliance_id is None:
         if user.role != "admin":
             problems.append(
-                "alliance: only an admin can add a portfolio-wide webhook; choose one of your alliances"
+                problem(
+                    N_(
+                        "alliance: only an admin can add a portfolio-wide webhook;"
+                        " choose one of your alliances"
+                    )
+                )
             )
     else:
         alliance = db.session.get(Alliance, alliance_id)
         if alliance is None or not access.can_edit(user, alliance):
-            problems.append("alliance: choose one of the alliances you own")
+            problems.append(problem(N_("alliance: choose one of the alliances you own")))
     if problems:
         raise InvalidInput(problems)
     secret = "whsec_" + secrets.token_urlsafe(32)

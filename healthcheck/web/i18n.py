@@ -21,7 +21,7 @@ from flask_babel import Babel, format_date, get_locale, gettext, refresh
 from healthcheck import languages as codes
 from healthcheck.exports import sentences
 from healthcheck.exports.wording import code_word
-from healthcheck.problems import N_, Problem
+from healthcheck.problems import N_, Problem, listed
 
 babel = Babel()
 SESSION_KEY = "language"
@@ -167,7 +167,8 @@ def rag_word(code: str | None) -> str:
 
 def translated(text: str) -> str:
     """A service's problem in this request's language when it is translatable
-    (``healthcheck.problems.Problem``), else as it is."""
+    (``healthcheck.problems.Problem``), else as it is; a problem inside it (an argument, or
+    an item of a list argument) is translated too."""
     if isinstance(text, Problem):
-        return gettext(text.msgid, **text.args)
+        return gettext(text.msgid, **{k: listed(translated(v), translated) for k, v in text.args.items()})
     return text

@@ -21,8 +21,10 @@ from requests import RequestException
 from healthcheck.config import public_base_url
 from healthcheck.database import writing
 from healthcheck.extensions import db, limiter
+from healthcheck.problems import N_, problem
 from healthcheck.services import audit, sso
 from healthcheck.web.auth.routes import _safe_next, fresh_session
+from healthcheck.web.i18n import translated
 
 bp = Blueprint("sso", __name__, template_folder="templates")
 EXTENSION = "healthcheck_oidc"
@@ -59,10 +61,11 @@ def _client():
 
 
 def _refuse(reason: str, claims: dict | None = None):
+    """Back to the login page, saying why in its language (the audit keeps the English)."""
     db.session.rollback()
     sso.record_refusal(reason, claims)
     db.session.commit()
-    flash(_("Single sign-on failed: %(reason)s.", reason=reason), "error")
+    flash(_("Single sign-on failed: %(reason)s.", reason=translated(reason)), "error")
     return redirect(url_for("auth.login"))
 
 
@@ -91,14 +94,20 @@ def callback():
         token = client.authorize_access_token()
     except (AuthlibBaseError, JoseError, RequestException, ValueError) as exc:
         with writing():  # a GET that writes: take the write lock at once (SQLite)
-            return _refuse(f"the provider's answer was refused ({type(exc).__name__}: {str(exc)[:200]})")
+            return _refuse(
+                problem(
+                    N_("the provider's answer was refused (%(error)s: %(detail)s)"),
+                    error=type(exc).__name__,
+                    detail=str(exc)[:200],
+                )
+            )
     with writing():
         return _log_in(dict(token.get("userinfo") or {}))
 
 
 def _log_in(claims: dict):
     if not claims:
-        return _refuse("the provider sent no ID token")
+        return _refuse(problem(N_("the provider sent no ID token")))
     try:
         user = sso.login(claims, sso.settings_from(current_app.config))
     except sso.Refused as exc:
