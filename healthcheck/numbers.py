@@ -13,7 +13,7 @@ Pure apart from reading Flask-Babel's locale.
 
 from __future__ import annotations
 
-from functools import lru_cache
+from functools import cache
 
 from babel import Locale
 from babel.numbers import format_percent, get_decimal_symbol, get_group_symbol, get_minus_sign_symbol
@@ -34,7 +34,7 @@ def language() -> str:
     return code if codes.valid(code) else codes.DEFAULT
 
 
-@lru_cache(maxsize=None)
+@cache
 def symbols(code: str) -> dict[str, str]:
     """The locale's decimal sign, group separator, minus sign and what stands before and
     after a percentage's digits (``"45 %"``: ``""`` and ``"\\u00a0%"``)."""
@@ -96,3 +96,9 @@ def grouped(value, digits: int = 0) -> str:
 def sig(value, digits: int = 2) -> str:
     """``digits`` significant figures (an FTE: ``0.25``, ``1.5``)."""
     return MISSING if value is None else localise(f"{value:.{digits}g}")
+
+
+def interval(low, high, digits: int = 2) -> str:
+    """``[+0.10, +0.90]``; ``[+0,10; +0,90]`` where the comma is the decimal sign."""
+    comma = language() != codes.DEFAULT and symbols(language())["decimal"] == ","
+    return f"[{signed(low, digits)}{'; ' if comma else ', '}{signed(high, digits)}]"

@@ -23,7 +23,6 @@ from healthcheck import numbers
 from healthcheck.analysis.warnings import LOW_RESPONSE_RATE
 from healthcheck.exports.wording import language, questionnaire_texts, word, words  # noqa: F401 - re-exported
 
-
 # the figures in the reader's locale ("3,40" in German), rounded as in the English message
 _pct, _num, _signed = numbers.pct, numbers.num, numbers.signed
 _FIGURE = re.compile(r"(?<![\w.])[+-]?\d+\.\d{2}(?![\w.])")  # "3.40", "+0.50" in an English message
@@ -335,7 +334,8 @@ class Sentences:
         )
         if found is None:
             return None
-        rest = _figures(found["rest"]).replace("not shown", _("not shown")).replace(", gap ", ", " + _("gap") + " ")
+        rest = _figures(found["rest"]).replace("not shown", _("not shown"))
+        rest = rest.replace(", gap ", ", " + _("gap") + " ")
         return _(
             "The action “%(title)s” agreed after %(round)s has not helped %(dimension)s yet: %(changes)s.",
             title=found["title"],
