@@ -98,7 +98,21 @@ def sig(value, digits: int = 2) -> str:
     return MISSING if value is None else localise(f"{value:.{digits}g}")
 
 
-def interval(low, high, digits: int = 2) -> str:
-    """``[+0.10, +0.90]``; ``[+0,10; +0,90]`` where the comma is the decimal sign."""
-    comma = language() != codes.DEFAULT and symbols(language())["decimal"] == ","
-    return f"[{signed(low, digits)}{'; ' if comma else ', '}{signed(high, digits)}]"
+def separator() -> str:
+    """What parts two figures in a list: ``", "``, ``"; "`` where the comma is the decimal
+    sign ("p 0,072; q 0,072", as German, French and Spanish typesetting part them)."""
+    code = language()
+    return "; " if code != codes.DEFAULT and symbols(code)["decimal"] == "," else ", "
+
+
+def parted(items) -> str:
+    """``items`` (texts holding figures) joined by ``separator()``."""
+    return separator().join(str(i) for i in items)
+
+
+def interval(low, high=None, digits: int = 2) -> str:
+    """``[+0.10, +0.90]``; ``[+0,10; +0,90]`` where the comma is the decimal sign. ``low``
+    may be the pair itself (a report's ``gap_ci95``)."""
+    if high is None and isinstance(low, (list, tuple)):
+        low, high = low
+    return f"[{parted((signed(low, digits), signed(high, digits)))}]"

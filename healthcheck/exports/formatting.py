@@ -6,7 +6,16 @@ from __future__ import annotations
 from flask_babel import gettext
 
 from healthcheck.analysis import panel
-from healthcheck.numbers import grouped, num, pct, sig, signed, signed_pct  # the reader's locale
+from healthcheck.numbers import (  # the reader's locale
+    grouped,
+    interval,
+    num,
+    parted,
+    pct,
+    sig,
+    signed,
+    signed_pct,
+)
 
 
 def count(value, k: int) -> str:
@@ -21,6 +30,8 @@ FILTERS = {
     "signed_pct": signed_pct,
     "grouped": grouped,
     "sig": sig,
+    "interval": interval,
+    "parted": parted,
     "function_label": panel.label,
     "count": count,
     "panel_rows": panel.shown_rows,

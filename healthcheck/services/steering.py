@@ -209,9 +209,7 @@ def pack_content(rnd: Round, review: dict | None = None, generated: datetime | N
                 "A": _side(d["A"]),
                 "B": _side(d["B"]),
                 "gap": _signed(d["gap"]),
-                "interval": numbers.interval(*d["gap_ci95"])
-                if d.get("gap_ci95")
-                else "",
+                "interval": numbers.interval(*d["gap_ci95"]) if d.get("gap_ci95") else "",
                 "level": d.get("gap_level") or "",
             }
             for d in report["dimensions"]

@@ -58,6 +58,7 @@ def test_german_report_page_and_its_charts_write_decimal_commas(client, closed_r
     german = client.get(f"{url}?lang=de").get_data(as_text=True)
     text = _visible(german)
     assert "5,00" in text and "2,00" in text and "+3,00" in text
+    assert re.search(r"\[[+-]\d,\d\d; [+-]\d,\d\d\]", text)  # an interval: "[+a,bc; +d,ef]"
     assert DECIMAL_POINT.findall(text) == []
     assert "+3,00" in _chart_texts(german) and "+3.00" not in _chart_texts(german)
 

@@ -63,6 +63,12 @@ def test_digits_grouping_and_significant_figures(babel_app):
     assert _in(babel_app, "es", formatting.sig, 0.25) == "0,25"
     assert _in(babel_app, "en", formatting.grouped, 1234567.4) == "1,234,567"
     assert _in(babel_app, "en", formatting.sig, 1.5) == "1.5"
+    # an interval's two ends are parted by "; " where the comma is the decimal sign
+    assert _in(babel_app, "de", formatting.interval, [0.69, 3.31]) == "[+0,69; +3,31]"
+    assert _in(babel_app, "ja", formatting.interval, [0.69, 3.31]) == "[+0.69, +3.31]"
+    assert _in(babel_app, "en", formatting.interval, -0.5, 0.25) == "[-0.50, +0.25]"
+    assert _in(babel_app, "es", formatting.parted, ["p 0,072", "q 0,5"]) == "p 0,072; q 0,5"
+    assert _in(babel_app, "en", formatting.parted, ["p 0.072", "q 0.5"]) == "p 0.072, q 0.5"
 
 
 def test_english_is_byte_identical_to_the_f_strings_of_before(babel_app):
