@@ -12,6 +12,8 @@ from __future__ import annotations
 import html
 import io
 import re
+import shutil
+import subprocess
 
 import pytest
 
@@ -52,6 +54,13 @@ def _chart_texts(page: str) -> list[str]:
     return [html.unescape(t) for t in re.findall(r"<text[^>]*>([^<]*)</text>", svgs)]
 
 
+def _pdf_text(data: bytes) -> str:
+    if shutil.which("pdftotext") is None:
+        pytest.fail("pdftotext (poppler-utils) is needed to read the PDF back")
+    done = subprocess.run(["pdftotext", "-", "-"], input=data, capture_output=True, check=True)
+    return done.stdout.decode()
+
+
 def test_german_report_page_and_its_charts_write_decimal_commas(client, closed_round):
     alliance_id, round_id = closed_round
     url = f"/alliances/{alliance_id}/rounds/{round_id}/report"
@@ -79,6 +88,8 @@ def test_german_packs_write_decimal_commas(app, client, closed_round, monkeypatc
     steering = client.get(f"{base}/pack.html").get_data(as_text=True)  # what the PDF is printed from
     assert "5,00" in _visible(steering) and "+3,00" in _visible(steering)
     assert DECIMAL_POINT.findall(_visible(steering)) == []
+    text = _pdf_text(client.get(f"{base}/pack.pdf").data)  # the PDF itself, read back
+    assert "5,00" in text and "+3,00" in text and DECIMAL_POINT.findall(text) == []
     # the PPTX: its tables hold only whole indices here, its charts are pictures converted
     # in German (vl-convert's de-DE locale, ``charts.render``)
     from healthcheck.charts import render
