@@ -7,6 +7,7 @@ import json
 import altair as alt
 import pandas as pd
 
+from healthcheck import numbers
 from healthcheck.charts import palette
 from healthcheck.charts.palette import MIN_FONT, NOT_SHOWN, base_config
 from healthcheck.charts.words import Words, formatter
@@ -62,7 +63,7 @@ def gap_chart(
         columns=[*gaps.columns, *(c for c in ("judgement", "ci_low", "ci_high") if c not in gaps)]
     )
     data = gaps.assign(
-        label=[("–" if _number(g) is None else f"{g:+.2f}") for g in gaps["gap"]],
+        label=[numbers.signed(_number(g)) for g in gaps["gap"]],
         shown=[_number(g) or 0.0 for g in gaps["gap"]],
         judgement=[_(j if isinstance(j, str) else NOT_SHOWN) for j in gaps["judgement"]],
         ci_low=[_number(x) for x in gaps["ci_low"]],
@@ -70,7 +71,7 @@ def gap_chart(
     )
     data = data.assign(
         interval=[
-            "–" if lo is None else _("%(low)s to %(high)s", low=f"{lo:+.2f}", high=f"{hi:+.2f}")
+            "–" if lo is None else _("%(low)s to %(high)s", low=numbers.signed(lo), high=numbers.signed(hi))
             for lo, hi in zip(data["ci_low"], data["ci_high"], strict=True)
         ]
     )
@@ -163,7 +164,7 @@ def question_heatmap(
     _ = formatter(words)
     data = questions.assign(
         shown=[None if g is None or pd.isna(g) else float(g) for g in questions["gap"]],
-        label=[("n<k" if g is None or pd.isna(g) else f"{g:+.1f}") for g in questions["gap"]],
+        label=[("n<k" if g is None or pd.isna(g) else numbers.signed(g, 1)) for g in questions["gap"]],
         row=[f"S{n}" for n in questions["number"]],
     )
     limit = scale_range / 2

@@ -6,6 +6,7 @@ from __future__ import annotations
 import altair as alt
 import pandas as pd
 
+from healthcheck import numbers
 from healthcheck.charts import base_config, palette
 from healthcheck.charts.words import Words, formatter
 
@@ -28,7 +29,7 @@ NOTE = [
 def _label(error, reading: str, _) -> str:
     if error is None or pd.isna(error):
         return "n<k"
-    return f"{round(error, 2) or 0.0:+.2f} {_(reading)}"  # never "-0.00"
+    return f"{numbers.signed(round(error, 2) or 0.0)} {_(reading)}"  # never "-0.00"
 
 
 def _panel(rows: pd.DataFrame, lo: int, hi: int, order: list[str], domain: list[str], width: int, _):

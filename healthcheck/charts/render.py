@@ -7,6 +7,12 @@ not run in parallel across threads), and nothing renders at import time.
 The cache is per process and bounded by bytes (``MAX_BYTES``, 32 MB) as well as by entries:
 a portfolio chart of 1,000 alliances is 0.8 MB of SVG, a PNG at scale 2 more, so 512
 entries alone could hold hundreds of MB in every web worker.
+
+Every chart is converted in the current language's d3 locale (issue 17 item 4): axis ticks
+and tooltips write "3,5" in German, French and Spanish, month names in the reader's language.
+The locale is not in the specification, so the language is part of every cache key: a
+German and an English render of the same chart never share an entry. English is converted
+with vl-convert's default locale, exactly as before.
 """
 
 from __future__ import annotations
@@ -19,11 +25,15 @@ from collections import OrderedDict
 
 from altair.utils.schemapi import debug_mode
 
+from healthcheck import languages, numbers
+
 _lock = threading.Lock()
 MAX_ENTRIES = 512
 MAX_BYTES = 32 * 1024 * 1024
 FORMATS = ("svg", "png", "json")
 stats = {"hits": 0, "misses": 0}
+# d3's locales for our languages (vl-convert ships them; English: its default, en-US)
+D3_LOCALES = {"de": "de-DE", "fr": "fr-FR", "es": "es-ES", "ja": "ja-JP"}
 
 
 class Cache:
@@ -84,25 +94,46 @@ def render(chart, fmt: str = "svg") -> bytes:
     text = json.dumps(spec(chart), sort_keys=True)
     if fmt == "json":
         return text.encode()
-    key = (fmt, hashlib.sha256(text.encode()).hexdigest())
+    language = numbers.language()
+    key = (fmt, language, hashlib.sha256(text.encode()).hexdigest())
     with _lock:
         found = _cache.get(key)
         if found is not None:
             stats["hits"] += 1
             return found
         stats["misses"] += 1
-        data = _convert(text, fmt)
+        data = _convert(text, fmt, language)
         _cache.put(key, data)
         return data
 
 
-def _convert(text: str, fmt: str) -> bytes:
+def locales(language: str) -> dict:
+    """vl-convert's ``format_locale`` and ``time_format_locale`` for ``language`` (none for
+    English: vl-convert's default). The number locale is d3's with CLDR's decimal sign, group
+    separator and percent sign (``healthcheck.numbers``), so an axis writes "45 %" as the
+    sentences beside it do (d3's fr-FR puts a narrow no-break space before "%", CLDR a
+    no-break space)."""
+    name = D3_LOCALES.get(language)
+    if name is None or language == languages.DEFAULT:
+        return {}
+    import vl_convert as vlc
+
+    cldr = numbers.symbols(language)
+    number = vlc.get_format_locale(name) | {
+        "decimal": cldr["decimal"],
+        "thousands": cldr["group"],
+        "percent": cldr["percent_after"],
+    }
+    return {"format_locale": number, "time_format_locale": name}
+
+
+def _convert(text: str, fmt: str, language: str, scale: int = 2) -> bytes:
     import vl_convert as vlc
 
     try:
         if fmt == "svg":
-            return vlc.vegalite_to_svg(json.loads(text)).encode()
-        return vlc.vegalite_to_png(json.loads(text), scale=2)
+            return vlc.vegalite_to_svg(json.loads(text), **locales(language)).encode()
+        return vlc.vegalite_to_png(json.loads(text), scale=scale, **locales(language))
     finally:
         _release_freed_memory()
 
@@ -130,7 +161,8 @@ def svg(chart) -> str:
 def svg_for(key: tuple, build) -> str:
     """SVG cached under ``key`` (which must name the data version, e.g. a summary's
     version): on a hit the chart is not even built."""
-    full = ("svg-key", repr(key))
+    language = numbers.language()
+    full = ("svg-key", language, repr(key))
     with _lock:
         found = _cache.get(full)
         if found is not None:
@@ -141,7 +173,7 @@ def svg_for(key: tuple, build) -> str:
     text = json.dumps(spec(chart), sort_keys=True)
     with _lock:  # kept under ``key`` only (not also under its specification's hash)
         stats["misses"] += 1
-        data = _convert(text, "svg")
+        data = _convert(text, "svg", language)
         _cache.put(full, data)
     return data.decode()
 
@@ -149,18 +181,14 @@ def svg_for(key: tuple, build) -> str:
 def render_png(chart, scale: int = 2) -> bytes:
     """The chart as PNG at ``scale`` (3 for slides), cached like ``render``."""
     text = json.dumps(spec(chart), sort_keys=True)
-    key = ("png", scale, hashlib.sha256(text.encode()).hexdigest())
+    language = numbers.language()
+    key = ("png", scale, language, hashlib.sha256(text.encode()).hexdigest())
     with _lock:
         found = _cache.get(key)
         if found is not None:
             stats["hits"] += 1
             return found
         stats["misses"] += 1
-        import vl_convert as vlc
-
-        try:
-            data = vlc.vegalite_to_png(json.loads(text), scale=scale)
-        finally:
-            _release_freed_memory()
+        data = _convert(text, "png", language, scale)
         _cache.put(key, data)
         return data

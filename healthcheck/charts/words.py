@@ -4,6 +4,8 @@ Charts stay pure: a builder takes ``words``, a gettext-like callable (``flask_ba
 from the web layer and the packs, ``english`` by default). Each builder binds it as ``_``
 through ``formatter`` so ``pybabel extract`` finds its texts; a text is always %-formatted
 (``%%`` for a percent sign, ``%(name)s`` for a value), as in the rest of the catalogue.
+A figure a chart draws as text (a bar's "+0.50") is written by ``healthcheck.numbers`` in the
+current locale; axes and tooltips are formatted by vl-convert in it (``charts.render``).
 """
 
 from __future__ import annotations

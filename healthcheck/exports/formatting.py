@@ -1,22 +1,21 @@
-"""Numbers as alliance managers read them (Jinja filters of pages and packs)."""
+"""Numbers as alliance managers read them, in their locale (Jinja filters of pages and
+packs; ``healthcheck.numbers``)."""
 
 from __future__ import annotations
 
 from flask_babel import gettext
 
 from healthcheck.analysis import panel
-
-
-def pct(value) -> str:
-    return "–" if value is None else f"{value:.0%}"
-
-
-def num(value, digits: int = 2) -> str:
-    return "–" if value is None else f"{value:.{digits}f}"
-
-
-def signed(value, digits: int = 2) -> str:
-    return "–" if value is None else f"{value:+.{digits}f}"
+from healthcheck.numbers import (  # the reader's locale
+    grouped,
+    interval,
+    num,
+    parted,
+    pct,
+    sig,
+    signed,
+    signed_pct,
+)
 
 
 def count(value, k: int) -> str:
@@ -28,6 +27,11 @@ FILTERS = {
     "pct": pct,
     "num": num,
     "signed": signed,
+    "signed_pct": signed_pct,
+    "grouped": grouped,
+    "sig": sig,
+    "interval": interval,
+    "parted": parted,
     "function_label": panel.label,
     "count": count,
     "panel_rows": panel.shown_rows,

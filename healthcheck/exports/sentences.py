@@ -19,16 +19,18 @@ import re
 from flask_babel import gettext as _
 
 from healthcheck import languages as codes
+from healthcheck import numbers
 from healthcheck.analysis.warnings import LOW_RESPONSE_RATE
 from healthcheck.exports.wording import language, questionnaire_texts, word, words  # noqa: F401 - re-exported
 
+# the figures in the reader's locale ("3,40" in German), rounded as in the English message
+_pct, _num, _signed = numbers.pct, numbers.num, numbers.signed
+_FIGURE = re.compile(r"(?<![\w.])[+-]?\d+\.\d{2}(?![\w.])")  # "3.40", "+0.50" in an English message
 
-def _pct(value: float) -> str:
-    return f"{value:.0%}"
 
-
-def _num(value: float, fmt: str = ".2f") -> str:
-    return f"{value:{fmt}}"
+def _figures(text: str) -> str:
+    """The English message's figures ("3.40 → 3.10, gap +0.50 → +0.20") in the reader's locale."""
+    return _FIGURE.sub(lambda m: numbers.localise(m[0]), text)
 
 
 def _shown(block: dict | None) -> float | None:
@@ -44,7 +46,7 @@ def _noise(w: dict) -> str:
     ci = w.get("change_ci95")
     if ci is None:
         return " " + _("Too few answers to tell whether the change is beyond noise.")
-    span = {"low": f"{ci[0]:+.2f}", "high": f"{ci[1]:+.2f}"}
+    span = {"low": _signed(ci[0]), "high": _signed(ci[1])}
     if w.get("beyond_noise"):
         return " " + _(
             "The change is beyond noise (95 %% interval of the change %(low)s to %(high)s).", **span
@@ -71,7 +73,7 @@ def _fact_words(kind: str, value: float) -> str:
     if kind == "milestones":
         return _("%(value)s of the milestones due were met within 30 days of plan", value=_pct(value))
     if kind == "budget":
-        return _("spend is %(value)s against budget", value=f"{value:+.0%}")
+        return _("spend is %(value)s against budget", value=numbers.signed_pct(value))
     return _("%(value)s of deliveries were on time in full", value=_pct(value))
 
 
@@ -155,8 +157,8 @@ class Sentences:
             "%(side)s's view of %(dimension)s fell from %(before)s to %(after)s.",
             side=self._name(w["side"]),
             dimension=self.title(w["dimension"]),
-            before=found["before"],
-            after=found["after"],
+            before=numbers.localise(found["before"]),
+            after=numbers.localise(found["after"]),
         ) + _noise(w)
 
     def _w_gap_widening(self, w):
@@ -166,23 +168,23 @@ class Sentences:
         return _(
             "The perception gap on %(dimension)s widened from %(before)s to %(after)s points.",
             dimension=self.title(w["dimension"]),
-            before=found["before"],
-            after=found["after"],
+            before=numbers.localise(found["before"]),
+            after=numbers.localise(found["after"]),
         ) + _noise(w)
 
     def _w_index_drop(self, w):
         if found := _INDEX.match(w["message"]):
             return _(
                 "The alliance health index fell %(drop)s points to %(now)s.",
-                drop=found["drop"],
-                now=found["now"],
+                drop=numbers.localise(found["drop"]),
+                now=numbers.localise(found["now"]),
             )
         if found := _INDEX2.match(w["message"]):
             return _(
                 "The alliance health index fell in two consecutive rounds (%(first)s → %(second)s → %(third)s).",  # noqa: E501
-                first=found["a"],
-                second=found["b"],
-                third=found["c"],
+                first=numbers.localise(found["a"]),
+                second=numbers.localise(found["b"]),
+                third=numbers.localise(found["c"]),
             )
         return None
 
@@ -274,9 +276,9 @@ class Sentences:
             dimension=self.title(p["dimension"]),
             high_mean=_num(hi_mean),
             low_mean=_num(lo_mean),
-            gap=f"{d['gap']:+.2f}",
-            ci_low=f"{d['gap_ci95'][0]:+.2f}",
-            ci_high=f"{d['gap_ci95'][1]:+.2f}",
+            gap=_signed(d["gap"]),
+            ci_low=_signed(d["gap_ci95"][0]),
+            ci_high=_signed(d["gap_ci95"][1]),
             magnitude=word("magnitude", d.get("effect_magnitude")),
         )
 
@@ -294,7 +296,7 @@ class Sentences:
             b=self._name("B"),
             a_mean=_num(a),
             b_mean=_num(b),
-            midpoint=f"{scale['min'] + 0.5 * (scale['max'] - scale['min']):g}",
+            midpoint=numbers.localise(f"{scale['min'] + 0.5 * (scale['max'] - scale['min']):g}"),
             min=scale["min"],
             max=scale["max"],
         )
@@ -332,7 +334,8 @@ class Sentences:
         )
         if found is None:
             return None
-        rest = found["rest"].replace("not shown", _("not shown")).replace(", gap ", ", " + _("gap") + " ")
+        rest = _figures(found["rest"]).replace("not shown", _("not shown"))
+        rest = rest.replace(", gap ", ", " + _("gap") + " ")
         return _(
             "The action “%(title)s” agreed after %(round)s has not helped %(dimension)s yet: %(changes)s.",
             title=found["title"],

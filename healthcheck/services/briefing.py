@@ -17,6 +17,7 @@ from datetime import date, timedelta
 from flask_babel import gettext as _
 from sqlalchemy import select
 
+from healthcheck import numbers
 from healthcheck.exports import briefing as document
 from healthcheck.exports import documents, sentences, wording
 from healthcheck.exports.pdf import html_to_pdf
@@ -116,11 +117,11 @@ def _trend(rounds: list[dict]) -> str:
     first, last = shown[0], shown[-1]
     change = round(last["health_index"]) - round(first["health_index"])
     values = {
-        "first": f"{first['health_index']:.0f}",
+        "first": numbers.num(first["health_index"], 0),
         "first_round": first["label"],
-        "last": f"{last['health_index']:.0f}",
+        "last": numbers.num(last["health_index"], 0),
         "last_round": last["label"],
-        "change": f"{change:+.0f}",
+        "change": numbers.signed(change, 0),
     }
     if change > 0:
         return _(

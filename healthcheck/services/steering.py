@@ -13,6 +13,7 @@ from datetime import date, datetime
 
 from flask_babel import gettext
 
+from healthcheck import numbers
 from healthcheck.analysis import anonymity
 from healthcheck.charts import sets
 from healthcheck.exports import sentences
@@ -74,11 +75,11 @@ def _side(block: dict) -> str:
 
 
 def _num(value, places: int = 1) -> str:
-    return "–" if value is None else f"{value:.{places}f}"
+    return numbers.num(value, places)  # the reader's locale
 
 
 def _signed(value) -> str:
-    return "–" if value is None else f"{value:+.2f}"
+    return numbers.signed(value)
 
 
 def _finding_rows(review: dict, names: dict) -> list[dict]:
@@ -208,9 +209,7 @@ def pack_content(rnd: Round, review: dict | None = None, generated: datetime | N
                 "A": _side(d["A"]),
                 "B": _side(d["B"]),
                 "gap": _signed(d["gap"]),
-                "interval": f"[{_signed(d['gap_ci95'][0])}, {_signed(d['gap_ci95'][1])}]"
-                if d.get("gap_ci95")
-                else "",
+                "interval": numbers.interval(*d["gap_ci95"]) if d.get("gap_ci95") else "",
                 "level": d.get("gap_level") or "",
             }
             for d in report["dimensions"]

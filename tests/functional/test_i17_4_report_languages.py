@@ -4,8 +4,9 @@ Set-up (``german_round``): k = 3; side A (Aurora Pharma) invites six people, thr
 to every statement; side B (Partner 1) invites three, all answer 2. By hand: A's response
 rate is 3 / 6 = 50 % < 60 %, so the round has a ``low_response_rate`` warning for Aurora
 Pharma, whose English message is "Only 50% of invited Aurora Pharma respondents answered
-(below 60%)."; in German "Nur 50% der eingeladenen Befragten von Aurora Pharma haben
-geantwortet (unter 60%).". The shipped questionnaire declares German: its first dimension
+(below 60%)."; in German "Nur 50 % der eingeladenen Befragten von Aurora Pharma haben
+geantwortet (unter 60 %).", a no-break space before "%" as German writes it (CLDR). The
+shipped questionnaire declares German: its first dimension
 (milestones) is "Meilensteine und Umsetzung" in German, "Milestones and delivery" in English.
 """
 
@@ -23,7 +24,9 @@ from healthcheck.models import Alliance, Round
 from tests.conftest import IN_CI
 
 ENGLISH_WARNING = "Only 50% of invited Aurora Pharma respondents answered (below 60%)."
-GERMAN_WARNING = "Nur 50% der eingeladenen Befragten von Aurora Pharma haben geantwortet (unter 60%)."
+GERMAN_WARNING = (
+    "Nur 50\u00a0% der eingeladenen Befragten von Aurora Pharma haben geantwortet (unter 60\u00a0%)."
+)
 
 
 @pytest.fixture
@@ -100,7 +103,7 @@ def test_staff_html_pack_follows_the_staff_pages_language(app, client, german_ro
     client.get("/?lang=fr")  # a staff page remembers the choice for the session
     pack = client.get(f"{base}/report.html").get_data(as_text=True)
     assert '<html lang="fr">' in pack and ">Points à aborder</h2>" in pack
-    assert "Seuls 50% des répondants invités de Aurora Pharma ont répondu (moins de 60%)." in pack
+    assert "Seuls 50\u00a0% des répondants invités de Aurora Pharma ont répondu (moins de 60\u00a0%)." in pack
 
 
 def test_partner_language_prefers_lang_then_the_partner_side(app, german_round):

@@ -97,7 +97,7 @@ def test_house_08_memory_rendered_charts_never_hold_more_than_max_bytes(monkeypa
     from healthcheck.charts import radar, render
 
     monkeypatch.setattr(render, "_cache", render.Cache(render.MAX_ENTRIES, 5000))
-    monkeypatch.setattr(render, "_convert", lambda text, fmt: b"<svg>" + b" " * 1500 + b"</svg>")
+    monkeypatch.setattr(render, "_convert", lambda text, fmt, language: b"<svg>" + b" " * 1500 + b"</svg>")
     for i in range(20):
         frame = pd.DataFrame(
             {
@@ -112,7 +112,7 @@ def test_house_08_memory_rendered_charts_never_hold_more_than_max_bytes(monkeypa
         render.render(radar.radar_chart(frame), "png")
         assert render._cache.bytes <= 5000
     assert len(render._cache) == 3  # the three most recent conversions of 1,511 bytes each
-    assert ("svg-key", repr(("round", 19))) in render._cache
+    assert ("svg-key", "en", repr(("round", 19))) in render._cache
 
 
 class _Worker:

@@ -2,7 +2,9 @@
 
 ``exports.sentences`` rebuilds each warning and talking point from its code and the report's
 published figures; the report itself (its English ``message``) is never changed. Expected
-sentences below are worked out by hand from the German/Japanese catalogue entries.
+sentences below are worked out by hand from the German/Japanese catalogue entries; their
+figures are in the reader's locale (German "4,20", "45 %" with a no-break space; Japanese
+writes "4.20", "45%" as English does).
 """
 
 from __future__ import annotations
@@ -87,7 +89,10 @@ def test_low_response_rate_in_german_reads_the_german_sentence_with_the_percenta
     assert [w["code"] for w in found] == ["low_response_rate"]
     assert found[0]["message"] == "Only 45% of invited Borealis Bio respondents answered (below 60%)."
     said = sentences.for_report(report).warning(found[0])
-    assert said == "Nur 45% der eingeladenen Befragten von Borealis Bio haben geantwortet (unter 60%)."
+    # German writes "45 %" with a no-break space (CLDR, issue 17 item 4: numbers in the reader's locale)
+    assert said == (
+        "Nur 45\u00a0% der eingeladenen Befragten von Borealis Bio haben geantwortet (unter 60\u00a0%)."
+    )
 
 
 def test_low_response_rate_in_japanese(japanese):
@@ -127,7 +132,7 @@ def test_internal_divergence_in_german_with_the_questionnaires_german_title(germ
     )  # 1.1 ≥ 0.25 × 4 = 1.0
     said = sentences.for_report(report, QUESTIONNAIRE).warning(divergence[0])
     assert said == (
-        "Die Befragten von Aurora Pharma sind sich bei Vertrauen untereinander uneinig (Standardabweichung 1.10)."  # noqa: E501
+        "Die Befragten von Aurora Pharma sind sich bei Vertrauen untereinander uneinig (Standardabweichung 1,10)."  # noqa: E501
     )
 
 
@@ -161,8 +166,8 @@ def test_real_gap_talking_point_in_german(german):
     assert points[0]["kind"] == "real_gap"
     said = sentences.for_report(report, QUESTIONNAIRE).point(points[0])
     assert said == (
-        "Aurora Pharma bewertet Vertrauen deutlich höher als Borealis Bio: 4.20 gegenüber 3.10 "
-        "(Abstand +1.10, 95-%-Intervall +0.50 bis +1.70; Effekt groß) — ein echter Abstand, kein Zufall."
+        "Aurora Pharma bewertet Vertrauen deutlich höher als Borealis Bio: 4,20 gegenüber 3,10 "
+        "(Abstand +1,10, 95-%-Intervall +0,50 bis +1,70; Effekt groß) — ein echter Abstand, kein Zufall."
     )
 
 
@@ -179,8 +184,8 @@ def test_dimension_drop_in_german_says_whether_beyond_noise(german):
     }
     said = sentences.for_report(_report(), QUESTIONNAIRE).warning(w)
     assert said == (
-        "Die Sicht von Borealis Bio auf Vertrauen fiel von 3.80 auf 3.10. "
-        "Die Veränderung liegt über dem Rauschen (95-%-Intervall der Veränderung -1.20 bis -0.20)."
+        "Die Sicht von Borealis Bio auf Vertrauen fiel von 3,80 auf 3,10. "
+        "Die Veränderung liegt über dem Rauschen (95-%-Intervall der Veränderung -1,20 bis -0,20)."
     )
 
 

@@ -4,6 +4,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
+from healthcheck import numbers
 from healthcheck.models.base import MAX_ID
 from healthcheck.services import handoffs, resourcing
 from healthcheck.services.errors import InvalidInput
@@ -109,9 +110,9 @@ def _confirmation(choice, form) -> asking.Confirmation:
         _(
             "%(name)s: workload %(before)s → %(after)s FTE of a capacity of %(capacity)s",
             name=c.manager.name,
-            before=f"{c.before:.2f}",
-            after=f"{c.after:.2f}",
-            capacity=f"{c.manager.capacity:.2f}",
+            before=numbers.num(c.before),
+            after=numbers.num(c.after),
+            capacity=numbers.num(c.manager.capacity),
         )
         + (_(" — over capacity after the handoff") if c.over_after else "")
         for c in choice.changes
