@@ -155,6 +155,7 @@ OTHER_SUBJECTS = {
 }
 ALL_SUBJECTS = {**READER_SUBJECTS, **OTHER_SUBJECTS}
 
+
 def action_status(code: str) -> str:
     """An action's status in the page's (or message's) language."""
     return code_word(code)
@@ -167,7 +168,7 @@ def rag_word(code: str | None) -> str:
 
 def translated(text: str) -> str:
     """A service's problem in this request's language when it is translatable
-    (``healthcheck.problems.Problem``), else as it is."""
-    if isinstance(text, Problem):
-        return gettext(text.msgid, **text.args)
+    (``healthcheck.problems.Problem``, its Problem arguments too), else as it is."""
+    if isinstance(text, Problem):  # a composed problem ("line 3: …") says each of its parts too
+        return gettext(text.msgid, **{k: translated(v) for k, v in text.args.items()})
     return text

@@ -10,6 +10,7 @@ from flask import request
 from werkzeug.routing import IntegerConverter
 
 from healthcheck.models.base import MAX_ID
+from healthcheck.problems import N_, problem
 from healthcheck.services.errors import InvalidInput
 
 
@@ -26,5 +27,9 @@ def id_arg(name: str, what: str) -> int | None:
     if not raw:
         return None
     if not (raw.isascii() and raw.isdigit()) or not 1 <= int(raw) <= MAX_ID:
-        raise InvalidInput(f"{name}: not a known {what} (got {raw[:40]!r})")
+        raise InvalidInput(
+            problem(
+                N_("%(name)s: not a known %(what)s (got %(value)r)"), name=name, what=what, value=raw[:40]
+            )
+        )
     return int(raw)
