@@ -21,6 +21,10 @@ class IdConverter(IntegerConverter):
         super().__init__(map, fixed_digits=fixed_digits, min=min, max=max, signed=signed)
 
 
+# what an id names, in the field error (said in the page's language)
+KINDS = {"account": N_("account"), "alliance": N_("alliance"), "person": N_("person"), "round": N_("round")}
+
+
 def id_arg(name: str, what: str) -> int | None:
     """An optional id from the query string; a clear field error when it is not a possible id."""
     raw = request.args.get(name, "").strip()
@@ -29,7 +33,10 @@ def id_arg(name: str, what: str) -> int | None:
     if not (raw.isascii() and raw.isdigit()) or not 1 <= int(raw) <= MAX_ID:
         raise InvalidInput(
             problem(
-                N_("%(name)s: not a known %(what)s (got %(value)r)"), name=name, what=what, value=raw[:40]
+                N_("%(name)s: not a known %(what)s (got %(value)r)"),
+                name=name,
+                what=problem(KINDS.get(what, what)),
+                value=raw[:40],
             )
         )
     return int(raw)
