@@ -28,6 +28,8 @@ class Defaults:
     ROUND_OPEN_DAYS = 21
     SQLITE_BUSY_TIMEOUT_MS = 15000
     WTF_CSRF_TIME_LIMIT = 8 * 3600
+    # WTForms' own messages ("This field is required.") in the page's language (Flask-Babel)
+    WTF_I18N_ENABLED = True
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
     SESSION_COOKIE_SECURE = False  # set true behind HTTPS

@@ -5,6 +5,9 @@ Pure data, importable from every layer (analysis included): no Flask, no databas
 
 from __future__ import annotations
 
+from healthcheck import problems
+from healthcheck.problems import N_
+
 LANGUAGES = ("en", "de", "fr", "es", "ja")
 DEFAULT = "en"
 NAMES = {"en": "English", "de": "Deutsch", "fr": "Français", "es": "Español", "ja": "日本語"}
@@ -20,7 +23,9 @@ def allowed() -> str:
 
 def problem(value) -> str:
     """The message for a language code that is not one of ours, naming what is allowed."""
-    return f"language: one of {allowed()} (got {value!r})"
+    return problems.problem(
+        N_("language: one of %(allowed)s (got %(value)r)"), allowed=allowed(), value=value
+    )
 
 
 def parse(text: str | None, default: str | None = None) -> str | None:

@@ -24,7 +24,9 @@ from __future__ import annotations
 
 import re
 
+from healthcheck import problems
 from healthcheck.analysis.warnings import warning
+from healthcheck.problems import N_
 
 SIDES = ("A", "B")
 FUNCTIONS = {
@@ -72,9 +74,13 @@ def allowed() -> str:
 
 def problem(text: str) -> str:
     """What is wrong with a function that ``parse`` refused, naming the allowed values."""
-    return (
-        f"function: {text[:60]!r} is not one of {allowed()} "
-        "(or its label, e.g. “Alliance management”; blank means other)"
+    return problems.problem(
+        N_(
+            "function: %(value)r is not one of %(allowed)s "
+            "(or its label, e.g. “Alliance management”; blank means other)"
+        ),
+        value=text[:60],
+        allowed=allowed(),
     )
 
 

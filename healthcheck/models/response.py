@@ -15,6 +15,7 @@ from healthcheck.analysis.panel import FUNCTIONS
 from healthcheck.extensions import db
 from healthcheck.models.base import utcnow
 from healthcheck.models.round import IllegalTransition, Round
+from healthcheck.problems import N_, problem
 
 SIDES = ("A", "B")
 INVITATION_STATUSES = ("pending", "started", "submitted", "revoked")
@@ -117,13 +118,17 @@ class Invitation(db.Model):
 
     def reinstate(self) -> None:
         if self.status == "submitted":
-            raise IllegalTransition("this person has already submitted; there is nothing to reissue")
+            raise IllegalTransition(
+                problem(N_("this person has already submitted; there is nothing to reissue"))
+            )
         if self.status == "revoked":
             self.status, self.revoked_at = "pending", None
 
     def revoke(self, now: datetime | None = None) -> None:
         if self.status == "submitted":
-            raise IllegalTransition("this person has already submitted; their answers stay in the round")
+            raise IllegalTransition(
+                problem(N_("this person has already submitted; their answers stay in the round"))
+            )
         self.status, self.revoked_at = "revoked", now or utcnow()
         self.revoke_tokens()
 

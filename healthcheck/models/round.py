@@ -9,6 +9,7 @@ from healthcheck.extensions import db
 from healthcheck.models.alliance import Alliance
 from healthcheck.models.base import utcnow
 from healthcheck.models.questionnaire import Questionnaire
+from healthcheck.problems import N_, problem
 
 STATUSES = ("draft", "open", "closed")
 MIN_OPEN_DAYS = 1  # a round closes at the end of its close date; it must close a day after it opens
@@ -49,10 +50,10 @@ class Round(db.Model):
     questionnaire: Mapped[Questionnaire] = relationship(lazy="joined")
 
     # The state machine, read by the model and by the service's guarded UPDATE alike:
-    # target status -> (the only status it may come from, the column stamped, in words).
+    # target status -> (the only status it may come from, the column stamped, the refusal).
     TRANSITIONS = {
-        "open": ("draft", "opened_at", "only a draft opens"),
-        "closed": ("open", "closed_at", "only an open round closes"),
+        "open": ("draft", "opened_at", N_("round %(label)r is %(status)s; only a draft opens")),
+        "closed": ("open", "closed_at", N_("round %(label)r is %(status)s; only an open round closes")),
     }
 
     @classmethod
@@ -63,7 +64,7 @@ class Round(db.Model):
         """IllegalTransition unless this round may move to ``target`` now."""
         source, _stamp, rule = self.TRANSITIONS[target]
         if self.status != source:
-            raise IllegalTransition(f"round {self.label!r} is {self.status}; {rule}")
+            raise IllegalTransition(problem(rule, label=self.label, status=problem(self.status)))
 
     def move(self, target: str, now: datetime | None = None) -> None:
         self.check_transition(target)
@@ -86,14 +87,26 @@ class Round(db.Model):
         problems = []
         if closes_on < today:
             problems.append(
-                f"closes on: {closes_on} is in the past (today is {today}); people would be asked "
-                "to answer by a day already gone"
+                problem(
+                    N_(
+                        "closes on: %(closes_on)s is in the past (today is %(today)s); people would be asked "
+                        "to answer by a day already gone"
+                    ),
+                    closes_on=closes_on,
+                    today=today,
+                )
             )
         earliest = opens_on + timedelta(days=MIN_OPEN_DAYS)
         if closes_on < earliest:
             problems.append(
-                f"closes on: the round would be open less than a day; close it on {earliest} "
-                f"or later (it opens on {opens_on})"
+                problem(
+                    N_(
+                        "closes on: the round would be open less than a day; close it on %(earliest)s "
+                        "or later (it opens on %(opens_on)s)"
+                    ),
+                    earliest=earliest,
+                    opens_on=opens_on,
+                )
             )
         return problems
 
@@ -101,10 +114,20 @@ class Round(db.Model):
         """Why the close date cannot move to ``closes_on``; IllegalTransition unless open."""
         if self.status != "open":
             raise IllegalTransition(
-                f"round {self.label!r} is {self.status}; only an open round's close date can be extended"
+                problem(
+                    N_("round %(label)r is %(status)s; only an open round's close date can be extended"),
+                    label=self.label,
+                    status=problem(self.status),
+                )
             )
         if closes_on <= self.closes_on:
-            return [f"closes on: {closes_on} is not later than the current close date {self.closes_on}"]
+            return [
+                problem(
+                    N_("closes on: %(closes_on)s is not later than the current close date %(current)s"),
+                    closes_on=closes_on,
+                    current=self.closes_on,
+                )
+            ]
         return self.date_problems(self.opens_on, closes_on, today)
 
     def stamp_of(self, target: str, now: datetime) -> dict:

@@ -11,6 +11,7 @@ from sqlalchemy import and_, func, or_, select
 from healthcheck.extensions import db
 from healthcheck.models import ACTION_STATUSES, VISIBILITIES, Action, Alliance, Dimension, Round
 from healthcheck.models.base import utcnow
+from healthcheck.problems import N_, problem
 from healthcheck.services import action_followup, audit, summaries
 from healthcheck.services.errors import InvalidInput
 
@@ -32,31 +33,35 @@ class ActionData:
     accepted_by_both: bool = False
 
 
+def _status_problem() -> str:
+    return problem(N_("status: one of %(allowed)s"), allowed=", ".join(ACTION_STATUSES))
+
+
 def _check(alliance: Alliance, data: ActionData, rnd: Round | None) -> list[str]:
     problems = []
     if not data.title.strip():
-        problems.append("title: required")
+        problems.append(problem(N_("title: required")))
     elif len(data.title) > 200:
-        problems.append("title: at most 200 characters")
+        problems.append(problem(N_("title: at most %(n)s characters"), n=200))
     problems += _check_owners(alliance, data)
     if not data.owner.strip() and data.owner_user_id is None:
-        problems.append("owner: required (a name on either side)")
+        problems.append(problem(N_("owner: required (a name on either side)")))
     elif len(data.owner) > 200:
-        problems.append("owner: at most 200 characters")
+        problems.append(problem(N_("owner: at most %(n)s characters"), n=200))
     if data.due_on is None:
-        problems.append("due date: required (YYYY-MM-DD)")
+        problems.append(problem(N_("due date: required (YYYY-MM-DD)")))
     if data.visibility not in VISIBILITIES:
-        problems.append(f"visibility: internal or joint (got {data.visibility!r})")
+        problems.append(problem(N_("visibility: internal or joint (got %(value)r)"), value=data.visibility))
     if data.status not in ACTION_STATUSES:
-        problems.append(f"status: one of {', '.join(ACTION_STATUSES)}")
+        problems.append(_status_problem())
     if len(data.description) > 5000:
-        problems.append("description: at most 5000 characters")
+        problems.append(problem(N_("description: at most %(n)s characters"), n=5000))
     if data.dimension and rnd is not None:
         keys = {d.key for d in rnd.questionnaire.dimensions}
         if data.dimension not in keys:
-            problems.append(f"dimension: one of {', '.join(sorted(keys))}")
+            problems.append(problem(N_("dimension: one of %(keys)s"), keys=", ".join(sorted(keys))))
     if rnd is not None and rnd.alliance_id != alliance.id:
-        problems.append("round: not a round of this alliance")
+        problems.append(problem(N_("round: not a round of this alliance")))
     return problems
 
 
@@ -67,20 +72,38 @@ def _side_a_user(alliance: Alliance, user_id: int | None):
 def _check_owners(alliance: Alliance, data: ActionData) -> list[str]:
     problems = []
     if data.owner_user_id is not None and _side_a_user(alliance, data.owner_user_id) is None:
-        problems.append(f"owner at {alliance.side_a.name}: choose an owner or member of this alliance")
+        problems.append(
+            problem(
+                N_("owner at %(side)s: choose an owner or member of this alliance"), side=alliance.side_a.name
+            )
+        )
     if len(data.partner_owner_name) > 200:
-        problems.append("partner owner name: at most 200 characters")
+        problems.append(problem(N_("partner owner name: at most %(n)s characters"), n=200))
     email = data.partner_owner_email.strip()
     if email and (len(email) > 254 or not re.fullmatch(r"[^@\s]+@[^@\s]+\.[^@\s]+", email)):
-        problems.append(f"partner owner email: an address like name@example.com (got {email[:60]!r})")
+        problems.append(
+            problem(
+                N_("partner owner email: an address like name@example.com (got %(value)r)"), value=email[:60]
+            )
+        )
     if data.accepted_by_both:
         if data.visibility != "joint":
-            problems.append("agreed by both sides: only a joint action is accepted by both sides")
+            problems.append(
+                problem(N_("agreed by both sides: only a joint action is accepted by both sides"))
+            )
         if data.owner_user_id is None:
-            problems.append(f"owner at {alliance.side_a.name}: required for an action both sides agreed")
+            problems.append(
+                problem(
+                    N_("owner at %(side)s: required for an action both sides agreed"),
+                    side=alliance.side_a.name,
+                )
+            )
         if not data.partner_owner_name.strip() or not email:
             problems.append(
-                f"owner at {alliance.side_b.name}: name and email required for an action both sides agreed"
+                problem(
+                    N_("owner at %(side)s: name and email required for an action both sides agreed"),
+                    side=alliance.side_b.name,
+                )
             )
     return problems
 
@@ -115,7 +138,7 @@ def create(alliance: Alliance, data: ActionData, actor, rnd: Round | None = None
 
 def set_status(action: Action, status: str, actor) -> None:
     if status not in ACTION_STATUSES:
-        raise InvalidInput(f"status: one of {', '.join(ACTION_STATUSES)}")
+        raise InvalidInput(_status_problem())
     action.status = status
     action.completed_at = utcnow() if status in ("done", "dropped") else None
     audit.record("action.status", actor, action, status=status)

@@ -10,6 +10,7 @@ from healthcheck.extensions import db
 from healthcheck.models import MIN_K, PHASES, SEGMENTS, Alliance, Organisation, Round, User
 from healthcheck.models.alliance import alliance_members, alliance_owners
 from healthcheck.models.review import MAX_REVIEW_DAYS
+from healthcheck.problems import N_, problem
 from healthcheck.services import audit, languages, summaries
 from healthcheck.services.errors import InvalidInput
 from healthcheck.services.text import short_text_problem
@@ -18,7 +19,10 @@ from healthcheck.services.text import short_text_problem
 def review_window_problem(days) -> str | None:
     """Why ``days`` is no joint review window (None when it is one)."""
     if not isinstance(days, int) or isinstance(days, bool) or not 0 <= days <= MAX_REVIEW_DAYS:
-        return f"review window: a whole number of days from 0 (publish at once) to {MAX_REVIEW_DAYS}"
+        return problem(
+            N_("review window: a whole number of days from 0 (publish at once) to %(days)s"),
+            days=MAX_REVIEW_DAYS,
+        )
     return None
 
 
@@ -57,34 +61,55 @@ def by_name(name: str) -> Alliance | None:
 
 def _check(data: AllianceData, existing: Alliance | None) -> list[str]:
     problems = []
-    if found := short_text_problem("name", data.name, 200):
+    if found := short_text_problem(problem(N_("name")), data.name, 200):
         problems.append(found)
     else:
         clash = by_name(data.name)
         if clash is not None and clash is not existing:
-            problems.append(f"name: an alliance called {data.name!r} already exists")
-    for label, value in (("side A", data.side_a), ("side B", data.side_b)):
-        if found := short_text_problem(label, value, 200, required="organisation name required"):
+            problems.append(problem(N_("name: an alliance called %(name)r already exists"), name=data.name))
+    for label, value in ((problem(N_("side A")), data.side_a), (problem(N_("side B")), data.side_b)):
+        required = problem(N_("%(label)s: organisation name required"), label=label)
+        if found := short_text_problem(label, value, 200, required=required):
             problems.append(found)
     if data.side_a.strip() and data.side_a.strip().lower() == data.side_b.strip().lower():
-        problems.append("side B: must be a different organisation from side A")
+        problems.append(problem(N_("side B: must be a different organisation from side A")))
     if data.segment not in SEGMENTS:
-        problems.append(f"segment: one of {', '.join(SEGMENTS)} (got {data.segment!r})")
+        problems.append(
+            problem(
+                N_("segment: one of %(allowed)s (got %(value)r)"),
+                allowed=", ".join(SEGMENTS),
+                value=data.segment,
+            )
+        )
     if data.phase not in PHASES:
-        problems.append(f"phase: one of {', '.join(PHASES)} (got {data.phase!r})")
+        problems.append(
+            problem(
+                N_("phase: one of %(allowed)s (got %(value)r)"), allowed=", ".join(PHASES), value=data.phase
+            )
+        )
     if not isinstance(data.k_anonymity, int) or data.k_anonymity < MIN_K:
-        problems.append(f"anonymity threshold: a whole number of at least {MIN_K}")
+        problems.append(problem(N_("anonymity threshold: a whole number of at least %(k)s"), k=MIN_K))
     if data.cadence_months is not None and not 1 <= data.cadence_months <= 36:
-        problems.append("cadence: between 1 and 36 months, or empty for the segment default")
+        problems.append(problem(N_("cadence: between 1 and 36 months, or empty for the segment default")))
     if data.review_days is not None and (found := review_window_problem(data.review_days)):
         problems.append(found)
     if len(data.north_star) > 1000:
-        problems.append("North Star: at most 1000 characters")
+        problems.append(problem(N_("North Star: at most %(n)s characters"), n=1000))
     problems += languages.side_problems(data)
     return problems
 
 
-ROLE_NEEDED = {"owners": "a manager account", "members": "an account that may read reports"}
+# what a manager is told about an email they may not name, per list (no account's role leaks)
+NOT_YOURS = {
+    "owners": N_(
+        "owners: %(email)s is not a manager account on your alliances (ask an admin if it should be)"
+    ),
+    "members": N_(
+        "members: %(email)s is not an account that may read reports on your alliances "
+        "(ask an admin if it should be)"
+    ),
+}
+LIST_LABELS = {"owners": N_("owners"), "members": N_("members")}
 OWNER_ROLES, MEMBER_ROLES = ("manager", "admin"), ("viewer", "manager", "admin")
 
 
@@ -117,14 +142,25 @@ def _users(
         if user is not None and user.role in roles and (allowed is None or user.id in allowed):
             found.append(user)
         elif not detailed:
-            problems.append(
-                f"{label}: {email} is not {ROLE_NEEDED[label]} on your alliances "
-                "(ask an admin if it should be)"
-            )
+            problems.append(problem(NOT_YOURS[label], email=email))
         elif user is None:
-            problems.append(f"{label}: no user with email {email!r}")
+            problems.append(
+                problem(
+                    N_("%(label)s: no user with email %(email)r"),
+                    label=problem(LIST_LABELS[label]),
+                    email=email,
+                )
+            )
         else:
-            problems.append(f"{label}: {email} is a {user.role}; needs role {' or '.join(roles)}")
+            problems.append(
+                problem(
+                    N_("%(label)s: %(email)s is a %(role)s; needs role %(roles)s"),
+                    label=problem(LIST_LABELS[label]),
+                    email=email,
+                    role=problem(user.role),
+                    roles=" or ".join(roles),
+                )
+            )
     return found
 
 
@@ -156,7 +192,9 @@ def update(alliance: Alliance, changes: dict, actor: User | None) -> Alliance:
     its value. The same checks, all-or-nothing, and the same audit as the edit page (``save``)."""
     unknown = sorted(set(changes) - set(EDITABLE))
     if unknown:
-        raise InvalidInput([f"{name}: not a field of an alliance" for name in unknown])
+        raise InvalidInput(
+            [problem(N_("%(name)s: not a field of an alliance"), name=name) for name in unknown]
+        )
     return save(replace(data_of(alliance), **changes), actor, alliance)
 
 

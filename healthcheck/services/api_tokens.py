@@ -15,6 +15,7 @@ from sqlalchemy import select
 from healthcheck.extensions import db
 from healthcheck.models import TOKEN_SCOPES, ApiToken, User, hash_token
 from healthcheck.models.base import utcnow
+from healthcheck.problems import N_, problem
 from healthcheck.services import audit
 from healthcheck.services.errors import InvalidInput, NotFound
 
@@ -27,15 +28,19 @@ TOUCH_EVERY = timedelta(minutes=1)
 def _problems(name: str, scope: str, days) -> list[str]:
     problems = []
     if not name.strip():
-        problems.append("name: required, e.g. reporting script")
+        problems.append(problem(N_("name: required, e.g. reporting script")))
     elif len(name) > 100:
-        problems.append("name: at most 100 characters")
+        problems.append(problem(N_("name: at most %(n)s characters"), n=100))
     elif any(ord(c) < 32 for c in name):
-        problems.append("name: one line of text, without control characters")
+        problems.append(problem(N_("name: one line of text, without control characters")))
     if scope not in TOKEN_SCOPES:
-        problems.append(f"scope: one of {', '.join(TOKEN_SCOPES)} (got {scope!r})")
+        problems.append(
+            problem(
+                N_("scope: one of %(allowed)s (got %(value)r)"), allowed=", ".join(TOKEN_SCOPES), value=scope
+            )
+        )
     if not isinstance(days, int) or isinstance(days, bool) or not 1 <= days <= MAX_DAYS:
-        problems.append(f"days: a whole number from 1 to {MAX_DAYS}")
+        problems.append(problem(N_("days: a whole number from 1 to %(n)s"), n=MAX_DAYS))
     return problems
 
 

@@ -10,6 +10,7 @@ from sqlalchemy import select
 from healthcheck.analysis.dates import NextCheck, next_check
 from healthcheck.extensions import db
 from healthcheck.models import Alliance, Round
+from healthcheck.problems import N_, problem
 from healthcheck.services import audit, reminders
 from healthcheck.services.errors import InvalidInput
 
@@ -66,6 +67,12 @@ def next_check_of(alliance: Alliance, rounds: list[Round], today: date, open_day
 def confirm(rnd: Round, actor) -> None:
     """The manager confirms a draft round: the scheduler opens it on its opening date."""
     if rnd.status != "draft":
-        raise InvalidInput(f"round {rnd.label!r} is {rnd.status}; only a draft can be confirmed")
+        raise InvalidInput(
+            problem(
+                N_("round %(label)r is %(status)s; only a draft can be confirmed"),
+                label=rnd.label,
+                status=problem(rnd.status),
+            )
+        )
     rnd.auto_open = True
     audit.record("round.confirm", actor, rnd)

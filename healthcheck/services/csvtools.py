@@ -7,6 +7,7 @@ import csv
 import io
 
 from healthcheck.exports import cells
+from healthcheck.problems import N_, problem
 
 MAX_CSV_BYTES = 5 * 1024 * 1024
 
@@ -16,15 +17,35 @@ def decode(raw: bytes | str, what: str) -> str:
         text = raw
     else:
         if len(raw) > MAX_CSV_BYTES:
-            raise ValueError(f"{what}: file larger than {MAX_CSV_BYTES // (1024 * 1024)} MB")
+            raise ValueError(
+                problem(
+                    N_("%(what)s: file larger than %(mb)s MB"), what=what, mb=MAX_CSV_BYTES // (1024 * 1024)
+                )
+            )
         try:
             text = raw.decode("utf-8-sig")
         except UnicodeDecodeError as exc:
-            raise ValueError(f"{what}: not UTF-8 text (bad byte at offset {exc.start})") from exc
+            raise ValueError(
+                problem(
+                    N_("%(what)s: not UTF-8 text (bad byte at offset %(offset)s)"),
+                    what=what,
+                    offset=exc.start,
+                )
+            ) from exc
     if "\x00" in text:
         line = text[: text.index("\x00")].count("\n") + 1
-        raise ValueError(f"{what}: line {line}: contains a NUL byte")
+        raise ValueError(problem(N_("%(what)s: line %(line)s: contains a NUL byte"), what=what, line=line))
     return text
+
+
+def problem_of(exc: ValueError) -> str:
+    """The message a ``ValueError`` of ``decode``/``rows`` carries, translatable on a page."""
+    return exc.args[0] if exc.args else str(exc)
+
+
+def line_problem(line: int, found: str) -> str:
+    """``found`` (a problem of one record) said with the line it is on."""
+    return problem(N_("line %(line)s: %(problem)s"), line=line, problem=found)
 
 
 def rows(
@@ -36,13 +57,26 @@ def rows(
     try:
         first = next(reader)
     except StopIteration:
-        raise ValueError(f"{what}: empty; expected header {','.join(header)}") from None
+        raise ValueError(
+            problem(N_("%(what)s: empty; expected header %(header)s"), what=what, header=",".join(header))
+        ) from None
     except csv.Error as exc:
-        raise ValueError(f"{what}: line 1: {exc}") from exc
+        raise ValueError(problem(N_("%(what)s: line 1: %(error)s"), what=what, error=str(exc))) from exc
     got = [h.strip().lower() for h in first]
     if got != header and not (optional and got == header + optional):
-        more = f" (optionally followed by ,{','.join(optional)})" if optional else ""
-        raise ValueError(f"{what}: line 1: header must be {','.join(header)}{more} (got {','.join(got)})")
+        names = {"what": what, "header": ",".join(header), "got": ",".join(got)}
+        if optional:
+            raise ValueError(
+                problem(
+                    N_(
+                        "%(what)s: line 1: header must be %(header)s "
+                        "(optionally followed by ,%(optional)s) (got %(got)s)"
+                    ),
+                    optional=",".join(optional),
+                    **names,
+                )
+            )
+        raise ValueError(problem(N_("%(what)s: line 1: header must be %(header)s (got %(got)s)"), **names))
     header = got
     out = []
     try:
@@ -51,11 +85,14 @@ def rows(
                 continue
             line = reader.line_num
             if len(record) != len(header):
-                out.append((line, {"__error__": f"expected {len(header)} fields, got {len(record)}"}))
+                wrong = problem(N_("expected %(n)s fields, got %(got)s"), n=len(header), got=len(record))
+                out.append((line, {"__error__": wrong}))
                 continue
             out.append((line, {h: v.strip() for h, v in zip(header, record, strict=True)}))
     except csv.Error as exc:
-        raise ValueError(f"{what}: line {reader.line_num}: {exc}") from exc
+        raise ValueError(
+            problem(N_("%(what)s: line %(line)s: %(error)s"), what=what, line=reader.line_num, error=str(exc))
+        ) from exc
     return out
 
 

@@ -10,6 +10,7 @@ from healthcheck import languages as language_codes
 from healthcheck.analysis import panel
 from healthcheck.extensions import db
 from healthcheck.models import SIDES, IllegalTransition, Invitation, Round
+from healthcheck.problems import N_, problem
 from healthcheck.services import audit, csvtools, languages, notifications
 from healthcheck.services.errors import InvalidInput
 from healthcheck.services.text import EMAIL_RE, short_text_problem
@@ -36,15 +37,15 @@ class Issued:
 
 def _problems(invitee: Invitee, taken: set[str]) -> list[str]:
     problems = []
-    if found := short_text_problem("name", invitee.name, 200):
+    if found := short_text_problem(problem(N_("name")), invitee.name, 200):
         problems.append(found)
     email = invitee.email.strip().lower()
     if not EMAIL_RE.match(email) or len(email) > 254:
-        problems.append(f"email: {invitee.email!r} is not an email address")
+        problems.append(problem(N_("email: %(email)r is not an email address"), email=invitee.email))
     elif email in taken:
-        problems.append(f"email: {email} is already invited to this round")
+        problems.append(problem(N_("email: %(email)s is already invited to this round"), email=email))
     if invitee.side not in SIDES:
-        problems.append(f"side: A or B (got {invitee.side!r})")
+        problems.append(problem(N_("side: A or B (got %(value)r)"), value=invitee.side))
     if panel.parse(invitee.function) is None:
         problems.append(panel.problem(invitee.function))
     if invitee.language is not None and language_codes.parse(invitee.language) is None:
@@ -64,14 +65,20 @@ def _taken(rnd: Round) -> set[str]:
 
 def _check_round(rnd: Round) -> None:
     if rnd.status == "closed":
-        raise InvalidInput(f"round {rnd.label!r} is closed; no more invitations")
+        raise InvalidInput(problem(N_("round %(label)r is closed; no more invitations"), label=rnd.label))
 
 
 def _check_batch(count: int) -> None:
     if count > MAX_BATCH:
         raise InvalidInput(
-            f"at most {MAX_BATCH} invitations per batch (this one has {count}): split the list and "
-            "invite the rest in a second batch"
+            problem(
+                N_(
+                    "at most %(n)s invitations per batch (this one has %(count)s): split the list and "
+                    "invite the rest in a second batch"
+                ),
+                n=MAX_BATCH,
+                count=count,
+            )
         )
 
 
@@ -87,7 +94,9 @@ def invite(rnd: Round, invitees: list[Invitee], actor=None, hand_out: bool = Fal
     problems = []
     for i, invitee in enumerate(invitees, start=1):
         found = _problems(invitee, taken)
-        problems += [f"invitee {i}: {p}" if len(invitees) > 1 else p for p in found]
+        if len(invitees) > 1:
+            found = [problem(N_("invitee %(n)s: %(problem)s"), n=i, problem=p) for p in found]
+        problems += found
         taken.add(invitee.email.strip().lower())
     if problems:
         raise InvalidInput(problems)
@@ -100,20 +109,20 @@ def invite_csv(rnd: Round, raw: bytes | str, actor=None, hand_out: bool = False)
     try:
         records = csvtools.rows(csvtools.decode(raw, "CSV"), CSV_HEADER, "CSV", CSV_OPTIONAL)
     except ValueError as exc:
-        raise InvalidInput(str(exc)) from exc
+        raise InvalidInput(csvtools.problem_of(exc)) from exc
     if not records:
-        raise InvalidInput("CSV: no invitations below the header")
+        raise InvalidInput(problem(N_("CSV: no invitations below the header")))
     _check_batch(len(records))
     taken = _taken(rnd)
     problems, invitees = [], []
     for line, rec in records:
         if "__error__" in rec:
-            problems.append(f"line {line}: {rec['__error__']}")
+            problems.append(csvtools.line_problem(line, rec["__error__"]))
             continue
         invitee = Invitee(
             rec["name"], rec["email"], rec["side"].upper(), rec["function"], rec.get("language") or None
         )
-        problems += [f"line {line}: {p}" for p in _problems(invitee, taken)]
+        problems += [csvtools.line_problem(line, p) for p in _problems(invitee, taken)]
         taken.add(invitee.email.strip().lower())
         invitees.append(invitee)
     if problems:
@@ -153,13 +162,13 @@ def revoke(inv: Invitation, actor=None) -> None:
     try:
         inv.revoke()
     except IllegalTransition as exc:
-        raise InvalidInput(str(exc)) from exc
+        raise InvalidInput(exc.args[0]) from exc
     audit.record("invitation.revoke", actor, inv)
 
 
 def _check_reissue(inv: Invitation) -> None:
     if inv.status == "submitted":
-        raise InvalidInput("this person has already submitted; there is nothing to reissue")
+        raise InvalidInput(problem(N_("this person has already submitted; there is nothing to reissue")))
     _check_round(inv.round)
     inv.reinstate()
 

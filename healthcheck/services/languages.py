@@ -13,6 +13,7 @@ from sqlalchemy import update
 from healthcheck import languages as codes
 from healthcheck.extensions import db
 from healthcheck.models import Invitation, Questionnaire
+from healthcheck.problems import N_, problem
 
 SWITCH = "lang-"  # a respondent's form button: save the draft, then show it in this language
 
@@ -104,8 +105,10 @@ def default_for(alliance, side: str) -> str:
 
 def side_problems(data) -> list[str]:
     """An alliance's per-side default languages (``AllianceData``), each one of ours."""
+    wrong = {
+        N_("side A language: one of %(allowed)s (got %(value)r)"): data.side_a_language,
+        N_("side B language: one of %(allowed)s (got %(value)r)"): data.side_b_language,
+    }
     return [
-        f"side {side} language: one of {codes.allowed()} (got {value!r})"
-        for side, value in (("A", data.side_a_language), ("B", data.side_b_language))
-        if not codes.valid(value)
+        problem(msgid, allowed=codes.allowed(), value=v) for msgid, v in wrong.items() if not codes.valid(v)
     ]

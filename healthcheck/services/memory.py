@@ -9,6 +9,7 @@ from sqlalchemy import select
 
 from healthcheck.extensions import db
 from healthcheck.models import NOTE_KINDS, Action, Alliance, Note, Round, RoundSummary, ShareLink
+from healthcheck.problems import N_, problem
 from healthcheck.services import audit, review_timeline, sharing, users
 from healthcheck.services import search as search_in
 from healthcheck.services.errors import InvalidInput
@@ -25,13 +26,14 @@ class Event:
 def add_note(alliance: Alliance, kind: str, title: str, body: str, happened_on: date | None, actor) -> Note:
     problems = []
     if kind not in NOTE_KINDS or kind == "handoff":
-        problems.append(f"kind: one of {', '.join(k for k in NOTE_KINDS if k != 'handoff')}")
+        kinds = ", ".join(k for k in NOTE_KINDS if k != "handoff")
+        problems.append(problem(N_("kind: one of %(allowed)s"), allowed=kinds))
     if not title.strip() or len(title) > 200:
-        problems.append("title: required, at most 200 characters")
+        problems.append(problem(N_("title: required, at most %(n)s characters"), n=200))
     if len(body) > 20000:
-        problems.append("text: at most 20000 characters")
+        problems.append(problem(N_("text: at most %(n)s characters"), n=20000))
     if happened_on is None:
-        problems.append("date: required (YYYY-MM-DD)")
+        problems.append(problem(N_("date: required (YYYY-MM-DD)")))
     if problems:
         raise InvalidInput(problems)
     note = Note(
@@ -59,9 +61,11 @@ def handoff(
     ``revoke_shares``: the partner links made so far stop working (the new owner shares anew)."""
     new_owner = users.by_email(new_owner_email or "")
     if new_owner is None or new_owner.role not in ("manager", "admin"):
-        raise InvalidInput(f"new owner: {new_owner_email!r} is not a manager or admin account")
+        raise InvalidInput(
+            problem(N_("new owner: %(email)r is not a manager or admin account"), email=new_owner_email)
+        )
     if not body.strip():
-        raise InvalidInput("handoff note: required — what should the new owner know?")
+        raise InvalidInput(problem(N_("handoff note: required — what should the new owner know?")))
     previous = ", ".join(u.display_name for u in alliance.owners) or "nobody"
     alliance.owners = [new_owner]
     note = Note(

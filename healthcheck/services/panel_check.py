@@ -19,6 +19,7 @@ from healthcheck.analysis.panel import FUNCTIONS
 from healthcheck.extensions import db
 from healthcheck.models import Invitation, PanelCheckLink, Round, hash_token
 from healthcheck.models.base import utcnow
+from healthcheck.problems import N_, problem
 from healthcheck.services import audit
 from healthcheck.services.errors import InvalidInput
 from healthcheck.services.text import EMAIL_RE
@@ -41,13 +42,19 @@ def create(
     name, email = (contact_name or "").strip(), (contact_email or "").strip().lower()
     problems = []
     if rnd.status != "draft":
-        problems.append(f"round: {rnd.label!r} is {rnd.status}; a panel check is for a round not yet open")
+        problems.append(
+            problem(
+                N_("round: %(label)r is %(status)s; a panel check is for a round not yet open"),
+                label=rnd.label,
+                status=problem(rnd.status),
+            )
+        )
     if not name or len(name) > 200:
-        problems.append("contact name: required, at most 200 characters")
+        problems.append(problem(N_("contact name: required, at most %(n)s characters"), n=200))
     if not EMAIL_RE.match(email) or len(email) > 254:
-        problems.append(f"contact email: {contact_email!r} is not an email address")
+        problems.append(problem(N_("contact email: %(email)r is not an email address"), email=contact_email))
     if not isinstance(days, int) or not 1 <= days <= MAX_DAYS:
-        problems.append(f"expiry: a whole number of days between 1 and {MAX_DAYS}")
+        problems.append(problem(N_("expiry: a whole number of days between 1 and %(n)s"), n=MAX_DAYS))
     if problems:
         raise InvalidInput(problems)
     token = secrets.token_urlsafe(24)

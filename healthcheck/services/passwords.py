@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 
+from healthcheck.problems import N_, problem
+
 MIN_LENGTH = 10
 MIN_LENGTH_ADMIN = 12
 MIN_DISTINCT = 5
@@ -34,14 +36,22 @@ def problems(password: str, role: str) -> list[str]:
     """Why a password is refused for an account of this role (empty: acceptable)."""
     minimum = MIN_LENGTH_ADMIN if role == "admin" else MIN_LENGTH
     if len(password) < minimum:
-        return [f"password: at least {minimum} characters for a{'n' if role == 'admin' else ''} {role}"]
+        if role == "admin":
+            return [problem(N_("password: at least %(n)s characters for an admin"), n=minimum)]
+        return [problem(N_("password: at least %(n)s characters for a %(role)s"), n=minimum, role=role)]
     lowered = password.lower()
     if len(set(lowered)) < MIN_DISTINCT or _repeats_a_unit(lowered):
-        return ["password: too repetitive (like 'aaaaaaaaaaaa' or 'abcabcabcabc'); use a passphrase"]
+        return [
+            problem(N_("password: too repetitive (like 'aaaaaaaaaaaa' or 'abcabcabcabc'); use a passphrase"))
+        ]
     if _is_sequence(lowered):
-        return ["password: a keyboard or counting sequence (like '1234567890'); use a passphrase"]
+        return [
+            problem(N_("password: a keyboard or counting sequence (like '1234567890'); use a passphrase"))
+        ]
     if _is_common(lowered):
-        return ["password: one of the most common passwords; use a passphrase of unrelated words"]
+        return [
+            problem(N_("password: one of the most common passwords; use a passphrase of unrelated words"))
+        ]
     return []
 
 

@@ -18,6 +18,7 @@ from sqlalchemy.exc import IntegrityError
 from healthcheck.extensions import db
 from healthcheck.models import Invitation, Reminder, Round
 from healthcheck.models.base import utcnow
+from healthcheck.problems import N_, problem
 from healthcheck.services import audit, notifications
 from healthcheck.services.errors import InvalidInput
 
@@ -85,7 +86,11 @@ def remind_now(rnd: Round, actor, now: datetime | None = None) -> RemindNow:
     claimed at once instead of on day 7 or 14 (it counts as one of their two)."""
     if rnd.status != "open":
         raise InvalidInput(
-            f"round {rnd.label!r} is {rnd.status}; only an open round's respondents are reminded"
+            problem(
+                N_("round %(label)r is %(status)s; only an open round's respondents are reminded"),
+                label=rnd.label,
+                status=problem(rnd.status),
+            )
         )
     now, result = now or utcnow(), RemindNow()
     for inv in _waiting(rnd):

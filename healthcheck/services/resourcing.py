@@ -17,6 +17,7 @@ from healthcheck.analysis import resourcing as analysis
 from healthcheck.extensions import db
 from healthcheck.models import Alliance, Round, RoundSummary, User
 from healthcheck.models.alliance import CADENCE_MONTHS, alliance_owners
+from healthcheck.problems import N_, problem
 from healthcheck.services.errors import InvalidInput, NotFound
 
 OWNER_ROLES = ("manager", "admin")  # who may own an alliance (services.memory.handoff)
@@ -136,12 +137,18 @@ def what_if(board: Overview, alliance_id: int | None, new_owner_id: int | None) 
     field when the alliance or the person cannot be chosen."""
     alliance = db.session.get(Alliance, alliance_id) if alliance_id else None
     if alliance is None or all(a.id != alliance.id for a in board.alliances):
-        raise InvalidInput("alliance: choose one of the active alliances listed")
+        raise InvalidInput(problem(N_("alliance: choose one of the active alliances listed")))
     person = db.session.get(User, new_owner_id) if new_owner_id else None
     if person is None or not person.active or person.role not in OWNER_ROLES:
-        raise InvalidInput("new owner: choose an active manager or admin account")
+        raise InvalidInput(problem(N_("new owner: choose an active manager or admin account")))
     if [o.id for o in alliance.owners] == [person.id]:
-        raise InvalidInput(f"new owner: {person.display_name} already is the only owner of {alliance.name}")
+        raise InvalidInput(
+            problem(
+                N_("new owner: %(name)s already is the only owner of %(alliance)s"),
+                name=person.display_name,
+                alliance=alliance.name,
+            )
+        )
     changes = analysis.what_if(board.alliances, board.managers, board.standards, alliance.id, person.id)
     return WhatIf(alliance, person, changes, board.standards[alliance.segment].fte)
 

@@ -27,6 +27,7 @@ from healthcheck.extensions import db
 from healthcheck.models import Review, Reviewer, Round
 from healthcheck.models.base import utcnow
 from healthcheck.models.review import DEFAULT_REVIEW_DAYS
+from healthcheck.problems import N_, problem
 from healthcheck.services import audit
 from healthcheck.services.errors import InvalidInput
 
@@ -59,7 +60,7 @@ def of_round(rnd: Round) -> Review | None:
 def open_review(rnd: Round) -> Review:
     review = of_round(rnd)
     if review is None:
-        raise InvalidInput("review: this round has no joint review")
+        raise InvalidInput(problem(N_("review: this round has no joint review")))
     return review
 
 
@@ -67,7 +68,7 @@ def check_participant(rnd: Round, who: Participant, now: datetime) -> None:
     if who.side == "B" and (
         who.reviewer is None or who.reviewer.round_id != rnd.id or not who.reviewer.usable(now)
     ):
-        raise InvalidInput("review: this link does not open this round's review")
+        raise InvalidInput(problem(N_("review: this link does not open this round's review")))
 
 
 def start(rnd: Round, now: datetime | None = None) -> Review | None:

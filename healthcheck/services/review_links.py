@@ -11,6 +11,7 @@ from sqlalchemy import select
 from healthcheck.extensions import db
 from healthcheck.models import Review, Reviewer, Round, hash_token
 from healthcheck.models.base import utcnow
+from healthcheck.problems import N_, problem
 from healthcheck.services import audit, notifications
 from healthcheck.services.errors import InvalidInput
 from healthcheck.services.review import open_review
@@ -33,16 +34,20 @@ def add_reviewer(rnd: Round, name: str, email: str, actor, now: datetime | None 
     name, email = (name or "").strip(), (email or "").strip().lower()
     problems = []
     if not name:
-        problems.append("reviewer name: required")
+        problems.append(problem(N_("reviewer name: required")))
     elif len(name) > 200:
-        problems.append("reviewer name: at most 200 characters")
-    elif found := single_line_problem("reviewer name", name):
+        problems.append(problem(N_("reviewer name: at most %(n)s characters"), n=200))
+    elif found := single_line_problem(problem(N_("reviewer name")), name):
         problems.append(found)
     if not EMAIL_RE.match(email) or len(email) > 254:
-        problems.append(f"reviewer email: {email!r} is not an email address")
+        problems.append(problem(N_("reviewer email: %(email)r is not an email address"), email=email))
     now = now or utcnow()
     if now >= _link_expiry(review):
-        problems.append(f"reviewer: the review ended on {review.ends_on}; a new link would not work")
+        problems.append(
+            problem(
+                N_("reviewer: the review ended on %(date)s; a new link would not work"), date=review.ends_on
+            )
+        )
     if problems:
         raise InvalidInput(problems)
     reviewer = Reviewer(

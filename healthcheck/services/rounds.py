@@ -10,6 +10,7 @@ from healthcheck.analysis import anonymity
 from healthcheck.extensions import db
 from healthcheck.models import Alliance, IllegalTransition, Questionnaire, Round
 from healthcheck.models.base import utcnow
+from healthcheck.problems import N_, problem
 from healthcheck.services import (
     audit,
     dataset,
@@ -36,12 +37,13 @@ def create(
 ) -> Round:
     label = (label or "").strip()
     problems = []
-    if found := short_text_problem("label", label, 100, required="required, e.g. 2026-Q4"):
+    required = problem(N_("label: required, e.g. 2026-Q4"))
+    if found := short_text_problem(problem(N_("label")), label, 100, required=required):
         problems.append(found)
     elif db.session.scalar(select(Round.id).where(Round.alliance_id == alliance.id, Round.label == label)):
-        problems.append(f"label: this alliance already has a round {label!r}")
+        problems.append(problem(N_("label: this alliance already has a round %(label)r"), label=label))
     if questionnaire is None:
-        problems.append("questionnaire: choose one from the library")
+        problems.append(problem(N_("questionnaire: choose one from the library")))
     today = today or date.today()
     opens_on = opens_on or today
     closes_on = closes_on or opens_on + timedelta(days=open_days)
@@ -123,7 +125,13 @@ def close_round(rnd: Round, actor=None, now=None, accept_hidden: bool = True) ->
     if not accept_hidden and rnd.status == "open" and (hidden := hidden_at_close(rnd)):
         names = ", ".join(s["name"] for s in hidden)
         raise InvalidInput(
-            [f"confirm: {names} has fewer than k = {rnd.k} responses; tick the box to close anyway"]
+            [
+                problem(
+                    N_("confirm: %(names)s has fewer than k = %(k)s responses; tick the box to close anyway"),
+                    names=names,
+                    k=rnd.k,
+                )
+            ]
         )
     done = _transition(rnd, "closed", actor, now)
     if done:
@@ -159,7 +167,7 @@ def extend(rnd: Round, closes_on: date | None, actor=None, today: date | None = 
     """Move an open round's close date later; everyone invited who has not submitted is told
     by email. Returns how many were told. A closed round cannot be extended."""
     if closes_on is None:
-        raise InvalidInput(["closes on: required, e.g. 2026-12-24"])
+        raise InvalidInput([problem(N_("closes on: required, e.g. 2026-12-24"))])
     problems = rnd.extension_problems(closes_on, today or date.today())
     if problems:
         raise InvalidInput(problems)
@@ -172,7 +180,13 @@ def extend(rnd: Round, closes_on: date | None, actor=None, today: date | None = 
     ).rowcount
     db.session.refresh(rnd)
     if moved != 1:  # the scheduler closed it meanwhile
-        raise IllegalTransition(f"round {rnd.label!r} is {rnd.status}; only an open round can be extended")
+        raise IllegalTransition(
+            problem(
+                N_("round %(label)r is %(status)s; only an open round can be extended"),
+                label=rnd.label,
+                status=problem(rnd.status),
+            )
+        )
     audit.record("round.extend", actor, rnd, closes_on=closes_on.isoformat(), was=previous.isoformat())
     return notifications.tell_extended(rnd, previous, now=now)
 

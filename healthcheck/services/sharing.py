@@ -10,6 +10,7 @@ from sqlalchemy import select
 from healthcheck.extensions import db
 from healthcheck.models import Round, ShareLink, hash_token
 from healthcheck.models.base import utcnow
+from healthcheck.problems import N_, problem
 from healthcheck.services import audit, notifications
 from healthcheck.services.errors import InvalidInput
 from healthcheck.services.text import EMAIL_RE
@@ -17,9 +18,9 @@ from healthcheck.services.text import EMAIL_RE
 
 def create(rnd: Round, actor, days: int = 30, created_by_id: int | None = None) -> tuple[ShareLink, str]:
     if rnd.status != "closed":
-        raise InvalidInput("only a closed round's report can be shared")
+        raise InvalidInput(problem(N_("only a closed round's report can be shared")))
     if not 1 <= days <= 365:
-        raise InvalidInput("expiry: between 1 and 365 days")
+        raise InvalidInput(problem(N_("expiry: between 1 and %(n)s days"), n=365))
     token = secrets.token_urlsafe(24)
     link = ShareLink(
         round_id=rnd.id,
@@ -95,7 +96,9 @@ def email_partner(rnd: Round, recipients: list[str], days: int, actor) -> int:
     """Queue a 'report shared' message per recipient; each gets its own link at delivery."""
     bad = [r for r in recipients if not EMAIL_RE.match(r)]
     if bad:
-        raise InvalidInput([f"recipients: {r!r} is not an email address" for r in bad])
+        raise InvalidInput(
+            [problem(N_("recipients: %(email)r is not an email address"), email=r) for r in bad]
+        )
     stamp = utcnow().isoformat()
     for email in recipients:
         notifications.enqueue(

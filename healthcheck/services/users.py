@@ -9,9 +9,14 @@ from werkzeug.security import generate_password_hash
 
 from healthcheck.extensions import db
 from healthcheck.models import MAX_CAPACITY_FTE, ROLES, User
+from healthcheck.problems import N_, problem
 from healthcheck.services import audit, passwords
 from healthcheck.services.errors import InvalidInput
 from healthcheck.services.text import EMAIL_RE, single_line_problem
+
+
+def _role_problem(role) -> str:
+    return problem(N_("role: one of %(allowed)s (got %(value)r)"), allowed=", ".join(ROLES), value=role)
 
 
 def by_email(email: str) -> User | None:
@@ -22,11 +27,11 @@ def create(email: str, role: str, password: str, name: str = "", actor=None) -> 
     email = email.strip().lower()
     problems = []
     if not EMAIL_RE.match(email):
-        problems.append(f"email: {email!r} is not an email address")
+        problems.append(problem(N_("email: %(email)r is not an email address"), email=email))
     elif by_email(email) is not None:
-        problems.append(f"email: a user {email} already exists")
+        problems.append(problem(N_("email: a user %(email)s already exists"), email=email))
     if role not in ROLES:
-        problems.append(f"role: one of {', '.join(ROLES)} (got {role!r})")
+        problems.append(_role_problem(role))
     else:
         problems += passwords.problems(password, role)
     if problems:
@@ -53,7 +58,7 @@ def authenticate(email: str, password: str) -> User | None:
 def _existing(email: str) -> User:
     user = by_email(email)
     if user is None:
-        raise InvalidInput(f"email: no user {email!r}")
+        raise InvalidInput(problem(N_("email: no user %(email)r"), email=email))
     return user
 
 
@@ -82,13 +87,21 @@ def _active_admins() -> int:
 
 def _change_problems(user: User, wanted: Change, actor) -> list[str]:
     problems = []
-    if wanted.name is not None and (len(wanted.name) > 200 or single_line_problem("name", wanted.name)):
-        problems.append(single_line_problem("name", wanted.name) or "name: at most 200 characters")
+    name = problem(N_("name"))
+    if wanted.name is not None and (len(wanted.name) > 200 or single_line_problem(name, wanted.name)):
+        problems.append(
+            single_line_problem(name, wanted.name) or problem(N_("name: at most %(n)s characters"), n=200)
+        )
     if wanted.role is not None and wanted.role not in ROLES:
-        problems.append(f"role: one of {', '.join(ROLES)} (got {wanted.role!r})")
+        problems.append(_role_problem(wanted.role))
     fte = wanted.capacity_fte
     if fte is not None and not (isinstance(fte, int | float) and 0 < fte <= MAX_CAPACITY_FTE):
-        problems.append(f"capacity: a number of FTE above 0 and at most {MAX_CAPACITY_FTE:g} (e.g. 0.5)")
+        problems.append(
+            problem(
+                N_("capacity: a number of FTE above 0 and at most %(max)s (e.g. 0.5)"),
+                max=f"{MAX_CAPACITY_FTE:g}",
+            )
+        )
     loses_admin = (
         user.role == "admin"
         and user.active
@@ -96,10 +109,12 @@ def _change_problems(user: User, wanted: Change, actor) -> list[str]:
     )
     if loses_admin and getattr(actor, "id", None) == user.id:
         problems.append(
-            "you cannot take away your own admin rights or deactivate yourself: ask another admin"
+            problem(
+                N_("you cannot take away your own admin rights or deactivate yourself: ask another admin")
+            )
         )
     elif loses_admin and _active_admins() <= 1:
-        problems.append("this is the last active admin: make another admin first")
+        problems.append(problem(N_("this is the last active admin: make another admin first")))
     return problems
 
 

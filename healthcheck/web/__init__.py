@@ -126,4 +126,4 @@ def _error_pages(app: Flask) -> None:
 
     @app.errorhandler(InvalidInput)
     def invalid(exc):
-        return _error_page(400, _("Invalid input"), "; ".join(exc.problems))
+        return _error_page(400, _("Invalid input"), "; ".join(i18n.translated(p) for p in exc.problems))

@@ -155,6 +155,7 @@ OTHER_SUBJECTS = {
 }
 ALL_SUBJECTS = {**READER_SUBJECTS, **OTHER_SUBJECTS}
 
+
 def action_status(code: str) -> str:
     """An action's status in the page's (or message's) language."""
     return code_word(code)

@@ -28,13 +28,19 @@ class Outcome:
     problems: list[str] = field(default_factory=list)
 
 
+def _message(exc: Exception) -> str:
+    """The exception's message, still translatable when the model or service raised a Problem."""
+    first = exc.args[0] if len(exc.args) == 1 else None
+    return first if isinstance(first, str) else str(exc)
+
+
 def attempt(call: Callable[[], Any], refused: tuple[type[Exception], ...] = (InvalidInput,)) -> Outcome:
     """Run ``call``; commit once on success, roll back and return the problems on ``refused``."""
     try:
         value = call()
     except refused as exc:
         db.session.rollback()
-        found = getattr(exc, "problems", None) or [str(exc)]
+        found = getattr(exc, "problems", None) or [_message(exc)]
         return Outcome(False, problems=[translated(p) for p in found])  # the page's language
     db.session.commit()
     return Outcome(True, value)

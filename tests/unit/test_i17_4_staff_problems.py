@@ -1,119 +1,180 @@
-"""Issue 17 item 4: the problems the facts, webhook and single sign-on services raise reach
-the staff pages in the reader's language; the API, the CLI and the audit keep the English.
+"""Issue 17 item 4: the problems a service raises to staff pages are said in the reader's language.
 
-The msgids are extracted from the modules themselves (as test_i17_4_catalogues does for the
-respondent's files), so a problem added there without a translation fails here.
+The msgids are extracted from the service and web modules themselves (not read from the
+catalogues), so a new problem without a translation fails here; and a problem written as a
+plain English string (or f-string) straight into ``InvalidInput``/``problems.append`` fails
+the guard below, so the next message added cannot silently stay English.
 """
 
 from __future__ import annotations
 
-import re
-from pathlib import Path
+import ast
 
 import pytest
-from babel.messages.extract import extract_from_file
-from babel.messages.pofile import read_po
 from flask_babel import force_locale
 
 from healthcheck import languages
 from healthcheck.problems import N_, problem
+from healthcheck.services import csvtools, text
 from healthcheck.web import i18n
+from tests.unit.test_i17_4_catalogues import ROOT, _catalogue, _msgids
 
-ROOT = Path(__file__).resolve().parents[2] / "healthcheck"
-KEYWORDS = {"_": None, "gettext": None, "_l": None, "lazy_gettext": None, "N_": None}
-# the services whose problems a staff page shows (facts forms, webhook page, SSO refusals on
-# the login page) and the facts CSV's line-numbered sentences
-STAFF_PROBLEM_FILES = [
-    ROOT / "services/facts.py",
-    ROOT / "services/facts_csv.py",
-    ROOT / "services/webhooks.py",
-    ROOT / "services/sso.py",
+STAFF_FILES = [
+    ROOT / "services" / f"{name}.py"
+    for name in (
+        "alliances",
+        "rounds",
+        "invitations",
+        "users",
+        "actions",
+        "cadence",
+        "reminders",
+        "sharing",
+        "review",
+        "review_links",
+        "panel_check",
+        "api_tokens",
+        "resourcing",
+        "memory",
+        "passwords",
+        "text",
+        "csvtools",
+        "languages",
+        "facts",
+        "facts_csv",
+        "webhooks",
+        "sso",
+    )
+] + [
+    ROOT / "models/round.py",
+    ROOT / "models/response.py",
+    ROOT / "languages.py",
+    ROOT / "analysis/panel.py",
+    ROOT / "web/review/routes.py",
+    ROOT / "web/ids.py",
+    ROOT / "web/validators.py",
     ROOT / "web/sso/routes.py",
 ]
-PLACEHOLDER = re.compile(r"%\(\w+\)[sr]")
 
 
-def staff_problem_msgids() -> set[str]:
+def staff_msgids() -> set[str]:
     found: set[str] = set()
-    for path in STAFF_PROBLEM_FILES:
-        found |= {
-            m[1] for m in extract_from_file("python", str(path), keywords=KEYWORDS) if isinstance(m[1], str)
-        }
+    for path in STAFF_FILES:
+        found |= _msgids(path)
     return found
 
 
-def _catalogue(code: str):
-    with open(ROOT / "translations" / code / "LC_MESSAGES" / "messages.po", "rb") as f:
-        return read_po(f, locale=code)
-
-
-def test_the_staff_problems_are_marked_for_translation():
-    ids = staff_problem_msgids()
-    assert "%(field)s: a date YYYY-MM-DD (got %(got)r)" in ids  # facts forms
-    assert "line %(line)s: %(problem)s" in ids  # the facts CSV's line number, one sentence
-    assert "url: an http:// or https:// address with a host name" in ids  # the webhook page
-    assert "this account is deactivated" in ids  # a single sign-on refusal
-    assert len(ids) >= 40
+def test_the_staff_problems_are_marked():
+    ids = staff_msgids()
+    assert len(ids) > 100
+    assert (
+        "closes on: %(closes_on)s is in the past (today is %(today)s); "
+        "people would be asked to answer by a day already gone"
+    ) in ids
+    assert "line %(line)s: %(problem)s" in ids  # the CSV's line-numbered composition
+    assert "name: an alliance called %(name)r already exists" in ids
 
 
 @pytest.mark.parametrize("code", [c for c in languages.LANGUAGES if c != "en"])
-def test_every_staff_problem_is_translated_with_its_placeholders(code):
+def test_every_staff_problem_is_translated(code):
     catalogue = _catalogue(code)
-    missing, broken = [], []
-    for msgid in sorted(staff_problem_msgids()):
-        message = catalogue.get(msgid)
-        if not (message and message.string):
-            missing.append(msgid)
-        elif sorted(PLACEHOLDER.findall(msgid)) != sorted(PLACEHOLDER.findall(message.string)):
-            broken.append(msgid)
+    missing = sorted(i for i in staff_msgids() if not (catalogue.get(i) and catalogue.get(i).string))
     assert missing == [], f"{code}: no translation for {missing}"
-    assert broken == [], f"{code}: placeholders changed in {broken}"
 
 
-def test_a_problem_inside_a_problem_is_said_in_the_page_language_too(app):
-    inner = problem(N_("%(field)s: a date YYYY-MM-DD (got %(got)r)"), field="planned_on", got="2026-13-01")
-    outer = problem(N_("line %(line)s: %(problem)s"), line=3, problem=inner)
-    assert outer == "line 3: planned_on: a date YYYY-MM-DD (got '2026-13-01')"  # the API, the CLI
+def _english_literal(node) -> bool:
+    """A str constant or f-string (or a list/comprehension of them): English that no page can translate."""
+    if isinstance(node, ast.Constant):
+        return isinstance(node.value, str)
+    if isinstance(node, ast.JoinedStr | ast.BinOp):
+        return True
+    if isinstance(node, ast.List | ast.Tuple):
+        return any(_english_literal(e) for e in node.elts)
+    if isinstance(node, ast.ListComp):
+        return _english_literal(node.elt)
+    if isinstance(node, ast.BoolOp):
+        return any(_english_literal(v) for v in node.values)
+    return False
+
+
+# English on purpose, per function: no page shows these (the command line, the app's start,
+# a programming error), so they are not problems a staff reader could be given.
+ENGLISH_ON_PURPOSE = {
+    "facts.py:check_kind": "the CLI's --kind option",
+    "facts_csv.py:import_csv": "the CLI's --alliance option",
+    "webhooks.py:emit": "a programming error (an unknown event name)",
+    "sso.py:configuration_problems": "checked when the app starts; it refuses to start",
+}
+
+
+def _hits(path):
+    """(function, line) of every problem in ``path`` written as plain English."""
+    found = []
+    tree = ast.parse(path.read_text())
+    for function in [n for n in ast.walk(tree) if isinstance(n, ast.FunctionDef)]:
+        for node in ast.walk(function):
+            if not isinstance(node, ast.Call) or not node.args:
+                continue
+            func = node.func
+            raising = isinstance(func, ast.Name) and func.id in ("InvalidInput", "ValueError")
+            appending = (
+                isinstance(func, ast.Attribute)
+                and func.attr == "append"
+                and isinstance(func.value, ast.Name)
+                and func.value.id in ("problems", "errors")
+            )
+            if (raising or appending) and _english_literal(node.args[0]):
+                found.append((function.name, node.lineno))
+        if "problem" in function.name:  # what a ``*_problem(s)`` helper returns
+            for ret in ast.walk(function):
+                if isinstance(ret, ast.Return) and ret.value is not None and _english_literal(ret.value):
+                    found.append((function.name, ret.lineno))
+    return found
+
+
+def _untranslatable(path) -> list[str]:
+    return sorted(
+        {
+            f"{path.name}:{line}"
+            for name, line in _hits(path)
+            if f"{path.name}:{name}" not in ENGLISH_ON_PURPOSE
+        }
+    )
+
+
+def test_no_staff_problem_is_a_plain_english_string():
+    offenders = [hit for path in STAFF_FILES for hit in _untranslatable(path)]
+    assert offenders == []
+
+
+def test_the_guard_finds_a_plain_english_problem(tmp_path):
+    module = tmp_path / "sample.py"
+    module.write_text(
+        "def check(value):\n"
+        "    problems = []\n"
+        "    problems.append(f'name: {value!r} is taken')\n"
+        "    raise InvalidInput(problem(N_('name: required')))\n"
+    )
+    assert _untranslatable(module) == ["sample.py:3"]
+
+
+def test_the_english_sentences_are_as_before():
+    assert text.short_text_problem("name", "", 200) == "name: required"
+    assert text.short_text_problem("name", "x" * 201, 200) == "name: at most 200 characters"
+    found = text.single_line_problem("name", "a\nb")
+    assert found == "name: line breaks and control characters are not allowed"
+    with pytest.raises(ValueError) as caught:
+        csvtools.rows("a,b\n", ["name", "email"], "CSV")
+    assert str(caught.value) == "CSV: line 1: header must be name,email (got a,b)"
+    rows = csvtools.rows("name,email\nx\n", ["name", "email"], "CSV")
+    assert rows == [(2, {"__error__": "expected 2 fields, got 1"})]
+
+
+def test_a_composed_problem_says_every_part_in_the_page_language(app):
+    detail = problem(N_("email: %(email)r is not an email address"), email="nope")
+    composed = problem(N_("line %(line)s: %(problem)s"), line=3, problem=detail)
+    assert composed == "line 3: email: 'nope' is not an email address"
+    label = text.short_text_problem(problem(N_("side B")), "", 200)
     with app.test_request_context("/"), force_locale("de"):
-        said = i18n.translated(outer)
-    assert said.startswith("Zeile 3: planned_on: ") and "'2026-13-01'" in said
-    assert "YYYY-MM-DD" not in said and "line" not in said
-
-
-def test_a_list_of_problems_is_listed_in_the_page_language(app):
-    pieces = [
-        problem(N_("%(currency)s on line %(line)s"), currency=c, line=n) for c, n in (("EUR", 2), ("USD", 5))
-    ]
-    found = problem(
-        N_("%(kind)s CSV: every budget line of an alliance is in one currency (got %(found)s)"),
-        kind="budget",
-        found=pieces,
-    )
-    assert found == (
-        "budget CSV: every budget line of an alliance is in one currency (got EUR on line 2, USD on line 5)"
-    )
-    with app.test_request_context("/"), force_locale("de"):
-        said = i18n.translated(found)
-    assert "EUR in Zeile 2, USD in Zeile 5" in said and "on line" not in said
-
-
-def test_a_facts_csv_refused_on_a_german_page_keeps_its_line_number(app):
-    """What a page shows when the facts CSV is refused (views.attempt translates each problem)."""
-    from healthcheck.extensions import db
-    from healthcheck.models import Alliance
-    from healthcheck.services import alliances, facts_csv
-    from healthcheck.web.views import attempt
-
-    raw = (
-        "key,title,dimension,planned_on,actual_on,forecast_on,status\n"
-        "ind,IND,milestones,2026-13-01,,,planned\n"
-    )
-    with app.test_request_context("/"):
-        alliances.save(alliances.AllianceData("Helix", "Aurora Pharma", "Partner", "typical"), None)
-        db.session.commit()
-        alliance = db.session.scalars(db.select(Alliance)).one()
-        english = attempt(lambda: facts_csv.parse_csv(alliance, "milestones", raw))
-        with force_locale("de"):
-            german = attempt(lambda: facts_csv.parse_csv(alliance, "milestones", raw))
-    assert english.problems == ["line 2: planned_on: a date YYYY-MM-DD (got '2026-13-01')"]
-    assert german.problems == ["Zeile 2: planned_on: ein Datum im Format JJJJ-MM-TT (erhalten: '2026-13-01')"]
+        assert i18n.translated(composed) == "Zeile 3: E-Mail: 'nope' ist keine E-Mail-Adresse"
+        assert i18n.translated(label) == "Seite B: erforderlich"

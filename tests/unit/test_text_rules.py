@@ -1,14 +1,14 @@
 """The rules for short one-line texts (names, labels) that every service applies the same way."""
 
+from healthcheck.problems import N_, problem
 from healthcheck.services.text import short_text_problem, single_line_problem
 
 
 def test_missing_text_names_the_field_and_what_is_wanted():
     assert short_text_problem("name", "   ", 200) == "name: required"
-    assert (
-        short_text_problem("label", "", 100, required="required, e.g. 2026-Q4")
-        == "label: required, e.g. 2026-Q4"
-    )
+    # ``required`` is the whole sentence (one msgid a page can translate), not a fragment
+    required = problem(N_("label: required, e.g. 2026-Q4"))
+    assert short_text_problem("label", "", 100, required=required) == "label: required, e.g. 2026-Q4"
 
 
 def test_length_limit_counts_characters_not_bytes():

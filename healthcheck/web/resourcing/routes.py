@@ -9,7 +9,7 @@ from healthcheck.models.base import MAX_ID
 from healthcheck.services import handoffs, resourcing
 from healthcheck.services.errors import InvalidInput
 from healthcheck.web import confirm as asking
-from healthcheck.web.i18n import N_
+from healthcheck.web.i18n import N_, translated
 from healthcheck.web.ids import id_arg
 from healthcheck.web.resourcing.forms import HandoverForm
 from healthcheck.web.views import attempt
@@ -31,7 +31,7 @@ def _page(board, choice=None, form=None, problems=(), status=200):
         board=board,
         choice=choice,
         form=form or HandoverForm(),
-        problems=list(problems),
+        problems=[translated(p) for p in problems],  # the service's problems in the page's language
         picked={"alliance": request.values.get("alliance", ""), "owner": request.values.get("owner", "")},
     ), status
 

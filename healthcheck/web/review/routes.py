@@ -12,6 +12,7 @@ from sqlalchemy import select
 from healthcheck.extensions import db
 from healthcheck.models import Action, Reviewer
 from healthcheck.models.response import hash_token
+from healthcheck.problems import N_, problem
 from healthcheck.services import access, review, review_links, review_pages, review_publication, review_thread
 from healthcheck.services.errors import InvalidInput, NotFound
 from healthcheck.web import confirm as asking
@@ -70,7 +71,7 @@ def _number(raw: str | None, label: str) -> int | None:
     if not raw:
         return None
     if not raw.isascii() or not raw.isdigit() or len(raw) > 9:
-        raise InvalidInput(gettext("%(label)s: not a valid reference", label=label))
+        raise InvalidInput(problem(N_("%(label)s: not a valid reference"), label=label))
     return int(raw)
 
 
@@ -78,7 +79,7 @@ def _day(raw: str | None) -> date | None:
     try:
         return date.fromisoformat(raw) if raw else None
     except ValueError:
-        raise InvalidInput(gettext("due date: %(value)r is not a date (YYYY-MM-DD)", value=raw)) from None
+        raise InvalidInput(problem(N_("due date: %(value)r is not a date (YYYY-MM-DD)"), value=raw)) from None
 
 
 def _comment(rnd, who):
@@ -89,7 +90,7 @@ def _comment(rnd, who):
         form.get("finding", ""),
         form.get("stance") or None,
         form.get("text", ""),
-        _number(form.get("reply_to"), gettext("reply")),
+        _number(form.get("reply_to"), problem(N_("reply"))),
     )
 
 

@@ -11,7 +11,7 @@ from healthcheck.analysis.panel import DEFAULT as DEFAULT_FUNCTION
 from healthcheck.analysis.panel import FUNCTIONS
 from healthcheck.languages import NAMES
 from healthcheck.models import Round
-from healthcheck.web.validators import SingleLine
+from healthcheck.web.validators import SingleLine, field_message
 
 DELIVERY = [
     ("email", _l("We email each person their own link (you never see it)")),
@@ -43,8 +43,7 @@ class RoundForm(FlaskForm):
         if self.opens_on.data and field.data:
             problems = Round.date_problems(self.opens_on.data, field.data, date.today())
             if problems:
-                reason = problems[0].removeprefix("closes on: ")
-                raise ValidationError(reason[0].upper() + reason[1:] + ".")
+                raise ValidationError(field_message(problems[0]))
 
 
 class InviteForm(FlaskForm):
