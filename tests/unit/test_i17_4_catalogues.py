@@ -71,7 +71,7 @@ def test_every_reader_string_is_translated(code):
 
 @pytest.mark.parametrize("code", [c for c in languages.LANGUAGES if c != "en"])
 def test_translations_keep_every_placeholder_and_tag(code):
-    pattern = re.compile(r"%\(\w+\)s|\{\w+\}|</?strong>|<span id=\"answered\">|</span>")
+    pattern = re.compile(r"%\(\w+\)[sdr]|\{\w+\}|</?strong>|<span id=\"answered\">|</span>")
     for message in _catalogue(code):
         if message.id and message.string:
             # a plural message (ngettext) holds its forms as tuples: each form keeps the plural's
